@@ -1,0 +1,1 @@
+"""Users, roles, the one access policy and the hash-chained audit log."""

@@ -1,0 +1,1 @@
+"""Readers and validators for incoming files; each reports rejected rows with number and reason."""

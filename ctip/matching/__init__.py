@@ -1,0 +1,1 @@
+"""Name, address and identifier normalisation, candidate index and explainable scorers."""

@@ -1,0 +1,1 @@
+"""The platform's model: FollowTheMoney use, workflow record types and enums; no I/O."""

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy tables, repositories and the Alembic migrations (SQLite and PostgreSQL)."""

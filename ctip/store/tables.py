@@ -1,0 +1,162 @@
+"""The relational tables of the store.
+
+Entities are not rows: they are FollowTheMoney statements (one value of one property of one
+entity from one source), so every value traces to where it came from. The look-up tables
+(`entity_name_tokens`, `entity_identifiers`, `entity_refs`) are derived from statements at
+import time and only speed up searches.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Timestamps are stored as ISO 8601 UTC text ("2026-11-27T20:30:01.123456Z"): the same bytes on
+# SQLite and PostgreSQL, which keeps the audit hash chain and FtM first/last seen exact.
+TIMESTAMP = String(32)
+
+
+class Base(DeclarativeBase):
+    """Declarative base carrying the shared naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ImportRecord(Base):
+    """One file loaded into the store; the content hash makes a re-import a no-op."""
+
+    __tablename__ = "imports"
+    __table_args__ = (UniqueConstraint("source", "content_sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(100))
+    file_name: Mapped[str] = mapped_column(String(500))
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    entity_count: Mapped[int] = mapped_column(Integer)
+    statement_count: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[str] = mapped_column(TIMESTAMP)
+    imported_by: Mapped[str] = mapped_column(String(100))
+
+
+class StatementRow(Base):
+    """One FtM statement: a property value of an entity as a source stated it."""
+
+    __tablename__ = "statements"
+    __table_args__ = (
+        Index("ix_statements_entity_id", "entity_id"),
+        Index("ix_statements_source", "source"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(String(255))
+    schema: Mapped[str] = mapped_column(String(50))
+    prop: Mapped[str] = mapped_column(String(100))
+    prop_type: Mapped[str] = mapped_column(String(30))
+    value: Mapped[str] = mapped_column(Text)
+    original_value: Mapped[str | None] = mapped_column(Text, nullable=True)
+    lang: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    source: Mapped[str] = mapped_column(String(100))
+    first_seen: Mapped[str] = mapped_column(TIMESTAMP)
+    last_seen: Mapped[str] = mapped_column(TIMESTAMP)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"), nullable=True)
+
+
+class EntityNameToken(Base):
+    """A transliterated, lower-cased token of one of an entity's names."""
+
+    __tablename__ = "entity_name_tokens"
+    __table_args__ = (Index("ix_entity_name_tokens_token", "token"),)
+
+    entity_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    token: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
+class EntityIdentifier(Base):
+    """A normalised identifier (E.164 phone, e-mail, account, registration) of an entity."""
+
+    __tablename__ = "entity_identifiers"
+    __table_args__ = (Index("ix_entity_identifiers_key", "key"),)
+
+    entity_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+
+
+class EntityRef(Base):
+    """An entity-typed property: `from_id.prop` points at `to_id` (the FtM edges)."""
+
+    __tablename__ = "entity_refs"
+    __table_args__ = (Index("ix_entity_refs_to_id", "to_id"),)
+
+    from_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    prop: Mapped[str] = mapped_column(String(100), primary_key=True)
+    to_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+
+
+class User(Base):
+    """A person who signs in to ctip, with exactly one role."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(30))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[str] = mapped_column(TIMESTAMP)
+
+
+class ApiToken(Base):
+    """A bearer token for the API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (Index("ix_api_tokens_user_id", "user_id"),)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[str] = mapped_column(TIMESTAMP)
+    expires_at: Mapped[str] = mapped_column(TIMESTAMP)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AuditEvent(Base):
+    """One row of the audit log, chained to the previous row by its hash."""
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(TIMESTAMP)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(100))
+    resource: Mapped[str] = mapped_column(String(500))
+    detail: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The single row holding the last sequence number and hash; locked on append."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))

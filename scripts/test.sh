@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Everything CI checks, in order, stopping at the first failure:
+# lint, format, types, then the test suite (extra arguments go to pytest).
+# Browser tests use Debian's /usr/bin/chromium; never `playwright install`.
+set -euo pipefail
+# shellcheck source=scripts/setup.sh
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+
+ensure_chromium() {
+    if [ -x /usr/bin/chromium ]; then
+        return 0
+    fi
+    if [ "$(id -u)" -eq 0 ]; then
+        printf 'test: installing chromium with apt-get\n' >&2
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+        printf 'test: WARNING /usr/bin/chromium missing and not root;' >&2
+        printf ' browser tests will fail (sudo apt-get install chromium)\n' >&2
+    fi
+}
+
+run() {
+    printf '\n==> %s\n' "$*" >&2
+    "$@"
+}
+
+ensure_chromium
+run .venv/bin/ruff check ctip tests benchmarks
+run .venv/bin/ruff format --check ctip tests benchmarks
+run .venv/bin/mypy
+run .venv/bin/python -m pytest "$@"
