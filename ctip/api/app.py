@@ -1,0 +1,56 @@
+"""The application factory: API under /api/v1, the workbench at /, one database per app."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from starlette.middleware.sessions import SessionMiddleware
+
+from ctip import __version__
+from ctip.api.errors import install_error_handlers
+from ctip.api.routes import audit, auth, entities, system, users
+from ctip.api.schemas import error_responses
+from ctip.config import Settings, get_settings
+from ctip.store.db import Database
+
+API_PREFIX = "/api/v1"
+SESSION_COOKIE = "ctip_session"
+
+
+def api_router() -> APIRouter:
+    """Every area's router under /api/v1."""
+    router = APIRouter(prefix=API_PREFIX, responses=error_responses(401, 403, 422))
+    for area in (system, auth, entities, users, audit):
+        router.include_router(area.router)
+    return router
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    """A ready app; the database is migrated to head on creation."""
+    settings = settings or get_settings()
+    database = database or Database(settings.database_url)
+    database.upgrade()
+    app = FastAPI(
+        title="ctip",
+        version=__version__,
+        description="Counter-human-trafficking platform API. Every error is JSON: "
+        '{"error": {"code", "message", "details"}}.',
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.session_max_age_seconds,
+        same_site="strict",
+        https_only=settings.secure_cookies,
+    )
+    install_error_handlers(app)
+    app.include_router(api_router())
+    from ctip.web.routes import install_workbench
+
+    install_workbench(app)
+    return app

@@ -1,0 +1,112 @@
+"""Entities: look-up by name and identifier, one entity with provenance, links, import, export."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+
+from ctip.api.deps import DbSession, get_database, require
+from ctip.api.errors import ApiError
+from ctip.api.schemas import (
+    EntityLinkOut,
+    EntityOut,
+    EntityPage,
+    EntitySummaryOut,
+    ImportOut,
+    error_responses,
+)
+from ctip.authz.policy import Action, Principal
+from ctip.store import entities as store
+from ctip.store.db import Database
+from ctip.store.imports import import_ftm_bytes
+
+router = APIRouter(prefix="/entities", tags=["entities"])
+Reader = Annotated[Principal, Depends(require(Action.ENTITY_READ))]
+Writer = Annotated[Principal, Depends(require(Action.ENTITY_WRITE))]
+Exporter = Annotated[Principal, Depends(require(Action.ENTITY_EXPORT))]
+Limit = Annotated[int, Query(ge=1, le=store.MAX_LIMIT)]
+MAX_IMPORT_BYTES = 200 * 1024 * 1024
+NOT_FOUND = error_responses(404)
+
+
+def _page(results: list[store.EntitySummary]) -> EntityPage:
+    return EntityPage(total=len(results), results=[EntitySummaryOut.of(s) for s in results])
+
+
+@router.get("/search")
+def search(
+    _: Reader,
+    session: DbSession,
+    q: Annotated[str, Query(min_length=1, max_length=500, description="a name in any script")],
+    schema: Annotated[str | None, Query(max_length=50)] = None,
+    limit: Limit = store.DEFAULT_LIMIT,
+) -> EntityPage:
+    """Entities whose names hold every word of `q` (case, accents and script ignored)."""
+    return _page(store.search_by_name(session, q, limit, schema))
+
+
+@router.get("/by-identifier")
+def by_identifier(
+    _: Reader,
+    session: DbSession,
+    value: Annotated[str, Query(min_length=1, max_length=500)],
+    kind: Annotated[str | None, Query(max_length=20)] = None,
+    limit: Limit = store.DEFAULT_LIMIT,
+) -> EntityPage:
+    """Entities holding a phone (any format, read as E.164), e-mail, account or registration."""
+    return _page(store.find_by_identifier(session, value, kind, limit))
+
+
+@router.get("/export")
+def export(
+    _: Exporter,
+    database: Annotated[Database, Depends(get_database)],
+    source: Annotated[str | None, Query(max_length=100)] = None,
+) -> StreamingResponse:
+    """All entities (or one source's) as FtM JSON lines, for Aleph, yente or nomenklatura."""
+
+    def lines() -> Iterator[bytes]:
+        with database.session() as session:
+            for entity in store.export_entities(session, source):
+                yield (json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n").encode()
+
+    return StreamingResponse(lines(), media_type="application/x-ndjson")
+
+
+@router.post("/import", responses=error_responses(413))
+async def import_lines(
+    principal: Writer,
+    session: DbSession,
+    request: Request,
+    source: Annotated[str, Query(min_length=1, max_length=100, pattern=r"^[a-z0-9][a-z0-9_.-]*$")],
+    file_name: Annotated[str, Query(max_length=500)] = "upload.ijson",
+) -> ImportOut:
+    """Import FtM JSON lines sent as the request body: all or nothing, idempotent."""
+    data = await request.body()
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ApiError(413, f"send at most {MAX_IMPORT_BYTES} bytes per request")
+    if not data.strip():
+        raise ApiError(422, "the body is empty: send FtM JSON lines")
+    outcome = import_ftm_bytes(session, data, file_name, source, principal.username)
+    return ImportOut(**outcome.__dict__)
+
+
+@router.get("/{entity_id}", responses=NOT_FOUND)
+def entity(_: Reader, session: DbSession, entity_id: str) -> EntityOut:
+    """One entity, every value with the source that stated it and when."""
+    record = store.get_entity(session, entity_id)
+    if record is None:
+        raise ApiError(404, f"no entity {entity_id!r}")
+    return EntityOut.of(record)
+
+
+@router.get("/{entity_id}/links", responses=NOT_FOUND)
+def links(_: Reader, session: DbSession, entity_id: str) -> list[EntityLinkOut]:
+    """The FtM edges of an entity: owners, directors, payments, family, addresses..."""
+    if store.get_entity(session, entity_id) is None:
+        raise ApiError(404, f"no entity {entity_id!r}")
+    return [EntityLinkOut.of(link) for link in store.entity_links(session, entity_id)]

@@ -1,0 +1,189 @@
+"""Response and request bodies of the API (pydantic), built from the store's dataclasses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from ctip.store.entities import EntityLink, EntityRecord, EntitySummary
+
+
+class ErrorDetail(BaseModel):
+    """The inside of every error body."""
+
+    code: str
+    message: str
+    details: list[Any] = Field(default_factory=list)
+
+
+class ErrorBody(BaseModel):
+    """Every 4xx and 5xx response."""
+
+    error: ErrorDetail
+
+
+class EntitySummaryOut(BaseModel):
+    """An entity in a list."""
+
+    id: str
+    schema_: str = Field(alias="schema", serialization_alias="schema")
+    caption: str
+    sources: list[str]
+
+    @classmethod
+    def of(cls, summary: EntitySummary) -> EntitySummaryOut:
+        """From the store's summary."""
+        return cls.model_validate(
+            {
+                "id": summary.id,
+                "schema": summary.schema,
+                "caption": summary.caption,
+                "sources": list(summary.sources),
+            }
+        )
+
+
+class ProvenanceOut(BaseModel):
+    """Where a value came from."""
+
+    prop: str
+    value: str
+    original_value: str | None
+    source: str
+    first_seen: str
+    last_seen: str
+
+
+class EntityOut(BaseModel):
+    """An entity in FtM form with the provenance of each value."""
+
+    id: str
+    schema_: str = Field(alias="schema", serialization_alias="schema")
+    caption: str
+    properties: dict[str, list[str]]
+    provenance: list[ProvenanceOut]
+
+    @classmethod
+    def of(cls, record: EntityRecord) -> EntityOut:
+        """From the store's record."""
+        data = record.proxy.to_dict()
+        return cls.model_validate(
+            {
+                "id": data["id"],
+                "schema": data["schema"],
+                "caption": record.proxy.caption,
+                "properties": data["properties"],
+                "provenance": [p.__dict__ for p in record.provenance],
+            }
+        )
+
+
+class EntityLinkOut(BaseModel):
+    """An edge from or to an entity."""
+
+    prop: str
+    direction: str
+    other: EntitySummaryOut
+    via: EntitySummaryOut | None = None
+
+    @classmethod
+    def of(cls, link: EntityLink) -> EntityLinkOut:
+        """From the store's link."""
+        via = EntitySummaryOut.of(link.via) if link.via else None
+        return cls(
+            prop=link.prop, direction=link.direction, other=EntitySummaryOut.of(link.other), via=via
+        )
+
+
+class EntityPage(BaseModel):
+    """A list of entities."""
+
+    total: int
+    results: list[EntitySummaryOut]
+
+
+class ImportOut(BaseModel):
+    """What an import did."""
+
+    source: str
+    file_name: str
+    content_sha256: str
+    entities: int
+    statements_new: int
+    statements_seen_again: int
+    already_imported: bool
+    import_id: int | None
+
+
+class TokenRequest(BaseModel):
+    """Credentials for a bearer token."""
+
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class TokenOut(BaseModel):
+    """A bearer token and when it expires."""
+
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: str
+
+
+class PrincipalOut(BaseModel):
+    """Who the caller is."""
+
+    username: str
+    role: str
+
+
+class UserOut(BaseModel):
+    """A user as administrators see it."""
+
+    username: str
+    display_name: str
+    role: str
+    disabled: bool
+    created_at: str
+
+
+class UserCreate(BaseModel):
+    """A new user."""
+
+    username: str = Field(min_length=2, max_length=63)
+    password: str = Field(min_length=10, max_length=1000)
+    role: str = Field(min_length=1, max_length=30)
+    display_name: str = Field(default="", max_length=200)
+
+
+class RoleChange(BaseModel):
+    """A new role for a user."""
+
+    role: str = Field(min_length=1, max_length=30)
+
+
+class AuditEventOut(BaseModel):
+    """One audit row."""
+
+    seq: int
+    at: str
+    actor: str
+    action: str
+    resource: str
+    detail: str
+    hash: str
+
+
+class ChainReportOut(BaseModel):
+    """The result of checking the audit chain."""
+
+    ok: bool
+    rows_checked: int
+    first_bad_seq: int | None
+    problem: str | None
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries saying these statuses answer with the JSON error body."""
+    return {status: {"model": ErrorBody} for status in statuses}

@@ -1,0 +1,322 @@
+"""The `ctip` command: one sub-command group per area, each calling the same services as the API."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from ctip.authz import audit, users
+from ctip.config import Environment, Settings, get_settings
+from ctip.ingest.errors import FileRejected
+from ctip.store import entities as store
+from ctip.store.db import Database
+from ctip.store.imports import import_ftm_bytes
+
+app = typer.Typer(help="ctip: counter-human-trafficking platform.", no_args_is_help=True)
+entities_app = typer.Typer(help="Entities in the FollowTheMoney model.", no_args_is_help=True)
+users_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+app.add_typer(entities_app, name="entities")
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+app.add_typer(db_app, name="db")
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print an error and return the exit to raise."""
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def load_settings() -> Settings:
+    """The settings, or a readable refusal when they are unsafe or invalid."""
+    try:
+        return get_settings()
+    except ValidationError as error:
+        messages = "; ".join(str(e["msg"]) for e in error.errors())
+        raise fail(f"settings refused: {messages}") from None
+
+
+def cli_actor() -> str:
+    """Who the audit log names for a command run at this terminal."""
+    return f"cli:{getpass.getuser()}"
+
+
+@contextmanager
+def open_database() -> Iterator[Database]:
+    """The configured database, migrated to head."""
+    database = Database(load_settings().database_url)
+    database.upgrade()
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration."""
+    with open_database() as database:
+        console.print(f"database at head: {database.engine.url.render_as_string()}")
+
+
+@entities_app.command("import")
+def entities_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    source: Annotated[str, typer.Option(help="the source the statements are credited to")],
+) -> None:
+    """Import FtM JSON lines: validated whole, written all or nothing, idempotent."""
+    data = file.read_bytes()
+    with open_database() as database, _progress() as progress:
+        task = progress.add_task(f"importing {file.name}", total=None)
+        try:
+            with database.session() as session:
+                outcome = import_ftm_bytes(
+                    session,
+                    data,
+                    file.name,
+                    source,
+                    cli_actor(),
+                    lambda n: progress.advance(task, n),
+                )
+        except FileRejected as error:
+            for row_error in error.errors:
+                errors.print(f"{file.name}: {row_error}", highlight=False)
+            raise fail(f"{error.total_errors} bad line(s); nothing was imported") from None
+        except ValueError as error:
+            raise fail(str(error)) from None
+    if outcome.already_imported:
+        console.print(f"{file.name} was already imported from {source}: nothing changed")
+        return
+    console.print(
+        f"imported {outcome.entities} entities from {file.name} as {source}: "
+        f"{outcome.statements_new} new statements, {outcome.statements_seen_again} seen again"
+    )
+
+
+@contextmanager
+def _progress() -> Iterator[Progress]:
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=errors, transient=True) as progress:
+        yield progress
+
+
+@entities_app.command("export")
+def entities_export(
+    out: Annotated[
+        Path | None, typer.Option(help="file to write; standard output if absent")
+    ] = None,
+    source: Annotated[str | None, typer.Option(help="only this source's statements")] = None,
+) -> None:
+    """Write entities as FtM JSON lines (for Aleph, yente, nomenklatura)."""
+    with open_database() as database, database.session() as session:
+        stream = out.open("w", encoding="utf-8") if out else sys.stdout
+        count = 0
+        try:
+            for entity in store.export_entities(session, source):
+                stream.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
+                count += 1
+        finally:
+            if out:
+                stream.close()
+    errors.print(f"exported {count} entities")
+
+
+@entities_app.command("search")
+def entities_search(
+    name: str, limit: Annotated[int, typer.Option(min=1, max=store.MAX_LIMIT)] = 25
+) -> None:
+    """Find entities by name, in any case, accent or script."""
+    with open_database() as database, database.session() as session:
+        _print_summaries(store.search_by_name(session, name, limit))
+
+
+@entities_app.command("lookup")
+def entities_lookup(
+    value: str,
+    kind: Annotated[str | None, typer.Option(help="phone, email, account, registration")] = None,
+) -> None:
+    """Find entities by phone (any format), e-mail, account or registration number."""
+    with open_database() as database, database.session() as session:
+        try:
+            _print_summaries(store.find_by_identifier(session, value, kind))
+        except ValueError as error:
+            raise fail(str(error)) from None
+
+
+def _print_summaries(results: list[store.EntitySummary]) -> None:
+    table = Table("id", "schema", "caption", "sources")
+    for summary in results:
+        table.add_row(summary.id, summary.schema, summary.caption, ", ".join(summary.sources))
+    console.print(table)
+    console.print(f"{len(results)} found")
+
+
+@entities_app.command("show")
+def entities_show(entity_id: str) -> None:
+    """One entity: every value with its source, and its links."""
+    with open_database() as database, database.session() as session:
+        record = store.get_entity(session, entity_id)
+        if record is None:
+            raise fail(f"no entity {entity_id!r}")
+        links = store.entity_links(session, entity_id)
+    console.print(f"[bold]{record.proxy.caption}[/] ({record.proxy.schema.name}) {entity_id}")
+    table = Table("property", "value", "source", "first seen", "last seen", "original")
+    for p in record.provenance:
+        table.add_row(p.prop, p.value, p.source, p.first_seen, p.last_seen, p.original_value or "")
+    console.print(table)
+    for link in links:
+        via = f" via {link.via.caption}" if link.via else ""
+        console.print(
+            f"{link.direction:>8} {link.prop}: {link.other.caption} ({link.other.id}){via}"
+        )
+
+
+@users_app.command("add")
+def users_add(
+    username: str,
+    role: Annotated[str, typer.Option(help="admin, supervisor, investigator, ...")],
+    display_name: Annotated[str, typer.Option()] = "",
+) -> None:
+    """Add a user; the password comes from CTIP_NEW_PASSWORD or a prompt (never an argument)."""
+    password = os.environ.get("CTIP_NEW_PASSWORD") or typer.prompt(
+        "password", hide_input=True, confirmation_prompt=True
+    )
+    with open_database() as database:
+        try:
+            with database.session() as session:
+                view = users.add_user(session, cli_actor(), username, password, role, display_name)
+        except users.UserError as error:
+            raise fail(str(error)) from None
+    console.print(f"added {view.username} ({view.role.value})")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """Every user with role and state."""
+    with open_database() as database, database.session() as session:
+        table = Table("username", "name", "role", "state", "created")
+        for view in users.list_users(session):
+            state = "disabled" if view.disabled else "active"
+            table.add_row(view.username, view.display_name, view.role.value, state, view.created_at)
+    console.print(table)
+
+
+def _change_user(username: str, disabled: bool | None = None, role: str | None = None) -> None:
+    with open_database() as database:
+        try:
+            with database.session() as session:
+                if role is not None:
+                    view = users.set_role(session, cli_actor(), username, role)
+                else:
+                    view = users.set_disabled(session, cli_actor(), username, bool(disabled))
+        except users.UserError as error:
+            raise fail(str(error)) from None
+    state = "disabled" if view.disabled else "active"
+    console.print(f"{view.username}: {view.role.value}, {state}")
+
+
+@users_app.command("disable")
+def users_disable(username: str) -> None:
+    """Disable a user: sign-in and tokens stop working at once."""
+    _change_user(username, disabled=True)
+
+
+@users_app.command("enable")
+def users_enable(username: str) -> None:
+    """Enable a disabled user again."""
+    _change_user(username, disabled=False)
+
+
+@users_app.command("set-role")
+def users_set_role(username: str, role: str) -> None:
+    """Give a user another role."""
+    _change_user(username, role=role)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk the hash chain; exit 1 and name the first bad row if it was tampered with."""
+    with open_database() as database, database.session() as session:
+        report = audit.verify_chain(session)
+    if not report.ok:
+        raise fail(
+            f"audit log broken at row {report.first_bad_seq}: {report.problem} "
+            f"({report.rows_checked} rows before it are intact)"
+        )
+    console.print(f"audit log intact: {report.rows_checked} rows")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+) -> None:
+    """Serve the API and the workbench."""
+    settings = load_settings()
+    _serve(settings, host or settings.host, port or settings.port)
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from ctip.api.app import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@app.command()
+def demo(
+    serve_it: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="serve the workbench")
+    ] = True,
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+) -> None:
+    """Build the deterministic demo world, print the logins, and serve the workbench."""
+    from ctip.demo import world
+
+    settings = load_settings()
+    if settings.env is Environment.PRODUCTION:
+        raise fail("the demo creates users with published passwords; it refuses production")
+    with open_database() as database, database.session() as session:
+        created = world.seed_users(session)
+        outcome = world.seed_entities(session)
+        total = store.count_entities(session)
+    network = "already there" if outcome.already_imported else "imported"
+    console.print(
+        f"demo world ready in {settings.database_url}: {total} entities, "
+        f"{created} new demo users, demo network {network}"
+    )
+    _print_logins(world.demo_users())
+    host, port = host or settings.host, port or settings.port
+    console.print(f"\nopen the workbench at [bold]http://{host}:{port}/[/]")
+    if serve_it:
+        _serve(settings, host, port)
+
+
+def _print_logins(logins: Iterator[tuple[object, str, str]]) -> None:
+    table = Table("role", "username", "password", title="demo logins (development only)")
+    for role, username, password in logins:
+        table.add_row(str(role), username, password)
+    console.print(table)
+
+
+if __name__ == "__main__":
+    app()

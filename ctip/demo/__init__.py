@@ -1,0 +1,1 @@
+"""The demo world: a deterministic, synthetic set of records every area adds its part to."""
