@@ -144,9 +144,13 @@ def _check_head(session: Session, checked: int, next_seq: int, last_hash: str) -
     """The head must point at the last row; otherwise rows were cut from the end."""
     head = session.get(AuditHead, HEAD_ID)
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
-    if head_seq != next_seq - 1 or head_hash != last_hash:
+    if head_seq > next_seq - 1:
         return ChainReport(
             checked, next_seq, f"rows {next_seq}..{head_seq} at the end are missing (deleted)"
+        )
+    if head_seq != next_seq - 1 or head_hash != last_hash:
+        return ChainReport(
+            checked, next_seq - 1, "the last row does not match the head (rows were rewritten)"
         )
     return ChainReport(checked)
 

@@ -55,6 +55,7 @@ def _environment() -> jinja2.Environment:
     env.filters["timestamp"] = views.timestamp
     env.filters["day"] = views.day
     env.filters["entity_href"] = views.entity_href
+    env.filters["schema_label"] = views.schema_label
     return env
 
 

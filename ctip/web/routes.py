@@ -1,9 +1,214 @@
-"""Workbench pages (placeholder until the pages land)."""
+"""Workbench pages: sign-in, home, entity search and view, users, the audit log.
+
+Each page calls the same store and authz functions as the API, so a page and the API
+give the same answer; this module only decides which template to show and who may see it.
+"""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Form, Request, Response
+from fastapi.staticfiles import StaticFiles
+
+from ctip.authz import audit
+from ctip.authz.policy import Action, Principal, can
+from ctip.authz.users import authenticate, list_users
+from ctip.store import entities as store
+from ctip.web import views
+from ctip.web.auth import (
+    CSRF_FIELD,
+    PageForbidden,
+    SignedIn,
+    SignInRequired,
+    WebSession,
+    csrf_ok,
+    csrf_token,
+    current_principal,
+    page_for,
+    sign_in,
+    sign_out,
+)
+from ctip.web.rendering import STATIC_DIR, harden, is_fragment_request, redirect, render
+
+MAX_SEARCH_CHARS = 200
+MAX_USERNAME_CHARS = 100
+MAX_PASSWORD_CHARS = 1000
+AUDIT_PAGE_SIZE = 100
+BAD_CREDENTIALS = "Wrong username or password, or the account is disabled."
+FORM_EXPIRED = "This form has expired. Please try again."
+
+router = APIRouter(include_in_schema=False)
+EntityReader = Annotated[Principal, Depends(page_for(Action.ENTITY_READ))]
+UserReader = Annotated[Principal, Depends(page_for(Action.USER_READ))]
+AuditReader = Annotated[Principal, Depends(page_for(Action.AUDIT_READ))]
+FormText = Annotated[str, Form()]
+
+
+def page_context(request: Request, principal: Principal, **extra: Any) -> dict[str, Any]:
+    """What every signed-in page needs: who, their areas and the sign-out form's token."""
+    return {
+        "principal": principal,
+        "areas": views.areas_for(principal),
+        "csrf_token": csrf_token(request),
+        "active": "",
+        **extra,
+    }
+
+
+def error_page(
+    request: Request, principal: Principal | None, status: int, message: str
+) -> Response:
+    """A 403 or 404 page in the workbench's frame (never the API's JSON)."""
+    context: dict[str, Any] = {"principal": None, "csrf_token": "", "areas": [], "active": ""}
+    if principal is not None:
+        context = page_context(request, principal)
+    context.update(status=status, message=message)
+    return render(request, "error.html", context, status_code=status)
+
+
+def login_page(
+    request: Request, status: int = 200, error: str = "", username: str = ""
+) -> Response:
+    """The sign-in form; re-shown with an error and the typed username after a refusal."""
+    context = {
+        "principal": None,
+        "areas": [],
+        "active": "",
+        "csrf_token": csrf_token(request),
+        "error": error,
+        "username": username,
+    }
+    return render(request, "login.html", context, status_code=status)
+
+
+@router.get("/login")
+def login_form(request: Request, session: WebSession) -> Response:
+    """Show the sign-in form, or go home when already signed in."""
+    if current_principal(request, session) is not None:
+        return redirect("/")
+    return login_page(request)
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    session: WebSession,
+    username: FormText = "",
+    password: FormText = "",
+    submitted_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+) -> Response:
+    """Check the password (every attempt is audited) and start a session.
+
+    The refusal is returned, not raised, so the audit row of the failed attempt commits.
+    """
+    if not csrf_ok(request, submitted_token):
+        return login_page(request, 403, FORM_EXPIRED, username[:MAX_USERNAME_CHARS])
+    if len(username) > MAX_USERNAME_CHARS or len(password) > MAX_PASSWORD_CHARS:
+        return login_page(request, 401, BAD_CREDENTIALS)
+    principal = authenticate(session, username.strip(), password, channel="web")
+    if principal is None:
+        return login_page(request, 401, BAD_CREDENTIALS, username)
+    sign_in(request, principal)
+    return redirect("/")
+
+
+@router.post("/logout")
+def logout(
+    request: Request, submitted_token: Annotated[str, Form(alias=CSRF_FIELD)] = ""
+) -> Response:
+    """End the session; the token stops another site from signing a user out."""
+    if not csrf_ok(request, submitted_token):
+        return error_page(request, None, 403, FORM_EXPIRED)
+    sign_out(request)
+    return redirect("/login")
+
+
+@router.get("/")
+def home(request: Request, principal: SignedIn) -> Response:
+    """The start page: who is signed in and the areas their role may use."""
+    return render(request, "home.html", page_context(request, principal, active="/"))
+
+
+@router.get("/entities")
+def entity_search(
+    request: Request,
+    principal: EntityReader,
+    session: WebSession,
+    q: str = "",
+    identifier: str = "",
+) -> Response:
+    """Search by name and by identifier; an htmx request gets only the results fragment."""
+    q, identifier = q.strip()[:MAX_SEARCH_CHARS], identifier.strip()[:MAX_SEARCH_CHARS]
+    result_sets = []
+    if q:
+        found = store.search_by_name(session, q, store.DEFAULT_LIMIT)
+        result_sets.append(views.ResultSet("Name", q, found, store.DEFAULT_LIMIT))
+    if identifier:
+        found = store.find_by_identifier(session, identifier, None, store.DEFAULT_LIMIT)
+        result_sets.append(views.ResultSet("Identifier", identifier, found, store.DEFAULT_LIMIT))
+    context = {"q": q, "identifier": identifier, "result_sets": result_sets}
+    if is_fragment_request(request):
+        return render(request, "_results.html", context)
+    return render(
+        request, "entities.html", page_context(request, principal, active="/entities", **context)
+    )
+
+
+@router.get("/entities/{entity_id:path}")
+def entity_page(
+    request: Request, principal: EntityReader, session: WebSession, entity_id: str
+) -> Response:
+    """One entity: every value with its source and dates, and the entities it links to."""
+    record = store.get_entity(session, entity_id)
+    if record is None:
+        return error_page(request, principal, 404, "No entity with this id is in the store.")
+    links = store.entity_links(session, entity_id)
+    context = page_context(
+        request,
+        principal,
+        active="/entities",
+        entity=record.summary,
+        schema_label=views.schema_label(record.summary.schema),
+        properties=views.property_views(record, links),
+        links=views.link_views(links, record.summary.schema),
+    )
+    return render(request, "entity.html", context)
+
+
+@router.get("/audit")
+def audit_log(request: Request, principal: AuditReader, session: WebSession) -> Response:
+    """Recent audit events and, for roles that may verify, the result of the chain check."""
+    report = audit.verify_chain(session) if can(principal, Action.AUDIT_VERIFY) else None
+    events = audit.recent_events(session, AUDIT_PAGE_SIZE)
+    context = page_context(request, principal, active="/audit", events=events, report=report)
+    return render(request, "audit.html", context)
+
+
+@router.get("/users")
+def users_page(request: Request, principal: UserReader, session: WebSession) -> Response:
+    """Everyone who can sign in, with role and state."""
+    context = page_context(request, principal, active="/users", users=list_users(session))
+    return render(request, "users.html", context)
+
+
+async def _sign_in_required(request: Request, _: Exception) -> Response:
+    """Send the browser to the sign-in page; htmx is told to leave the page, not swap it."""
+    if is_fragment_request(request):
+        return harden(Response(status_code=401, headers={"HX-Redirect": "/login"}))
+    return redirect("/login")
+
+
+async def _page_forbidden(request: Request, error: Exception) -> Response:
+    """A 403 page that says which role was refused, inside the usual frame."""
+    assert isinstance(error, PageForbidden)
+    message = f"Your role ({error.principal.role.label}) may not use this page."
+    return error_page(request, error.principal, 403, message)
 
 
 def install_workbench(app: FastAPI) -> None:
     """Mount the workbench's pages and static files on the app."""
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(router)
+    app.add_exception_handler(SignInRequired, _sign_in_required)
+    app.add_exception_handler(PageForbidden, _page_forbidden)
