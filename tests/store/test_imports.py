@@ -85,7 +85,10 @@ def test_crash_half_way_leaves_store_as_before(database: Database) -> None:
 
 def test_a_second_source_adds_provenance_not_duplicates(database: Database) -> None:
     line = b'{"id": "p1", "schema": "Person", "properties": {"name": ["Ana Silva"]}}'
-    other = b'{"id": "p1", "schema": "Person", "properties": {"name": ["Ana Silva"], "country": ["br"]}}'
+    other = (
+        b'{"id": "p1", "schema": "Person", '
+        b'"properties": {"name": ["Ana Silva"], "country": ["br"]}}'
+    )
     with database.session() as session:
         import_ftm_bytes(session, line, "a.ijson", "registry-a", "tester")
         import_ftm_bytes(session, other, "b.ijson", "registry-b", "tester")
