@@ -7,6 +7,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from ctip import __version__
 from ctip.api.errors import install_error_handlers
+from ctip.api.guards import RejectNulMiddleware
 from ctip.api.routes import audit, auth, entities, system, users
 from ctip.api.schemas import error_responses
 from ctip.config import Settings, get_settings
@@ -18,7 +19,7 @@ SESSION_COOKIE = "ctip_session"
 
 def api_router() -> APIRouter:
     """Every area's router under /api/v1."""
-    router = APIRouter(prefix=API_PREFIX, responses=error_responses(401, 403, 422))
+    router = APIRouter(prefix=API_PREFIX, responses=error_responses(400, 401, 403, 422))
     for area in (system, auth, entities, users, audit):
         router.include_router(area.router)
     return router
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         same_site="strict",
         https_only=settings.secure_cookies,
     )
+    app.add_middleware(RejectNulMiddleware)
     install_error_handlers(app)
     app.include_router(api_router())
     from ctip.web.routes import install_workbench

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from ctip.store.entities import EntityLink, EntityRecord, EntitySummary
 
@@ -116,7 +116,18 @@ class ImportOut(BaseModel):
     import_id: int | None
 
 
-class TokenRequest(BaseModel):
+class RequestBody(BaseModel):
+    """A JSON request body; no text in it may hold NUL, which PostgreSQL cannot store."""
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain a NUL character (\\u0000)")
+        return value
+
+
+class TokenRequest(RequestBody):
     """Credentials for a bearer token."""
 
     username: str = Field(min_length=1, max_length=100)
@@ -148,7 +159,7 @@ class UserOut(BaseModel):
     created_at: str
 
 
-class UserCreate(BaseModel):
+class UserCreate(RequestBody):
     """A new user."""
 
     username: str = Field(min_length=2, max_length=63)
@@ -157,7 +168,7 @@ class UserCreate(BaseModel):
     display_name: str = Field(default="", max_length=200)
 
 
-class RoleChange(BaseModel):
+class RoleChange(RequestBody):
     """A new role for a user."""
 
     role: str = Field(min_length=1, max_length=30)

@@ -184,3 +184,10 @@ def principal_for_username(session: Session, username: str) -> Principal | None:
     if user is None or user.disabled:
         return None
     return Principal(user.username, Role(user.role), user.id)
+
+
+def record_sign_out(session: Session, principal: Principal, channel: str) -> None:
+    """Log that a user ended their session."""
+    audit.record(
+        session, principal.username, "logout", f"user:{principal.username}", {"channel": channel}
+    )

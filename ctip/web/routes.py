@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from ctip.authz import audit
 from ctip.authz.policy import Action, Principal, can
-from ctip.authz.users import authenticate, list_users
+from ctip.authz.users import authenticate, list_users, record_sign_out
 from ctip.store import entities as store
 from ctip.web import views
 from ctip.web.auth import (
@@ -45,11 +45,11 @@ AuditReader = Annotated[Principal, Depends(page_for(Action.AUDIT_READ))]
 FormText = Annotated[str, Form()]
 
 
-def page_context(request: Request, principal: Principal, **extra: Any) -> dict[str, Any]:
-    """What every signed-in page needs: who, their areas and the sign-out form's token."""
+def page_context(request: Request, principal: Principal | None, **extra: Any) -> dict[str, Any]:
+    """What the page frame needs: who is signed in, their areas, the sign-out form's token."""
     return {
         "principal": principal,
-        "areas": views.areas_for(principal),
+        "areas": views.areas_for(principal) if principal is not None else [],
         "csrf_token": csrf_token(request),
         "active": "",
         **extra,
@@ -60,10 +60,7 @@ def error_page(
     request: Request, principal: Principal | None, status: int, message: str
 ) -> Response:
     """A 403 or 404 page in the workbench's frame (never the API's JSON)."""
-    context: dict[str, Any] = {"principal": None, "csrf_token": "", "areas": [], "active": ""}
-    if principal is not None:
-        context = page_context(request, principal)
-    context.update(status=status, message=message)
+    context = page_context(request, principal, status=status, message=message)
     return render(request, "error.html", context, status_code=status)
 
 
@@ -71,14 +68,7 @@ def login_page(
     request: Request, status: int = 200, error: str = "", username: str = ""
 ) -> Response:
     """The sign-in form; re-shown with an error and the typed username after a refusal."""
-    context = {
-        "principal": None,
-        "areas": [],
-        "active": "",
-        "csrf_token": csrf_token(request),
-        "error": error,
-        "username": username,
-    }
+    context = page_context(request, None, error=error, username=username)
     return render(request, "login.html", context, status_code=status)
 
 
@@ -115,11 +105,16 @@ def login(
 
 @router.post("/logout")
 def logout(
-    request: Request, submitted_token: Annotated[str, Form(alias=CSRF_FIELD)] = ""
+    request: Request,
+    session: WebSession,
+    submitted_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> Response:
-    """End the session; the token stops another site from signing a user out."""
+    """End the session (audited); the token stops another site from signing a user out."""
     if not csrf_ok(request, submitted_token):
         return error_page(request, None, 403, FORM_EXPIRED)
+    principal = current_principal(request, session)
+    if principal is not None:
+        record_sign_out(session, principal, channel="web")
     sign_out(request)
     return redirect("/login")
 

@@ -179,6 +179,7 @@ def relation_label(link: EntityLink, own_schema: str) -> str:
 
 
 def _prop_label(schema_name: str, prop: str) -> str:
+    """FtM's label for a property; the raw name if a source used one FtM does not know."""
     schema = model.get(schema_name)
     spec = schema.get(prop) if schema is not None else None
     return spec.label if spec is not None else prop

@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 
 from ctip.api.deps import DbSession, get_database, require
 from ctip.api.errors import ApiError
+from ctip.api.guards import unstorable_rows
 from ctip.api.schemas import (
     EntityLinkOut,
     EntityOut,
@@ -20,6 +21,8 @@ from ctip.api.schemas import (
     error_responses,
 )
 from ctip.authz.policy import Action, Principal
+from ctip.ingest.errors import FileRejected
+from ctip.matching.normalize import IdentifierKind
 from ctip.store import entities as store
 from ctip.store.db import Database
 from ctip.store.imports import import_ftm_bytes
@@ -31,6 +34,24 @@ Exporter = Annotated[Principal, Depends(require(Action.ENTITY_EXPORT))]
 Limit = Annotated[int, Query(ge=1, le=store.MAX_LIMIT)]
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
 NOT_FOUND = error_responses(404)
+FTM_LINES = "application/x-ndjson"
+FTM_LINES_BODY = {
+    "description": "FtM entities, one JSON object per line (id, schema, properties)",
+    "content": {FTM_LINES: {"schema": {"type": "string", "format": "binary"}}},
+}
+
+
+class FtmLinesResponse(StreamingResponse):
+    """A stream of FtM JSON lines.
+
+    The media type is set per response, not on the class: FastAPI documents a route's error
+    bodies under its response class's media type, and they are JSON, not FtM lines.
+    """
+
+    media_type = None
+
+    def __init__(self, lines: Iterator[bytes], status_code: int = 200) -> None:
+        super().__init__(lines, status_code=status_code, media_type=FTM_LINES)
 
 
 def _page(results: list[store.EntitySummary]) -> EntityPage:
@@ -54,19 +75,19 @@ def by_identifier(
     _: Reader,
     session: DbSession,
     value: Annotated[str, Query(min_length=1, max_length=500)],
-    kind: Annotated[str | None, Query(max_length=20)] = None,
+    kind: Annotated[IdentifierKind | None, Query()] = None,
     limit: Limit = store.DEFAULT_LIMIT,
 ) -> EntityPage:
     """Entities holding a phone (any format, read as E.164), e-mail, account or registration."""
     return _page(store.find_by_identifier(session, value, kind, limit))
 
 
-@router.get("/export")
+@router.get("/export", response_class=FtmLinesResponse, responses={200: FTM_LINES_BODY})
 def export(
     _: Exporter,
     database: Annotated[Database, Depends(get_database)],
     source: Annotated[str | None, Query(max_length=100)] = None,
-) -> StreamingResponse:
+) -> FtmLinesResponse:
     """All entities (or one source's) as FtM JSON lines, for Aleph, yente or nomenklatura."""
 
     def lines() -> Iterator[bytes]:
@@ -74,10 +95,14 @@ def export(
             for entity in store.export_entities(session, source):
                 yield (json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n").encode()
 
-    return StreamingResponse(lines(), media_type="application/x-ndjson")
+    return FtmLinesResponse(lines())
 
 
-@router.post("/import", responses=error_responses(413))
+@router.post(
+    "/import",
+    responses=error_responses(413),
+    openapi_extra={"requestBody": {"required": True, **FTM_LINES_BODY}},
+)
 async def import_lines(
     principal: Writer,
     session: DbSession,
@@ -91,7 +116,13 @@ async def import_lines(
         raise ApiError(413, f"send at most {MAX_IMPORT_BYTES} bytes per request")
     if not data.strip():
         raise ApiError(422, "the body is empty: send FtM JSON lines")
-    outcome = import_ftm_bytes(session, data, file_name, source, principal.username)
+    unstorable = unstorable_rows(data)
+    if unstorable:
+        raise FileRejected(file_name, unstorable)
+    try:
+        outcome = import_ftm_bytes(session, data, file_name, source, principal.username)
+    except RecursionError:  # json.loads gives up on a line nested thousands deep
+        raise ApiError(422, "a line nests JSON too deeply to be an FtM entity") from None
     return ImportOut(**outcome.__dict__)
 
 
