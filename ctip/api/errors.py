@@ -46,19 +46,20 @@ def error_body(status: int, message: str, details: list[Any] | None = None) -> d
     return {"error": {"code": code, "message": message, "details": details or []}}
 
 
-def _json_error(status: int, message: str, details: list[Any] | None = None) -> JSONResponse:
+def json_error(status: int, message: str, details: list[Any] | None = None) -> JSONResponse:
+    """An error response: the JSON body, and the Bearer challenge that a 401 must carry."""
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(error_body(status, message, details), status_code=status, headers=headers)
 
 
 async def _api_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, ApiError)
-    return _json_error(error.status, error.message, error.details)
+    return json_error(error.status, error.message, error.details)
 
 
 async def _http_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
-    return _json_error(error.status_code, str(error.detail))
+    return json_error(error.status_code, str(error.detail))
 
 
 async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
@@ -66,17 +67,17 @@ async def _validation_error(_request: Request, error: Exception) -> JSONResponse
     details = [
         {"location": list(e.get("loc", [])), "message": e.get("msg", "")} for e in error.errors()
     ]
-    return _json_error(422, "the request is not valid", details)
+    return json_error(422, "the request is not valid", details)
 
 
 async def _file_rejected(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, FileRejected)
     details = [{"row": e.row, "reason": e.reason} for e in error.errors]
-    return _json_error(422, str(error), details)
+    return json_error(422, str(error), details)
 
 
 async def _value_error(_request: Request, error: Exception) -> JSONResponse:
-    return _json_error(400, str(error))
+    return json_error(400, str(error))
 
 
 async def _unexpected(_request: Request, error: Exception) -> JSONResponse:

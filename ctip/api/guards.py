@@ -13,10 +13,9 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ctip.api.errors import error_body
+from ctip.api.errors import json_error
 from ctip.ingest.errors import RowError
 
 NUL_MESSAGE = "the path or query holds a NUL character (%00), which no field may contain"
@@ -42,8 +41,7 @@ class RejectNulMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and holds_nul(scope):
-            response = JSONResponse(error_body(400, NUL_MESSAGE), status_code=400)
-            await response(scope, receive, send)
+            await json_error(400, NUL_MESSAGE)(scope, receive, send)
             return
         await self.app(scope, receive, send)
 

@@ -118,7 +118,9 @@ class World:
         method, template = key
         args = CALLS.get(key, dict)()
         headers = self.headers.get(role, {})
-        return self.client.request(method, template.format(**PATH_VALUES), headers=headers, **args)
+        url = template.format(**PATH_VALUES)
+        response: Response = self.client.request(method, url, headers=headers, **args)
+        return response
 
 
 @pytest.fixture(scope="module")

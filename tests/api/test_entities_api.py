@@ -77,7 +77,8 @@ def export(client: TestClient, headers: dict[str, str], **params: str) -> bytes:
     response = client.get(f"{ENTITIES}/export", params=params, headers=headers)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("application/x-ndjson")
-    return response.content
+    content: bytes = response.content
+    return content
 
 
 def entity_keys(lines: bytes) -> set[EntityKey]:

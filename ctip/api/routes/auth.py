@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import JSONResponse
 
 from ctip.api.deps import AppSettings, DbSession, require
-from ctip.api.errors import error_body
+from ctip.api.errors import json_error
 from ctip.api.schemas import PrincipalOut, TokenOut, TokenRequest, error_responses
 from ctip.authz.policy import Action, Principal
 from ctip.authz.users import authenticate, issue_token
@@ -23,7 +22,7 @@ def create_token(body: TokenRequest, session: DbSession, settings: AppSettings) 
     principal = authenticate(session, body.username, body.password, channel="api")
     if principal is None:  # answered, not raised, so the audit row of the attempt commits
         message = "wrong username or password, or the user is disabled"
-        return JSONResponse(error_body(401, message), status_code=401)
+        return json_error(401, message)
     token, expires_at = issue_token(session, principal, settings.api_token_ttl_seconds)
     return TokenOut(access_token=token, expires_at=expires_at)
 
