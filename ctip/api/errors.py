@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ctip.authz.users import UserNotFound
 from ctip.ingest.errors import FileRejected
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,10 @@ async def _file_rejected(_request: Request, error: Exception) -> JSONResponse:
     return json_error(422, str(error), details)
 
 
+async def _not_found(_request: Request, error: Exception) -> JSONResponse:
+    return json_error(404, str(error))
+
+
 async def _value_error(_request: Request, error: Exception) -> JSONResponse:
     return json_error(400, str(error))
 
@@ -94,5 +99,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(FileRejected, _file_rejected)
+    app.add_exception_handler(UserNotFound, _not_found)
     app.add_exception_handler(ValueError, _value_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ctip.authz import audit
@@ -28,6 +28,10 @@ _DUMMY_HASH = _hasher.hash("ctip-no-such-user-password")
 
 class UserError(ValueError):
     """A user operation that cannot be done, with a reason fit to show the person."""
+
+
+class UserNotFound(UserError):
+    """No user has that username."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,7 @@ def _staff_role(role: str) -> Role:
 def _get(session: Session, username: str) -> User:
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     if user is None:
-        raise UserError(f"no user {username!r}")
+        raise UserNotFound(f"no user {username!r}")
     return user
 
 
@@ -99,6 +103,8 @@ def set_disabled(session: Session, actor: str, username: str, disabled: bool) ->
     """Disable (or re-enable) a user; a disabled user's tokens stop working at once."""
     user = _get(session, username)
     user.disabled = disabled
+    if disabled:  # tokens issued before stay dead even if the user is enabled again
+        session.execute(update(ApiToken).where(ApiToken.user_id == user.id).values(revoked=True))
     action = "user.disable" if disabled else "user.enable"
     audit.record(session, actor, action, f"user:{username}")
     return _view(user)

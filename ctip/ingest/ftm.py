@@ -74,6 +74,8 @@ def parse_entity_line(number: int, line: bytes) -> ParsedEntity:
         data = json.loads(line)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ValueError(f"not valid JSON ({error})") from None
+    except RecursionError:
+        raise ValueError("JSON nested too deeply to be an FtM entity") from None
     if not isinstance(data, dict):
         raise ValueError("a line must be a JSON object with id, schema and properties")
     entity = ParsedEntity(number, _entity_id(data), _schema(data))
@@ -96,7 +98,18 @@ def _entity_id(data: dict[str, Any]) -> str:
         raise ValueError("missing entity id")
     if len(entity_id) > MAX_ID_LENGTH:
         raise ValueError(f"entity id longer than {MAX_ID_LENGTH} characters")
-    return entity_id
+    return storable(entity_id, "entity id")
+
+
+def storable(text: str, what: str) -> str:
+    """Refuse text no store can keep: NUL (PostgreSQL text) and lone UTF-16 surrogates."""
+    if "\x00" in text:
+        raise ValueError(f"{what} holds a NUL character (\\u0000)")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"{what} holds a lone surrogate (\\ud800-\\udfff)") from None
+    return text
 
 
 def _schema(data: dict[str, Any]) -> Schema:
@@ -125,7 +138,7 @@ def _stated_values(schema: Schema, properties: Any, countries: list[str]) -> Ite
 def _stated_value(prop: Property, raw: Any, countries: list[str]) -> StatedValue:
     if not isinstance(raw, str | int | float) or isinstance(raw, bool):
         raise ValueError(f"property {prop.name!r}: values must be text, got {raw!r}")
-    text = str(raw)
+    text = storable(str(raw), f"property {prop.name!r}")
     cleaned = prop.type.clean(text, fuzzy=False)
     if cleaned is None and prop.type.name == "phone" and countries:
         cleaned = _clean_national_phone(prop, text, countries)

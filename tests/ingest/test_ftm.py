@@ -37,6 +37,10 @@ def test_reads_the_donations_file_whole() -> None:
         ),
         (_line(id="a", schema="Person", properties={"phone": ["call me"]}), "not a valid phone"),
         (_line(id="a", schema="Person", properties={"name": [{"x": 1}]}), "must be text"),
+        (_line(id="a", schema="Person", properties={"name": ["A\u0000B"]}), "NUL"),
+        (b'{"id": "a", "schema": "Person", "properties": {"name": ["\\ud800"]}}', "surrogate"),
+        (_line(id="a\u0000", schema="Person", properties={}), "entity id holds a NUL"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
     ],
 )
 def test_bad_line_gives_reason(line: bytes, reason: str) -> None:

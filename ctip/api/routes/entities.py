@@ -11,7 +11,6 @@ from fastapi.responses import StreamingResponse
 
 from ctip.api.deps import DbSession, get_database, require
 from ctip.api.errors import ApiError
-from ctip.api.guards import unstorable_rows
 from ctip.api.schemas import (
     EntityLinkOut,
     EntityOut,
@@ -21,7 +20,6 @@ from ctip.api.schemas import (
     error_responses,
 )
 from ctip.authz.policy import Action, Principal
-from ctip.ingest.errors import FileRejected
 from ctip.matching.normalize import IdentifierKind
 from ctip.store import entities as store
 from ctip.store.db import Database
@@ -116,13 +114,7 @@ async def import_lines(
         raise ApiError(413, f"send at most {MAX_IMPORT_BYTES} bytes per request")
     if not data.strip():
         raise ApiError(422, "the body is empty: send FtM JSON lines")
-    unstorable = unstorable_rows(data)
-    if unstorable:
-        raise FileRejected(file_name, unstorable)
-    try:
-        outcome = import_ftm_bytes(session, data, file_name, source, principal.username)
-    except RecursionError:  # json.loads gives up on a line nested thousands deep
-        raise ApiError(422, "a line nests JSON too deeply to be an FtM entity") from None
+    outcome = import_ftm_bytes(session, data, file_name, source, principal.username)
     return ImportOut(**outcome.__dict__)
 
 
