@@ -18,6 +18,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from ctip.authz import audit, users
+from ctip.commands import graph as graph_commands
+from ctip.commands import lists as lists_commands
+from ctip.commands import networks as networks_commands
+from ctip.commands import resolve as resolve_commands
+from ctip.commands import trade as trade_commands
 from ctip.config import Environment, Settings, get_settings
 from ctip.ingest.errors import FileRejected
 from ctip.store import entities as store
@@ -33,6 +38,11 @@ app.add_typer(entities_app, name="entities")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
+app.add_typer(lists_commands.app, name="lists")
+app.add_typer(trade_commands.app, name="trade")
+app.add_typer(networks_commands.app, name="networks")
+app.add_typer(resolve_commands.app, name="resolve")
+app.add_typer(graph_commands.app, name="graph")
 
 console = Console()
 errors = Console(stderr=True)

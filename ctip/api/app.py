@@ -8,7 +8,18 @@ from starlette.middleware.sessions import SessionMiddleware
 from ctip import __version__
 from ctip.api.errors import install_error_handlers
 from ctip.api.guards import RejectNulMiddleware
-from ctip.api.routes import audit, auth, entities, system, users
+from ctip.api.routes import (
+    audit,
+    auth,
+    entities,
+    graph,
+    networks,
+    resolve,
+    screening,
+    system,
+    trade,
+    users,
+)
 from ctip.api.schemas import error_responses
 from ctip.config import Settings, get_settings
 from ctip.store.db import Database
@@ -20,7 +31,7 @@ SESSION_COOKIE = "ctip_session"
 def api_router() -> APIRouter:
     """Every area's router under /api/v1."""
     router = APIRouter(prefix=API_PREFIX, responses=error_responses(400, 401, 403, 422))
-    for area in (system, auth, entities, users, audit):
+    for area in (system, auth, entities, users, audit, screening, trade, networks, resolve, graph):
         router.include_router(area.router)
     return router
 

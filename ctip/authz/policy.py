@@ -26,6 +26,20 @@ class Action(StrEnum):
     AUDIT_READ = "audit:read"
     AUDIT_VERIFY = "audit:verify"
     VICTIM_IDENTITY_READ = "victim_identity:read"
+    LIST_READ = "list:read"
+    LIST_WRITE = "list:write"
+    SCREEN_RUN = "screen:run"
+    TRADE_READ = "trade:read"
+    TRADE_WRITE = "trade:write"
+    TRADE_DECIDE = "trade:decide"
+    AD_READ = "ads:read"
+    AD_WRITE = "ads:write"
+    NETWORK_READ = "network:read"
+    NETWORK_BUILD = "network:build"
+    GRAPH_READ = "graph:read"
+    RESOLVE_READ = "resolve:read"
+    RESOLVE_RUN = "resolve:run"
+    RESOLVE_JUDGE = "resolve:judge"
 
 
 PUBLIC_ACTIONS = frozenset({Action.HEALTH, Action.SIGN_IN})
@@ -33,17 +47,33 @@ PUBLIC_ACTIONS = frozenset({Action.HEALTH, Action.SIGN_IN})
 
 SIGNED_IN = frozenset({Action.SELF_READ})
 ENTITY_ANALYSIS = frozenset({Action.ENTITY_READ, Action.ENTITY_WRITE, Action.ENTITY_EXPORT})
+SCREENING = frozenset({Action.LIST_READ, Action.LIST_WRITE, Action.SCREEN_RUN})
+"""Loading watchlists and screening names against them: every analyst's daily work."""
+TRADE_WORK = frozenset({Action.TRADE_READ, Action.TRADE_WRITE})
+TRADE_ALL = TRADE_WORK | {Action.TRADE_DECIDE}
+"""Deciding a detention (release, exclusion, seizure) is the trade analyst's and supervisor's."""
+NETWORK_WORK = frozenset(
+    {
+        Action.AD_READ,
+        Action.AD_WRITE,
+        Action.NETWORK_READ,
+        Action.NETWORK_BUILD,
+        Action.GRAPH_READ,
+        Action.RESOLVE_READ,
+        Action.RESOLVE_RUN,
+        Action.RESOLVE_JUDGE,
+    }
+)
+"""Ads, networks, the link graph and entity resolution: investigators' and intel analysts'."""
+OVERSIGHT = frozenset({Action.USER_READ, Action.AUDIT_READ, Action.AUDIT_VERIFY})
+ANALYSIS = ENTITY_ANALYSIS | SCREENING
 
 GRANTS: dict[Role, frozenset[Action]] = {
-    Role.ADMIN: SIGNED_IN
-    | ENTITY_ANALYSIS
-    | {Action.USER_READ, Action.USER_MANAGE, Action.AUDIT_READ, Action.AUDIT_VERIFY},
-    Role.SUPERVISOR: SIGNED_IN
-    | ENTITY_ANALYSIS
-    | {Action.USER_READ, Action.AUDIT_READ, Action.AUDIT_VERIFY},
-    Role.INVESTIGATOR: SIGNED_IN | ENTITY_ANALYSIS,
-    Role.INTEL_ANALYST: SIGNED_IN | ENTITY_ANALYSIS,
-    Role.TRADE_ANALYST: SIGNED_IN | ENTITY_ANALYSIS,
+    Role.ADMIN: SIGNED_IN | ANALYSIS | TRADE_ALL | NETWORK_WORK | OVERSIGHT | {Action.USER_MANAGE},
+    Role.SUPERVISOR: SIGNED_IN | ANALYSIS | TRADE_ALL | NETWORK_WORK | OVERSIGHT,
+    Role.INVESTIGATOR: SIGNED_IN | ANALYSIS | NETWORK_WORK | {Action.TRADE_READ},
+    Role.INTEL_ANALYST: SIGNED_IN | ANALYSIS | NETWORK_WORK | {Action.TRADE_READ},
+    Role.TRADE_ANALYST: SIGNED_IN | ANALYSIS | TRADE_ALL | {Action.GRAPH_READ, Action.RESOLVE_READ},
     Role.VICTIM_SPECIALIST: SIGNED_IN | {Action.ENTITY_READ, Action.VICTIM_IDENTITY_READ},
     Role.FRONTLINE_OFFICER: SIGNED_IN,
     Role.OUTREACH: SIGNED_IN,

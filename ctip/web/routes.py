@@ -29,6 +29,9 @@ from ctip.web.auth import (
     sign_in,
     sign_out,
 )
+from ctip.web.pages import networks as networks_pages
+from ctip.web.pages import resolve as resolve_pages
+from ctip.web.pages import trade as trade_pages
 from ctip.web.rendering import STATIC_DIR, harden, is_fragment_request, redirect, render
 
 MAX_SEARCH_CHARS = 200
@@ -205,5 +208,7 @@ def install_workbench(app: FastAPI) -> None:
     """Mount the workbench's pages and static files on the app."""
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(router)
+    for area in (trade_pages, networks_pages, resolve_pages):
+        app.include_router(area.router)
     app.add_exception_handler(SignInRequired, _sign_in_required)
     app.add_exception_handler(PageForbidden, _page_forbidden)

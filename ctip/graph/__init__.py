@@ -1,0 +1,1 @@
+"""The link graph over entities and records: neighbours, paths, communities, centrality."""

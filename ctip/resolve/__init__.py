@@ -1,0 +1,1 @@
+"""Entity resolution: Splink models, clusters with stable ids, and the judgement ledger."""

@@ -1,0 +1,1 @@
+"""Forced labour in supply chains: lists, import-entry screening, supplier tiers, detentions."""

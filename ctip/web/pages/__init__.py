@@ -1,0 +1,1 @@
+"""Workbench pages of each area, one module per area, each exposing `router`."""
