@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from ctip.areas import demo_seeds
 from ctip.authz import audit, users
 from ctip.commands import graph as graph_commands
 from ctip.commands import lists as lists_commands
@@ -308,12 +309,15 @@ def demo(
     with open_database() as database, database.session() as session:
         created = world.seed_users(session)
         outcome = world.seed_entities(session)
+        parts = [f"{area}: {seed(session)}" for area, seed in demo_seeds()]
         total = store.count_entities(session)
     network = "already there" if outcome.already_imported else "imported"
     console.print(
         f"demo world ready in {settings.database_url}: {total} entities, "
         f"{created} new demo users, demo network {network}"
     )
+    for part in parts:
+        console.print(f"  {part}")
     _print_logins(world.demo_users())
     host, port = host or settings.host, port or settings.port
     console.print(f"\nopen the workbench at [bold]http://{host}:{port}/[/]")

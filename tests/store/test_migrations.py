@@ -6,8 +6,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
+from ctip.areas import load_area_tables
 from ctip.store.db import Database
 from ctip.store.tables import Base
+
+load_area_tables()
 
 
 def test_upgrade_from_empty_creates_every_table(database: Database) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 
+from ctip.areas import load_area_tables
 from ctip.store.db import make_engine
 from ctip.store.tables import Base
 
+load_area_tables()
 target_metadata = Base.metadata
 
 

@@ -1,0 +1,46 @@
+"""Discovery of what each area contributes: its tables and its part of the demo world.
+
+Areas never import each other; the platform finds `ctip.<area>.tables` (SQLAlchemy models on
+the shared `Base`) and `ctip.<area>.demo` (a `seed_demo(session) -> str` function) by name, so a
+new area plugs in without editing a central list.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import pkgutil
+from collections.abc import Callable, Iterator
+from types import ModuleType
+
+from sqlalchemy.orm import Session
+
+import ctip
+
+DemoSeed = Callable[[Session], str]
+
+
+def area_modules(name: str) -> Iterator[ModuleType]:
+    """`ctip.<area>.<name>` for every area package that has such a module, by area name."""
+    for package in sorted(pkgutil.iter_modules(ctip.__path__), key=lambda p: p.name):
+        if not package.ispkg:
+            continue
+        module_name = f"ctip.{package.name}.{name}"
+        if importlib.util.find_spec(module_name) is not None:
+            yield importlib.import_module(module_name)
+
+
+def load_area_tables() -> None:
+    """Import every area's tables so they are on `Base.metadata` (migrations, drift test)."""
+    for _module in area_modules("tables"):
+        pass
+
+
+def demo_seeds() -> list[tuple[str, DemoSeed]]:
+    """(area, seed function) of every area that adds to the demo world."""
+    seeds = []
+    for module in area_modules("demo"):
+        seed = getattr(module, "seed_demo", None)
+        if callable(seed):
+            seeds.append((module.__name__.split(".")[1], seed))
+    return seeds
