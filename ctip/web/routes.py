@@ -6,7 +6,7 @@ give the same answer; this module only decides which template to show and who ma
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request, Response
 from fastapi.staticfiles import StaticFiles
@@ -23,12 +23,12 @@ from ctip.web.auth import (
     SignInRequired,
     WebSession,
     csrf_ok,
-    csrf_token,
     current_principal,
     page_for,
     sign_in,
     sign_out,
 )
+from ctip.web.frame import error_page, page_context
 from ctip.web.pages import networks as networks_pages
 from ctip.web.pages import resolve as resolve_pages
 from ctip.web.pages import trade as trade_pages
@@ -46,25 +46,6 @@ EntityReader = Annotated[Principal, Depends(page_for(Action.ENTITY_READ))]
 UserReader = Annotated[Principal, Depends(page_for(Action.USER_READ))]
 AuditReader = Annotated[Principal, Depends(page_for(Action.AUDIT_READ))]
 FormText = Annotated[str, Form()]
-
-
-def page_context(request: Request, principal: Principal | None, **extra: Any) -> dict[str, Any]:
-    """What the page frame needs: who is signed in, their areas, the sign-out form's token."""
-    return {
-        "principal": principal,
-        "areas": views.areas_for(principal) if principal is not None else [],
-        "csrf_token": csrf_token(request),
-        "active": "",
-        **extra,
-    }
-
-
-def error_page(
-    request: Request, principal: Principal | None, status: int, message: str
-) -> Response:
-    """A 403 or 404 page in the workbench's frame (never the API's JSON)."""
-    context = page_context(request, principal, status=status, message=message)
-    return render(request, "error.html", context, status_code=status)
 
 
 def login_page(
