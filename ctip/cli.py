@@ -23,6 +23,7 @@ from ctip.commands import graph as graph_commands
 from ctip.commands import lists as lists_commands
 from ctip.commands import networks as networks_commands
 from ctip.commands import resolve as resolve_commands
+from ctip.commands import screen as screen_commands
 from ctip.commands import trade as trade_commands
 from ctip.config import Environment, Settings, get_settings
 from ctip.ingest.errors import FileRejected
@@ -42,7 +43,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(lists_commands.app, name="lists")
 app.add_typer(trade_commands.app, name="trade")
 app.add_typer(networks_commands.app, name="networks")
-app.add_typer(resolve_commands.app, name="resolve")
+app.command("resolve")(resolve_commands.resolve_file)
+app.add_typer(resolve_commands.clusters_app, name="clusters")
+app.command("screen")(screen_commands.screen)
 app.add_typer(graph_commands.app, name="graph")
 
 console = Console()

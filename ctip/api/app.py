@@ -13,6 +13,7 @@ from ctip.api.routes import (
     auth,
     entities,
     graph,
+    lists,
     networks,
     resolve,
     screening,
@@ -31,7 +32,20 @@ SESSION_COOKIE = "ctip_session"
 def api_router() -> APIRouter:
     """Every area's router under /api/v1."""
     router = APIRouter(prefix=API_PREFIX, responses=error_responses(400, 401, 403, 422))
-    for area in (system, auth, entities, users, audit, screening, trade, networks, resolve, graph):
+    areas = (
+        system,
+        auth,
+        entities,
+        users,
+        audit,
+        lists,
+        screening,
+        trade,
+        networks,
+        resolve,
+        graph,
+    )
+    for area in areas:
         router.include_router(area.router)
     return router
 

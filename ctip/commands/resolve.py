@@ -1,7 +1,12 @@
-"""The `ctip resolve` commands."""
+"""The `ctip resolve` command and the `ctip clusters ...` group (judgements)."""
 
 from __future__ import annotations
 
 import typer
 
-app = typer.Typer(help="resolve", no_args_is_help=True)
+clusters_app = typer.Typer(help="Resolved clusters and analysts' judgements.", no_args_is_help=True)
+
+
+def resolve_file(records: str) -> None:
+    """Resolve a plain CSV of records into clusters."""
+    raise typer.Exit(2)

@@ -1,7 +1,11 @@
-"""The `ctip trade` commands."""
+"""The `ctip trade` commands: entry screening, supplier tiers, detentions (+ lists)."""
 
 from __future__ import annotations
 
 import typer
 
-app = typer.Typer(help="trade", no_args_is_help=True)
+from ctip.commands import trade_lists
+
+app = typer.Typer(help="Forced labour in supply chains.", no_args_is_help=True)
+app.add_typer(trade_lists.app, name="lists")
+app.command("parse-listing")(trade_lists.parse_listing)
