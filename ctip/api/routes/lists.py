@@ -1,7 +1,237 @@
-"""API routes of watchlists and forced-labour lists."""
+"""API routes of watchlists and forced-labour lists: list them, read entries, load, compare.
+
+Lists are named in the query (`?list=uflpa`), so every route reads like a filter: a list
+never loaded has no editions and no entries. Loading is a batch POST of the whole file.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
+
+from ctip.api.deps import DbSession, require
+from ctip.api.errors import ApiError
+from ctip.api.schemas import error_responses
+from ctip.authz.policy import Action, Principal
+from ctip.trade.lists.orders import prepare_orders
+from ctip.trade.lists.tvpra import prepare_tvpra
+from ctip.trade.lists.uflpa import prepare_uflpa
+from ctip.watchlists import store
+from ctip.watchlists.model import ListEntry
+from ctip.watchlists.readers import PreparedList, prepare_watchlist
 
 router = APIRouter(prefix="/lists", tags=["lists"])
+Reader = Annotated[Principal, Depends(require(Action.LIST_READ))]
+Writer = Annotated[Principal, Depends(require(Action.LIST_WRITE))]
+ListName = Annotated[
+    str, Query(alias="list", min_length=1, max_length=95, pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+]
+Edition = Annotated[
+    str | None, Query(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
+]
+Format = Literal["watchlist", "wro", "uflpa", "tvpra"]
+MAX_LIST_BYTES = 100 * 1024 * 1024
+MAX_PAGE = 1000
+LIST_FILE_BODY = {
+    "description": "the list file: CSV, FtM JSON lines (watchlist) or XLSX (wro)",
+    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+}
+PREPARERS: dict[str, Callable[[bytes, str, str], PreparedList]] = {
+    "watchlist": prepare_watchlist,
+    "wro": prepare_orders,
+    "uflpa": prepare_uflpa,
+    "tvpra": lambda data, file_name, _list: prepare_tvpra(data, file_name),
+}
+
+
+class EditionOut(BaseModel):
+    """One edition of a list."""
+
+    list_name: str
+    edition: str
+    kind: str
+    file_name: str
+    content_sha256: str
+    entries: int
+    rules: int
+    loaded_at: str
+    loaded_by: str
+
+
+class ListOut(BaseModel):
+    """A list with its latest edition."""
+
+    list_name: str
+    kind: str
+    editions: int
+    latest: EditionOut
+
+
+class EntryOut(BaseModel):
+    """A listed party as screening sees it."""
+
+    entry_id: str
+    schema_: str = Field(alias="schema", serialization_alias="schema")
+    name: str
+    aliases: list[str]
+    countries: list[str]
+    birth_dates: list[str]
+    addresses: list[str]
+    identifiers: list[str]
+    includes_subsidiaries: bool
+    notes: str
+    extra: dict[str, str]
+
+    @classmethod
+    def of(cls, entry: ListEntry) -> EntryOut:
+        """From the store's entry."""
+        return cls.model_validate(
+            {
+                "entry_id": entry.entry_id,
+                "schema": entry.schema,
+                "name": entry.name,
+                "aliases": list(entry.aliases),
+                "countries": list(entry.countries),
+                "birth_dates": list(entry.birth_dates),
+                "addresses": list(entry.addresses),
+                "identifiers": list(entry.identifiers),
+                "includes_subsidiaries": entry.includes_subsidiaries,
+                "notes": entry.notes,
+                "extra": {k: str(v) for k, v in entry.extra.items()},
+            }
+        )
+
+
+class EntryPage(BaseModel):
+    """A page of a list edition's entries."""
+
+    list_name: str
+    edition: str | None
+    total: int
+    entries: list[EntryOut]
+
+
+class LoadOut(BaseModel):
+    """What loading a list file did."""
+
+    list_name: str
+    edition: str
+    kind: str
+    file_name: str
+    content_sha256: str
+    entries: int
+    rules: int
+    already_loaded: bool
+
+
+class ChangeOut(BaseModel):
+    """An entry changed between editions: field -> [old, new]."""
+
+    entry_id: str
+    name: str
+    fields: dict[str, list[Any]]
+
+
+class DiffOut(BaseModel):
+    """Entries added, removed and changed between two editions."""
+
+    list_name: str
+    old: str | None
+    new: str | None
+    added: list[EntryOut]
+    removed: list[EntryOut]
+    changed: list[ChangeOut]
+
+
+def _edition_out(info: store.EditionInfo) -> EditionOut:
+    return EditionOut(**info.__dict__)
+
+
+@router.get("")
+def lists(_: Reader, session: DbSession) -> list[ListOut]:
+    """Every loaded list with its latest edition."""
+    return [
+        ListOut(
+            list_name=s.list_name, kind=s.kind, editions=s.editions, latest=_edition_out(s.latest)
+        )
+        for s in store.list_summaries(session)
+    ]
+
+
+@router.get("/entries", responses=error_responses(404))
+def entries(
+    _: Reader,
+    session: DbSession,
+    list_name: ListName,
+    edition: Edition = None,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+) -> EntryPage:
+    """The entries of a list's edition (the latest by default); none for a list never loaded."""
+    if not store.editions(session, list_name) and edition is None:
+        return EntryPage(list_name=list_name, edition=None, total=0, entries=[])
+    try:
+        found = store.list_entries(session, list_name, edition)
+    except store.UnknownList as error:
+        raise ApiError(404, str(error)) from None
+    label = found[0].edition if found else store.resolve_edition(session, list_name).edition
+    page = [EntryOut.of(e) for e in found[offset : offset + limit]]
+    return EntryPage(list_name=list_name, edition=edition or label, total=len(found), entries=page)
+
+
+@router.get("/diff", responses=error_responses(404))
+def diff(
+    _: Reader,
+    session: DbSession,
+    list_name: ListName,
+    old: Edition = None,
+    new: Edition = None,
+) -> DiffOut:
+    """Entries added, removed, changed from `old` to `new` (default: the last two editions)."""
+    try:
+        result = store.diff_editions(session, list_name, old, new)
+    except store.UnknownList as error:
+        raise ApiError(404, str(error)) from None
+    return DiffOut(
+        list_name=result.list_name,
+        old=result.old,
+        new=result.new,
+        added=[EntryOut.of(e) for e in result.added],
+        removed=[EntryOut.of(e) for e in result.removed],
+        changed=[
+            ChangeOut(
+                entry_id=c.entry_id,
+                name=c.name,
+                fields={k: [v[0], v[1]] for k, v in c.fields.items()},
+            )
+            for c in result.changed
+        ],
+    )
+
+
+@router.post(
+    "/load",
+    responses=error_responses(413),
+    openapi_extra={"requestBody": {"required": True, **LIST_FILE_BODY}},
+)
+async def load(
+    principal: Writer,
+    session: DbSession,
+    request: Request,
+    list_name: ListName,
+    edition: Edition = None,
+    format: Annotated[Format, Query(description="how to read the file")] = "watchlist",
+    file_name: Annotated[str, Query(min_length=1, max_length=500)] = "upload.csv",
+) -> LoadOut:
+    """Load a whole list file as a new edition: validated, all or nothing, idempotent."""
+    data = await request.body()
+    if len(data) > MAX_LIST_BYTES:
+        raise ApiError(413, f"send at most {MAX_LIST_BYTES} bytes per request")
+    if not data.strip():
+        raise ApiError(422, "the body is empty: send the list file")
+    prepared = PREPARERS[format](data, file_name, list_name)
+    outcome = store.save_edition(session, list_name, prepared, principal.username, edition, format)
+    return LoadOut(**outcome.__dict__)

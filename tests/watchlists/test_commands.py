@@ -1,0 +1,93 @@
+"""`ctip lists ...` and `ctip trade lists ...` end to end on a temporary SQLite store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ctip.cli import app
+from ctip.config import get_settings
+from tests.conftest import shared_data
+
+runner = CliRunner()
+HEADER = "id,name,aliases,schema,country,birth_date,address\n"
+
+
+@pytest.fixture(autouse=True)
+def store_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    path = tmp_path / "cli.sqlite3"
+    monkeypatch.setenv("CTIP_DATABASE_URL", f"sqlite:///{path}")
+    monkeypatch.setenv("CTIP_ENV", "test")
+    get_settings.cache_clear()
+    yield path
+    get_settings.cache_clear()
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_load_list_show_diff(tmp_path: Path) -> None:
+    v1 = write(
+        tmp_path, "v1.csv", HEADER + "A1,Acme Textiles,,Company,cn,,\nB1,Blue Reef,,Vessel,,,\n"
+    )
+    v2 = write(
+        tmp_path, "v2.csv", HEADER + "A1,Acme Textiles,Acme,Company,cn,,\nC1,Coral Star,,,,,\n"
+    )
+    first = runner.invoke(app, ["lists", "load", str(v1), "--name", "team", "--edition", "v1"])
+    assert first.exit_code == 0, first.output
+    assert "2 entries" in first.output
+    again = runner.invoke(app, ["lists", "load", str(v1), "--name", "team", "--edition", "v1"])
+    assert "nothing changed" in again.output
+    assert (
+        runner.invoke(
+            app, ["lists", "load", str(v2), "--name", "team", "--edition", "v2"]
+        ).exit_code
+        == 0
+    )
+    listed = runner.invoke(app, ["lists", "list"])
+    assert "team" in listed.output and "v2" in listed.output
+    shown = runner.invoke(app, ["lists", "show", "team", "--edition", "v1"])
+    assert "Blue Reef" in shown.output
+    diff = runner.invoke(app, ["lists", "diff", "team", "v1", "v2"])
+    assert diff.exit_code == 0, diff.output
+    assert "1 added, 1 removed, 1 changed" in diff.output
+
+
+def test_bad_file_exits_1_with_rows(tmp_path: Path) -> None:
+    bad = write(tmp_path, "bad.csv", HEADER + "A1,,,Company,,,\n")
+    result = runner.invoke(app, ["lists", "load", str(bad), "--name", "team"])
+    assert result.exit_code == 1
+    assert "line 2" in result.output and "nothing was loaded" in result.output
+    unknown = runner.invoke(app, ["lists", "show", "never-loaded"])
+    assert unknown.exit_code == 1 and "never-loaded" in unknown.output
+
+
+def test_trade_lists_commands(tmp_path: Path) -> None:
+    sample = runner.invoke(app, ["trade", "lists", "load-uflpa", "--sample"])
+    assert sample.exit_code == 0, sample.output
+    assert "20 entries" in sample.output
+    tvpra = shared_data("ilab_tvpra_list", "tvpra_goods_by_country_2023snapshot.csv")
+    loaded = runner.invoke(app, ["trade", "lists", "load-tvpra", str(tvpra), "--edition", "2023"])
+    assert loaded.exit_code == 0, loaded.output
+    assert "467 goods x place rules" in loaded.output
+    old = shared_data("ilab_tvpra_list", "tvpra_2016_official.csv")
+    diff = runner.invoke(app, ["trade", "lists", "tvpra-diff", str(old), str(tvpra)])
+    assert diff.exit_code == 0, diff.output
+    assert "+ Polysilicon / China" in diff.output
+    orders = write(
+        tmp_path,
+        "wro.csv",
+        "date,country,entity,merchandise,status,type\n"
+        "2021-01-13,China,Xinjiang Uyghur Autonomous Region (XUAR),Cotton,Active,WRO\n"
+        "2020-11-30,China,Xinjiang Production and Construction Corporation (XPCC) "
+        "and its subordinates,Cotton,Active,WRO\n",
+    )
+    wro = runner.invoke(app, ["trade", "lists", "load-wro", str(orders)])
+    assert wro.exit_code == 0, wro.output
+    assert "1 entries, 1 goods x place rules" in wro.output
