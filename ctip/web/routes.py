@@ -29,6 +29,7 @@ from ctip.web.auth import (
     sign_out,
 )
 from ctip.web.frame import error_page, page_context
+from ctip.web.pages import graph as graph_pages
 from ctip.web.pages import networks as networks_pages
 from ctip.web.pages import resolve as resolve_pages
 from ctip.web.pages import trade as trade_pages
@@ -189,7 +190,7 @@ def install_workbench(app: FastAPI) -> None:
     """Mount the workbench's pages and static files on the app."""
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(router)
-    for area in (trade_pages, networks_pages, resolve_pages):
+    for area in (trade_pages, networks_pages, resolve_pages, graph_pages):
         app.include_router(area.router)
     app.add_exception_handler(SignInRequired, _sign_in_required)
     app.add_exception_handler(PageForbidden, _page_forbidden)

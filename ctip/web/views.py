@@ -38,6 +38,32 @@ AREAS: tuple[Area, ...] = (
         "Search people, companies, accounts and addresses by name or identifier, "
         "and see where every fact came from.",
     ),
+    Area(
+        "Link graph",
+        "/graph",
+        Action.GRAPH_READ,
+        "The network around an entity: paths, communities and who sits in the middle.",
+    ),
+    Area(
+        "Networks",
+        "/networks",
+        Action.NETWORK_READ,
+        "Online ads joined by shared phones, accounts and reused text, drawn as networks.",
+    ),
+    Area(
+        "Trade",
+        "/trade",
+        Action.TRADE_READ,
+        "Screen import lines for forced labour, see why a line was flagged, trace supplier "
+        "tiers and work detentions to release, exclusion or seizure.",
+    ),
+    Area(
+        "Entity resolution",
+        "/resolve",
+        Action.RESOLVE_READ,
+        "The same person or organisation across sources: clusters with stable ids, the "
+        "evidence for every link, and analysts' confirm or reject decisions.",
+    ),
     Area("Users", "/users", Action.USER_READ, "Who can sign in, with which role."),
     Area(
         "Audit log",
