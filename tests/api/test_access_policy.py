@@ -62,6 +62,54 @@ ACCESS: dict[RouteKey, frozenset[Role]] = {
     ("PUT", "/api/v1/users/{username}/role"): ADMINS,
     ("GET", "/api/v1/audit/events"): OVERSIGHT,
     ("GET", "/api/v1/audit/verify"): OVERSIGHT,
+    **dict.fromkeys(
+        [
+            ("POST", "/api/v1/networks/ads/load"),
+            ("POST", "/api/v1/networks/ads/read"),
+            ("POST", "/api/v1/networks/build"),
+            ("GET", "/api/v1/networks"),
+            ("GET", "/api/v1/networks/search"),
+            ("GET", "/api/v1/networks/profiles"),
+        ],
+        frozenset({Role.ADMIN, Role.SUPERVISOR, Role.INVESTIGATOR, Role.INTEL_ANALYST}),
+    ),
+    ("GET", "/api/v1/graph/entities/{entity_id}/neighbourhood"): ANALYSTS,
+    ("GET", "/api/v1/graph/entities/{entity_id}/export"): ANALYSTS,
+    ("GET", "/api/v1/graph/path"): ANALYSTS,
+    ("GET", "/api/v1/graph/communities"): ANALYSTS,
+    ("GET", "/api/v1/graph/components"): ANALYSTS,
+    ("GET", "/api/v1/graph/centrality"): ANALYSTS,
+    ("GET", "/api/v1/lists"): ANALYSTS,
+    ("GET", "/api/v1/lists/entries"): ANALYSTS,
+    ("GET", "/api/v1/lists/diff"): ANALYSTS,
+    ("POST", "/api/v1/lists/load"): ANALYSTS,
+    ("POST", "/api/v1/screen"): ANALYSTS,  # after lists/load: screens the list it loaded
+    # trade: in this order, so the detention the last three routes act on exists
+    ("POST", "/api/v1/trade/entries"): frozenset({Role.ADMIN, Role.SUPERVISOR, Role.TRADE_ANALYST}),
+    ("POST", "/api/v1/trade/screen"): frozenset({Role.ADMIN, Role.SUPERVISOR, Role.TRADE_ANALYST}),
+    ("GET", "/api/v1/trade/lines"): ANALYSTS,
+    ("POST", "/api/v1/trade/suppliers"): frozenset(
+        {Role.ADMIN, Role.SUPERVISOR, Role.TRADE_ANALYST}
+    ),
+    ("GET", "/api/v1/trade/trace"): ANALYSTS,
+    ("GET", "/api/v1/trade/figures"): ANALYSTS,
+    ("POST", "/api/v1/trade/detentions"): frozenset(
+        {Role.ADMIN, Role.SUPERVISOR, Role.TRADE_ANALYST}
+    ),
+    ("GET", "/api/v1/trade/detentions"): ANALYSTS,
+    ("GET", "/api/v1/trade/detentions/ledger"): ANALYSTS,
+    ("POST", "/api/v1/trade/detentions/steps"): frozenset(
+        {Role.ADMIN, Role.SUPERVISOR, Role.TRADE_ANALYST}
+    ),
+    ("POST", "/api/v1/trade/detentions/decision"): frozenset(
+        {Role.ADMIN, Role.SUPERVISOR, Role.TRADE_ANALYST}
+    ),
+    # resolve: the batch first, so the clusters the later routes look at exist
+    ("POST", "/api/v1/resolve/batch"): ANALYSTS - {Role.TRADE_ANALYST},
+    ("POST", "/api/v1/resolve/store"): ANALYSTS - {Role.TRADE_ANALYST},
+    ("GET", "/api/v1/resolve/clusters"): ANALYSTS,
+    ("GET", "/api/v1/resolve/clusters/history"): ANALYSTS,
+    ("POST", "/api/v1/resolve/judgements"): ANALYSTS - {Role.TRADE_ANALYST},
 }
 """Who may call each route. The tip submitter is the anonymous public (no token)."""
 
@@ -88,6 +136,16 @@ CALLS: dict[RouteKey, Callable[[], RequestArgs]] = {
     },
     ("GET", "/api/v1/entities/search"): lambda: {"params": {"q": "access test"}},
     ("GET", "/api/v1/entities/by-identifier"): lambda: {"params": {"value": "202 555 0143"}},
+    ("GET", "/api/v1/graph/path"): lambda: {"params": {"source": ENTITY_ID, "target": ENTITY_ID}},
+    ("GET", "/api/v1/lists/entries"): lambda: {"params": {"list": "access-list"}},
+    ("GET", "/api/v1/lists/diff"): lambda: {"params": {"list": "access-list"}},
+    ("POST", "/api/v1/lists/load"): lambda: {
+        "params": {"list": "access-list"},
+        "content": b"id,name\nA1,Access Listed Trading Co.\n",
+    },
+    ("POST", "/api/v1/screen"): lambda: {
+        "json": {"list": "access-list", "queries": [{"id": "q1", "name": "Access Listed Trading"}]}
+    },
     ("POST", "/api/v1/entities/import"): lambda: {
         "params": {"source": "access-test"},
         "content": ENTITY_LINE,
@@ -100,7 +158,53 @@ CALLS: dict[RouteKey, Callable[[], RequestArgs]] = {
         }
     },
     ("PUT", "/api/v1/users/{username}/role"): lambda: {"json": {"role": Role.OUTREACH.value}},
+    ("POST", "/api/v1/networks/ads/load"): lambda: {
+        "content": b'{"site": "s.example", "ad_id": "1", "posted_at": "2026-01-01", '
+        b'"body": "call 202 555 0143"}\n'
+    },
+    ("POST", "/api/v1/networks/ads/read"): lambda: {"json": {"texts": [{"body": "new in town"}]}},
+    ("GET", "/api/v1/networks/search"): lambda: {
+        "params": {"kind": "phone", "value": "2025550143"}
+    },
+    ("GET", "/api/v1/networks/profiles"): lambda: {"params": {"network_id": "net-none"}},
+    ("POST", "/api/v1/trade/entries"): lambda: {"content": TRADE_ENTRY_CSV},
+    ("POST", "/api/v1/trade/screen"): lambda: {"content": TRADE_ENTRY_CSV},
+    ("POST", "/api/v1/trade/suppliers"): lambda: {
+        "content": b"buyer,supplier,material\nA,B,cotton\n"
+    },
+    ("GET", "/api/v1/trade/trace"): lambda: {"params": {"entity": "A"}},
+    ("POST", "/api/v1/trade/detentions"): lambda: {
+        "json": {"entry_number": "ACC-1234567-1", "line_number": 1, "reason": "access test"}
+    },
+    ("GET", "/api/v1/trade/detentions/ledger"): lambda: {"params": {"detention": TRADE_DETENTION}},
+    ("POST", "/api/v1/trade/detentions/steps"): lambda: {
+        "params": {"detention": TRADE_DETENTION},
+        "json": {"kind": "note", "reason": "access test"},
+    },
+    ("POST", "/api/v1/trade/detentions/decision"): lambda: {
+        "params": {"detention": TRADE_DETENTION},
+        "json": {"outcome": "excluded", "reason": "access test", "correction": True},
+    },
+    ("POST", "/api/v1/resolve/batch"): lambda: {
+        "json": {
+            "records": [
+                {"id": "access-r1", "name": "Ana Lima", "birth_date": "1990-01-02"},
+                {"id": "access-r2", "name": "Bea Souza", "birth_date": "1985-07-30"},
+            ]
+        }
+    },
+    ("GET", "/api/v1/resolve/clusters"): lambda: {"params": {"ref": "access-r1"}},
+    ("GET", "/api/v1/resolve/clusters/history"): lambda: {"params": {"ref": "access-r1"}},
+    ("POST", "/api/v1/resolve/judgements"): lambda: {
+        "json": {"left": "access-r1", "right": "access-r2", "decision": "different", "why": "t"}
+    },
 }
+TRADE_ENTRY_CSV = (
+    b"entry_number,line_number,importer,manufacturer,manufacturer_address,seller,shipper,"
+    b"country_of_origin,hts_code,description,value_usd,quantity,unit,arrival_date,port\n"
+    b"ACC-1234567-1,1,Imp,Mill,Urumqi,S,T,CN,5205111000,yarn,10.00,1,KG,2025-01-02,2704\n"
+)
+TRADE_DETENTION = "DET-ACC12345671-001"
 """A minimal valid request per route that needs more than its path (default: nothing)."""
 
 

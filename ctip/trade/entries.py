@@ -1,0 +1,339 @@
+"""Import entry lines (CBP Form 7501 lines) read from CSV: every field checked, all or nothing.
+
+A trade officer screens what the importer declared, so a line that cannot be read exactly
+(an HTS code that is not ten digits, a country that is not an ISO code, a value that is not
+money) is refused with its row number rather than guessed at. A file is stored whole or not
+at all, and loading the same bytes again changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from followthemoney import registry
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ctip.authz import audit
+from ctip.ingest.errors import FileRejected, RowError
+from ctip.store.db import utc_now
+from ctip.trade.tables import EntryFile, EntryLineRow
+
+COLUMNS = (
+    "entry_number",
+    "line_number",
+    "importer",
+    "manufacturer",
+    "manufacturer_address",
+    "seller",
+    "shipper",
+    "country_of_origin",
+    "hts_code",
+    "description",
+    "value_usd",
+    "quantity",
+    "unit",
+    "arrival_date",
+    "port",
+)
+REQUIRED = frozenset({"entry_number", "line_number", "importer", "manufacturer", "hts_code"})
+# CBP entry numbers: a 3-character filer code, a 7-digit serial and a check digit.
+ENTRY_NUMBER = re.compile(r"^[A-Z0-9]{3}-?\d{7}-?\d$")
+PORT_CODE = re.compile(r"^\d{4}$")  # CBP Schedule D port codes
+MAX_TEXT = 300
+MAX_LINE_NUMBER = 999
+MONEY_PLACES = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class EntryLine:
+    """One validated entry line; money and quantities as exact decimals."""
+
+    entry_number: str
+    line_number: int
+    importer: str
+    manufacturer: str
+    manufacturer_address: str
+    seller: str
+    shipper: str
+    country_of_origin: str
+    hts_code: str
+    description: str
+    value_usd: Decimal
+    quantity: Decimal
+    unit: str
+    arrival_date: str
+    port: str
+
+    @property
+    def key(self) -> str:
+        """'ENTRY/LINE', how officers cite a line."""
+        return f"{self.entry_number}/{self.line_number}"
+
+    def sha256(self) -> str:
+        """A hash of the line's content, to tell a repeat from a changed line."""
+        data = json.dumps(asdict(self), sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(data.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class EntryLoad:
+    """What loading a file did."""
+
+    file_name: str
+    content_sha256: str
+    lines: int
+    lines_new: int
+    already_loaded: bool
+
+
+class FieldError(ValueError):
+    """One field of one row is not acceptable."""
+
+
+def _text(value: str, column: str, limit: int = MAX_TEXT) -> str:
+    text = " ".join(value.split())
+    if "\x00" in text:
+        raise FieldError(f"{column}: contains a NUL character")
+    if len(text) > limit:
+        raise FieldError(f"{column}: longer than {limit} characters")
+    return text
+
+
+def parse_entry_number(value: str) -> str:
+    """'ABC-1234567-8' and 'abc12345678' are the same entry: upper case, no dashes."""
+    text = value.strip().upper()
+    if not ENTRY_NUMBER.match(text):
+        raise FieldError(f"entry_number {value!r}: expected a filer code, 7 digits, check digit")
+    return text.replace("-", "")
+
+
+def parse_line_number(value: str) -> int:
+    """A line of an entry, 1 to 999 as on Form 7501."""
+    if not value.strip().isdigit() or not 1 <= int(value) <= MAX_LINE_NUMBER:
+        raise FieldError(f"line_number {value!r}: expected a whole number 1-{MAX_LINE_NUMBER}")
+    return int(value)
+
+
+def parse_country(value: str) -> str:
+    """An ISO 3166-1 alpha-2 code (upper case); names are refused as ambiguous."""
+    code = value.strip()
+    if len(code) != 2 or registry.country.clean(code) != code.lower():
+        raise FieldError(f"country_of_origin {value!r}: expected an ISO 3166 alpha-2 code")
+    return code.upper()
+
+
+def parse_hts(value: str) -> str:
+    """A 10-digit HTSUS statistical reporting number; dots and spaces are allowed."""
+    digits = re.sub(r"[.\s]", "", value)
+    if len(digits) != 10 or not digits.isdigit() or digits[:2] == "00":
+        raise FieldError(
+            f"hts_code {value!r}: expected 10 digits (e.g. 5208.52.4000 or 5208524000)"
+        )
+    return digits
+
+
+def parse_decimal(value: str, column: str) -> Decimal:
+    """A non-negative decimal ('1,234.50' is read as 1234.50); money to the cent."""
+    text = value.strip().replace(",", "").removeprefix("$")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise FieldError(f"{column} {value!r}: not a number") from None
+    if not number.is_finite() or number < 0:
+        raise FieldError(f"{column} {value!r}: must be a number 0 or more")
+    if column == "value_usd" and number != number.quantize(MONEY_PLACES):
+        raise FieldError(f"{column} {value!r}: more than two decimal places")
+    return number
+
+
+def parse_date(value: str, column: str) -> str:
+    """An ISO date (YYYY-MM-DD) between 1990 and 2100."""
+    try:
+        parsed = date.fromisoformat(value.strip())
+    except ValueError:
+        raise FieldError(f"{column} {value!r}: expected a date YYYY-MM-DD") from None
+    if not 1990 <= parsed.year <= 2100:
+        raise FieldError(f"{column} {value!r}: year out of range")
+    return parsed.isoformat()
+
+
+def parse_port(value: str) -> str:
+    """A four-digit CBP port code."""
+    code = value.strip()
+    if not PORT_CODE.match(code):
+        raise FieldError(f"port {value!r}: expected a 4-digit CBP port code")
+    return code
+
+
+def parse_row(row: dict[str, str]) -> EntryLine:
+    """One CSV row as an entry line, or FieldError naming every bad field."""
+    problems: list[str] = []
+    values: dict[str, object] = {}
+    for column in COLUMNS:
+        raw = row.get(column) or ""
+        if column in REQUIRED and not raw.strip():
+            problems.append(f"{column}: missing")
+            continue
+        try:
+            values[column] = _parse_field(column, raw)
+        except FieldError as error:
+            problems.append(str(error))
+    if problems:
+        raise FieldError("; ".join(problems))
+    return EntryLine(**values)  # type: ignore[arg-type]
+
+
+def _parse_field(column: str, raw: str) -> object:
+    parsers = {
+        "entry_number": parse_entry_number,
+        "line_number": parse_line_number,
+        "country_of_origin": parse_country,
+        "hts_code": parse_hts,
+        "port": parse_port,
+    }
+    if column in parsers:
+        return parsers[column](raw)
+    if column in ("value_usd", "quantity"):
+        return parse_decimal(raw, column)
+    if column == "arrival_date":
+        return parse_date(raw, column)
+    return _text(raw, column, 20 if column == "unit" else MAX_TEXT * 4)
+
+
+def read_entry_lines(data: bytes, file_name: str) -> list[EntryLine]:
+    """Every row validated; FileRejected lists each bad row (row 1 is the header)."""
+    rows = _csv_rows(data, file_name)
+    lines: list[EntryLine] = []
+    errors: list[RowError] = []
+    seen: dict[tuple[str, int], int] = {}
+    for number, row in rows:
+        try:
+            line = parse_row(row)
+        except FieldError as error:
+            errors.append(RowError(number, str(error)))
+            continue
+        key = (line.entry_number, line.line_number)
+        if key in seen:
+            errors.append(RowError(number, f"line {line.key} repeats row {seen[key]}"))
+            continue
+        seen[key] = number
+        lines.append(line)
+    if errors:
+        raise FileRejected(file_name, errors)
+    return lines
+
+
+def _csv_rows(data: bytes, file_name: str) -> list[tuple[int, dict[str, str]]]:
+    """The rows with their line numbers; refuses files that are not UTF-8 CSV with a header."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FileRejected(file_name, [RowError(1, f"not UTF-8 text: {error}")]) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        reason = f"header lacks column(s): {', '.join(missing)}"
+        raise FileRejected(file_name, [RowError(1, reason)])
+    rows = [(reader.line_num, row) for row in reader]
+    if not rows:
+        raise FileRejected(file_name, [RowError(1, "no entry lines after the header")])
+    return rows
+
+
+def load_entry_lines(session: Session, data: bytes, file_name: str, actor: str) -> EntryLoad:
+    """Validate the whole file, then store its new lines in the caller's transaction."""
+    sha = hashlib.sha256(data).hexdigest()
+    lines = read_entry_lines(data, file_name)
+    previous = session.execute(
+        select(EntryFile).where(EntryFile.content_sha256 == sha)
+    ).scalar_one_or_none()
+    if previous is not None:
+        return EntryLoad(file_name, sha, len(lines), 0, True)
+    new = _new_lines(session, lines, file_name)
+    record = EntryFile(
+        file_name=file_name,
+        content_sha256=sha,
+        line_count=len(lines),
+        loaded_at=utc_now(),
+        loaded_by=actor,
+    )
+    session.add(record)
+    session.flush()
+    session.add_all(_row(line, record.id) for line in new)
+    detail = {"file": file_name, "sha256": sha, "lines": len(lines), "new": len(new)}
+    audit.record(session, actor, "trade.entries.load", f"trade_entry_file:{record.id}", detail)
+    return EntryLoad(file_name, sha, len(lines), len(new), False)
+
+
+def _new_lines(session: Session, lines: list[EntryLine], file_name: str) -> list[EntryLine]:
+    """Lines not stored yet; a stored line with other content rejects the file."""
+    stored = stored_line_hashes(session, {line.entry_number for line in lines})
+    errors, new = [], []
+    for number, line in enumerate(lines, start=2):
+        known = stored.get((line.entry_number, line.line_number))
+        if known is None:
+            new.append(line)
+        elif known != line.sha256():
+            errors.append(RowError(number, f"line {line.key} is already stored with other values"))
+    if errors:
+        raise FileRejected(file_name, errors)
+    return new
+
+
+def stored_line_hashes(session: Session, entries: Iterable[str]) -> dict[tuple[str, int], str]:
+    """(entry, line) -> content hash of the stored lines of these entries."""
+    numbers = sorted(set(entries))
+    found: dict[tuple[str, int], str] = {}
+    for start in range(0, len(numbers), 500):
+        query = select(
+            EntryLineRow.entry_number, EntryLineRow.line_number, EntryLineRow.line_sha256
+        ).where(EntryLineRow.entry_number.in_(numbers[start : start + 500]))
+        for entry, line, sha in session.execute(query):
+            found[(entry, line)] = sha
+    return found
+
+
+def _row(line: EntryLine, file_id: int) -> EntryLineRow:
+    values = {f.name: getattr(line, f.name) for f in fields(line)}
+    values["value_usd"] = str(line.value_usd)
+    values["quantity"] = str(line.quantity)
+    return EntryLineRow(**values, line_sha256=line.sha256(), file_id=file_id)
+
+
+def line_of(row: EntryLineRow) -> EntryLine:
+    """A stored row back as an entry line."""
+    values = {f.name: getattr(row, f.name) for f in fields(EntryLine)}
+    values["value_usd"] = Decimal(row.value_usd)
+    values["quantity"] = Decimal(row.quantity)
+    return EntryLine(**values)
+
+
+def get_line(session: Session, entry_number: str, line_number: int) -> EntryLine | None:
+    """One stored line, or None."""
+    row = session.get(EntryLineRow, (entry_number, line_number))
+    return line_of(row) if row is not None else None
+
+
+def all_lines(session: Session) -> list[EntryLine]:
+    """Every stored line, in entry and line order."""
+    query = select(EntryLineRow).order_by(EntryLineRow.entry_number, EntryLineRow.line_number)
+    return [line_of(row) for row in session.execute(query).scalars()]
+
+
+def write_csv(lines: Iterable[EntryLine]) -> str:
+    """Entry lines as CSV in the loader's columns (fixtures, the demo, round trips)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for line in lines:
+        writer.writerow({column: str(getattr(line, column)) for column in COLUMNS})
+    return out.getvalue()

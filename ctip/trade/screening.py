@@ -1,0 +1,409 @@
+"""Screening an import entry line: every party, the factory's address, the goods, the tiers.
+
+One pure function of a line and a `Screener` (the lists, the supplier-tier exposures and
+the policy), so the local engine and the Spark engine run the very same code and must give
+the same decisions. Each line gets a decision (detain, review, release), a score in [0, 1]
+and named features, each with its value, weight and evidence: which party matched which
+list entry under which alias, which rule fired, at which tier.
+
+The score combines features as a noisy-OR, 1 - prod(1 - value * weight): independent
+reasons to doubt a line add up, and no single weak reason reaches the detain threshold.
+The weights and thresholds are data (`ScreeningPolicy`), stated here so a reviewer can
+read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from ctip.matching.normalize import name_key
+from ctip.matching.scoring import Feature, MatchQuery, MatchResult, score
+from ctip.trade.entries import EntryLine
+from ctip.trade.regions import CHINA, find_region_places
+from ctip.watchlists.model import ListEntry
+
+PARTY_ROLES = ("manufacturer", "seller", "shipper", "importer")
+CANDIDATE_LIMIT = 20
+
+
+class Decision(StrEnum):
+    """What the officer is advised to do with the line."""
+
+    DETAIN = "detain"
+    REVIEW = "review"
+    RELEASE = "release"
+
+
+@dataclass(frozen=True)
+class ScreeningPolicy:
+    """Weights of each kind of evidence and the decision thresholds (data, not code).
+
+    A listed manufacturer or a factory in the XUAR weighs 1.0: under UFLPA section 3 such
+    goods are presumed made with forced labour, so the line is detained. Goods on the TVPRA
+    list for the origin country or in a UFLPA high-priority sector only call for review.
+    """
+
+    match_threshold: float = 0.85
+    party_weights: dict[str, float] = field(
+        default_factory=lambda: {
+            "manufacturer": 1.0,
+            "seller": 0.9,
+            "shipper": 0.8,
+            "importer": 0.8,
+        }
+    )
+    region_address_weight: float = 1.0
+    region_name_weight: float = 0.6
+    tvpra_forced_weight: float = 0.5
+    tvpra_child_weight: float = 0.3
+    sector_weight: float = 0.2
+    sector_china_weight: float = 0.35
+    tier_weight: float = 0.8
+    tier_decay: float = 0.75
+    detain_at: float = 0.85
+    review_at: float = 0.3
+
+    def decide(self, line_score: float) -> Decision:
+        """The decision for a combined score."""
+        if line_score >= self.detain_at:
+            return Decision.DETAIN
+        if line_score >= self.review_at:
+            return Decision.REVIEW
+        return Decision.RELEASE
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """The nearest flagged supplier upstream of a party, and the tier it sits at."""
+
+    party: str
+    supplier: str
+    tier: int
+    reason: str
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GoodsRisk:
+    """One TVPRA listing for the goods and origin of a line."""
+
+    good: str
+    country: str
+    forced_labor: bool
+    child_labor: bool
+    hts_heading: str = ""
+
+
+@dataclass(frozen=True)
+class PlaceRule:
+    """A goods x place rule of a loaded list (a region- or country-wide WRO, say)."""
+
+    list_name: str
+    kind: str
+    rule_id: str
+    goods: str
+    country: str
+    place: str
+    hts_headings: tuple[str, ...]
+    labour: tuple[str, ...]
+    basis: str
+
+    def applies(self, line: EntryLine) -> bool:
+        """Same origin, HTS code under one of its headings (none: all goods), place named."""
+        if self.country and self.country.upper() != line.country_of_origin:
+            return False
+        headings = [h.replace(".", "") for h in self.hts_headings]
+        if headings and not any(line.hts_code.startswith(h) for h in headings):
+            return False
+        if not self.place:
+            return bool(headings)
+        text = f"{line.manufacturer_address} {line.manufacturer}"
+        if find_region_places(self.place):
+            return bool(find_region_places(text, line.country_of_origin))
+        return _fold_words(self.place) in _fold_words(text)
+
+    @property
+    def is_order(self) -> bool:
+        """A CBP order (WRO or Finding) detains; a goods list only calls for review."""
+        return "wro" in self.kind.lower() or "wro" in self.list_name.lower()
+
+
+def _fold_words(text: str) -> str:
+    return f" {name_key(text)} "
+
+
+GoodsRule = Callable[[str, str], Sequence[GoodsRisk]]
+SectorRule = Callable[[str], str | None]
+
+
+@dataclass(frozen=True)
+class LineDecision:
+    """The outcome of screening one line."""
+
+    entry_number: str
+    line_number: int
+    decision: Decision
+    score: float
+    features: tuple[Feature, ...]
+
+    @property
+    def key(self) -> str:
+        """'ENTRY/LINE'."""
+        return f"{self.entry_number}/{self.line_number}"
+
+    def explanation(self) -> str:
+        """Every feature on one line, strongest first."""
+        if not self.features:
+            return "no list, region, goods or tier evidence"
+        return "; ".join(
+            f"{f.name}={f.value:.2f} (w {f.weight:.2f}): {f.evidence}" for f in self.features
+        )
+
+
+def tvpra_goods_rule(country: str, hts_code: str) -> Sequence[GoodsRisk]:
+    """TVPRA listings via `ctip.trade.lists.tvpra` (its process default), when installed."""
+    return TvpraRule(None)(country, hts_code)
+
+
+@dataclass(frozen=True)
+class TvpraRule:
+    """The TVPRA goods rule over one edition's listings (picklable, so Spark workers agree)."""
+
+    listings: tuple[Any, ...] | None
+
+    def __call__(self, country: str, hts_code: str) -> Sequence[GoodsRisk]:
+        try:
+            from ctip.trade.lists.tvpra import tvpra_risk
+        except ImportError:
+            return ()
+        found = tvpra_risk(country, hts_code, self.listings)
+        return [_goods_risk(item, country) for item in found]
+
+
+def _goods_risk(item: Any, country: str) -> GoodsRisk:
+    """Read a TVPRA listing of the lists module into this module's shape."""
+    if isinstance(item, GoodsRisk):
+        return item
+    return GoodsRisk(
+        good=str(getattr(item, "good", item)),
+        country=str(getattr(item, "country", country)),
+        forced_labor=bool(getattr(item, "forced_labor", True)),
+        child_labor=bool(getattr(item, "child_labor", False)),
+        hts_heading=str(getattr(item, "hts_heading", "")),
+    )
+
+
+def uflpa_sector_rule(hts_code: str) -> str | None:
+    """The UFLPA high-priority sector via `ctip.trade.lists.sectors` once it is installed."""
+    try:
+        from ctip.trade.lists.sectors import (  # type: ignore[import-not-found,unused-ignore]
+            uflpa_priority_sector,
+        )
+    except ImportError:
+        return None
+    sector = uflpa_priority_sector(hts_code)
+    return None if sector is None else str(sector)
+
+
+class Screener:
+    """Everything a line is screened against; cheap to ship to Spark workers (no index)."""
+
+    def __init__(
+        self,
+        entries: Sequence[ListEntry],
+        exposures: dict[str, Exposure] | None = None,
+        policy: ScreeningPolicy | None = None,
+        goods_rule: GoodsRule = tvpra_goods_rule,
+        sector_rule: SectorRule = uflpa_sector_rule,
+        place_rules: Sequence[PlaceRule] = (),
+    ) -> None:
+        self.place_rules = tuple(place_rules)
+        self.entries = tuple(entries)
+        self.exposures = exposures or {}
+        self.policy = policy or ScreeningPolicy()
+        self.goods_rule = goods_rule
+        self.sector_rule = sector_rule
+        self._index: Any = None
+        self._party_cache: dict[str, list[MatchResult]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_index"], state["_party_cache"] = None, {}
+        return state
+
+    def candidates(self, query: MatchQuery) -> Sequence[ListEntry]:
+        """Entries worth scoring: from the candidate index when it exists, else all."""
+        if self._index is None:
+            self._index = _candidate_index(self.entries)
+        if self._index is False:
+            return self.entries
+        found: Sequence[ListEntry] = self._index.candidates(query, CANDIDATE_LIMIT)
+        return found
+
+    def party_matches(self, name: str, country: str, address: str = "") -> list[MatchResult]:
+        """List entries a party name matches, best first (cached: parties repeat).
+
+        The country and address go with the name, so a listed entry whose country or
+        address agrees scores higher and one that conflicts lower.
+        """
+        key = f"{name_key(name)}|{country}|{address}"
+        if key not in self._party_cache:
+            countries = (country.lower(),) if country else ()
+            addresses = (address,) if address else ()
+            query = MatchQuery(key, name, "LegalEntity", countries, addresses=addresses)
+            results = [score(query, e, self.policy.match_threshold) for e in self.candidates(query)]
+            matches = sorted((r for r in results if r.is_match), key=_match_order)
+            self._party_cache[key] = matches
+        return self._party_cache[key]
+
+    def screen(self, line: EntryLine) -> LineDecision:
+        """Decide one line and say why."""
+        features = [
+            *self.party_features(line),
+            *self.region_features(line),
+            *self.goods_features(line),
+            *self.tier_features(line),
+        ]
+        features.sort(key=lambda f: (-f.contribution, f.name, f.evidence))
+        line_score = combine(features)
+        decision = self.policy.decide(line_score)
+        return LineDecision(
+            line.entry_number, line.line_number, decision, line_score, tuple(features)
+        )
+
+    def party_features(self, line: EntryLine) -> list[Feature]:
+        """Each party against every list entry: the best match per party."""
+        features = []
+        for role in PARTY_ROLES:
+            name = getattr(line, role)
+            maker = role == "manufacturer"
+            country = line.country_of_origin if maker else ""
+            address = line.manufacturer_address if maker else ""
+            matches = self.party_matches(name, country, address) if name else []
+            if matches:
+                features.append(_party_feature(role, name, matches[0], self.policy))
+        return features
+
+    def region_features(self, line: EntryLine) -> list[Feature]:
+        """The manufacturer's address (or, weaker, its name) in the XUAR."""
+        country = line.country_of_origin
+        hits = find_region_places(line.manufacturer_address, country)
+        if hits:
+            places = ", ".join(f"{h.place} ({h.spelling!r})" for h in hits)
+            evidence = f"manufacturer address names {places}; rule: UFLPA sec. 3 presumption"
+            return [Feature("xuar_address", 1.0, self.policy.region_address_weight, evidence)]
+        hits = find_region_places(line.manufacturer, country)
+        if hits:
+            places = ", ".join(f"{h.place} ({h.spelling!r})" for h in hits)
+            evidence = f"manufacturer name names {places}; address does not"
+            return [Feature("xuar_name", 1.0, self.policy.region_name_weight, evidence)]
+        return []
+
+    def goods_features(self, line: EntryLine) -> list[Feature]:
+        """The TVPRA list for the origin and the goods; UFLPA high-priority sectors."""
+        features = []
+        risks = self.goods_rule(line.country_of_origin, line.hts_code)
+        forced = [r for r in risks if r.forced_labor]
+        listed = forced or [r for r in risks if r.child_labor]
+        if listed:
+            kind = "forced labour" if forced else "child labour"
+            weight = self.policy.tvpra_forced_weight if forced else self.policy.tvpra_child_weight
+            goods = ", ".join(sorted({r.good for r in listed}))
+            evidence = (
+                f"TVPRA list: {goods} from {line.country_of_origin} ({kind}); HTS {line.hts_code}"
+            )
+            features.append(Feature("tvpra_goods", 1.0, weight, evidence))
+        features.extend(self.place_rule_features(line))
+        sector = self.sector_rule(line.hts_code)
+        if sector:
+            features.append(self._sector_feature(line, sector))
+        return features
+
+    def _sector_feature(self, line: EntryLine, sector: str) -> Feature:
+        """A high-priority sector weighs more when the goods come from China itself."""
+        evidence = f"HTS {line.hts_code} is in UFLPA high-priority sector {sector!r}"
+        if line.country_of_origin == CHINA:
+            weight = self.policy.sector_china_weight
+            return Feature("uflpa_sector", 1.0, weight, evidence + ", origin China")
+        return Feature("uflpa_sector", 1.0, self.policy.sector_weight, evidence)
+
+    def place_rule_features(self, line: EntryLine) -> list[Feature]:
+        """Goods x place rules of the loaded lists (region- or country-wide orders)."""
+        features = []
+        for rule in self.place_rules:
+            if rule.applies(line):
+                weight = 1.0 if rule.is_order else self.policy.tvpra_forced_weight
+                where = rule.place or rule.country
+                evidence = (
+                    f"{rule.list_name} rule {rule.rule_id}: {rule.goods} from {where} "
+                    f"(HTS {', '.join(rule.hts_headings)}); {rule.basis}".rstrip("; ")
+                )
+                features.append(Feature("goods_place_rule", 1.0, weight, evidence))
+        return features
+
+    def tier_features(self, line: EntryLine) -> list[Feature]:
+        """A flagged supplier upstream of the manufacturer, weaker the further up it sits."""
+        exposure = self.exposures.get(name_key(line.manufacturer))
+        if exposure is None:
+            return []
+        weight = self.policy.tier_weight * self.policy.tier_decay ** max(exposure.tier - 2, 0)
+        chain = " <- ".join(exposure.path)
+        evidence = (
+            f"tier {exposure.tier} supplier {exposure.supplier!r}: {exposure.reason}; chain {chain}"
+        )
+        return [Feature("supplier_tier", 1.0, round(weight, 4), evidence)]
+
+    def screen_all(self, lines: Iterable[EntryLine]) -> list[LineDecision]:
+        """Screen lines in order."""
+        return [self.screen(line) for line in lines]
+
+
+def _candidate_index(entries: Sequence[ListEntry]) -> Any:
+    """The matching area's candidate index when installed; False means score every entry."""
+    try:
+        from ctip.matching.index import CandidateIndex  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return False
+    return CandidateIndex(entries)
+
+
+def _match_order(result: MatchResult) -> tuple[float, str, str, str]:
+    entry = result.entry
+    return (-result.score, entry.list_name, entry.edition, entry.entry_id)
+
+
+def _party_feature(role: str, name: str, match: MatchResult, policy: ScreeningPolicy) -> Feature:
+    entry = match.entry
+    evidence = (
+        f"{role} {name!r} matches {entry.list_name} ({entry.edition}) entry {entry.entry_id} "
+        f"{entry.name!r}: {match.explanation()}"
+    )
+    if entry.includes_subsidiaries:
+        evidence += " [listing includes subsidiaries]"
+    return Feature(f"{role}_listed", round(match.score, 4), policy.party_weights[role], evidence)
+
+
+def combine(features: Iterable[Feature]) -> float:
+    """Noisy-OR of the positive contributions, rounded so every engine agrees."""
+    remaining = 1.0
+    for feature in features:
+        remaining *= 1.0 - max(0.0, min(1.0, feature.contribution))
+    return round(1.0 - remaining, 4)
+
+
+def is_flagged_supplier(name: str, address: str, country: str, screener: Screener) -> str | None:
+    """Why a supplier counts as flagged in a supply chain (listed or in the XUAR), or None."""
+    matches = screener.party_matches(name, country, address)
+    if matches:
+        entry = matches[0].entry
+        return f"listed on {entry.list_name} ({entry.edition}) as {entry.name!r}"
+    hits = find_region_places(f"{address} {name}", country)
+    if hits:
+        return f"located in the XUAR ({', '.join(h.place for h in hits)})"
+    return None
+
+
+__all__ = ["CHINA", "Decision", "Exposure", "GoodsRisk", "LineDecision", "Screener"]

@@ -1,0 +1,256 @@
+"""The trade services the CLI, the API and the pages share: build a screener, screen, store.
+
+A screener is built from what the store holds: every loaded list at its latest edition,
+their goods x place rules, and the supplier declarations (for tier exposure). The lists
+area is reached only through its published functions, and guarded, so the trade area still
+screens regions, goods and tiers when no list is loaded.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ctip.authz import audit
+from ctip.matching.scoring import Feature
+from ctip.store.db import utc_now
+from ctip.trade import tiers
+from ctip.trade.entries import EntryLine, get_line, line_of
+from ctip.trade.screening import (
+    Decision,
+    LineDecision,
+    PlaceRule,
+    Screener,
+    ScreeningPolicy,
+    TvpraRule,
+)
+from ctip.trade.tables import EntryLineRow, ScreeningRow
+from ctip.watchlists.model import ListEntry
+
+Engine = Literal["local", "spark"]
+ENGINES: tuple[str, ...] = ("local", "spark")
+DECISION_COLUMNS = (
+    "entry_number",
+    "line_number",
+    "decision",
+    "score",
+    "features",
+    "explanation",
+)
+Progress = Callable[[int], None]
+TVPRA_NAME = "dol-tvpra"
+
+
+def loaded_lists(session: Session) -> list[tuple[str, str]]:
+    """(list name, kind) of every loaded list; none while the lists area is not installed."""
+    try:
+        from ctip.watchlists.store import list_summaries
+    except ImportError:
+        return []
+    return [(s.list_name, s.kind) for s in list_summaries(session)]
+
+
+def watchlist_entries(session: Session) -> list[ListEntry]:
+    """Every entry of every loaded list, latest editions."""
+    from ctip.watchlists.store import list_entries
+
+    return [e for name, _ in loaded_lists(session) for e in list_entries(session, name)]
+
+
+def place_rules(session: Session) -> list[PlaceRule]:
+    """The goods x place rules of every loaded list, latest editions."""
+    try:
+        from ctip.watchlists.store import goods_rules
+    except ImportError:
+        return []
+    return [
+        _place_rule(name, kind, rule)
+        for name, kind in loaded_lists(session)
+        if name != TVPRA_NAME  # the TVPRA list is screened by its own goods rule
+        for rule in goods_rules(session, name)
+    ]
+
+
+def _place_rule(list_name: str, kind: str, rule: Any) -> PlaceRule:
+    return PlaceRule(
+        list_name=list_name,
+        kind=kind,
+        rule_id=str(rule.rule_id),
+        goods=str(rule.goods),
+        country=str(rule.country or ""),
+        place=str(rule.place or ""),
+        hts_headings=tuple(rule.hts_headings),
+        labour=tuple(rule.labour),
+        basis=str(rule.basis or ""),
+    )
+
+
+def tvpra_rule(session: Session) -> TvpraRule:
+    """The TVPRA goods rule over the store's latest TVPRA edition (empty if none loaded)."""
+    try:
+        from ctip.trade.lists import TVPRA_LIST
+        from ctip.trade.lists.tvpra import tvpra_listings
+    except ImportError:
+        return TvpraRule(())
+    if TVPRA_LIST not in {name for name, _ in loaded_lists(session)}:
+        return TvpraRule(())
+    return TvpraRule(tuple(tvpra_listings(session)))
+
+
+def build_screener(
+    session: Session, policy: ScreeningPolicy | None = None, **rules: Any
+) -> Screener:
+    """A screener over the store's lists, rules and supplier tiers."""
+    rules.setdefault("goods_rule", tvpra_rule(session))
+    entries = watchlist_entries(session)
+    graph = tiers.supply_graph(tiers.stored_links(session))
+    plain = Screener(entries, policy=policy, **rules)
+    exposures = tiers.exposures(graph, plain)
+    return Screener(entries, exposures, policy, place_rules=place_rules(session), **rules)
+
+
+def screen_lines(
+    lines: Sequence[EntryLine],
+    screener: Screener,
+    engine: str = "local",
+    progress: Progress | None = None,
+) -> list[LineDecision]:
+    """Decide every line on the chosen engine; both engines run `Screener.screen`."""
+    if engine == "spark":
+        from ctip.trade.spark import screen_on_spark
+
+        decisions = screen_on_spark(lines, screener)
+        if progress:
+            progress(len(lines))
+        return decisions
+    if engine != "local":
+        raise ValueError(f"engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    decisions = []
+    for line in lines:
+        decisions.append(screener.screen(line))
+        if progress:
+            progress(1)
+    return decisions
+
+
+def record_screenings(
+    session: Session, decisions: Iterable[LineDecision], actor: str, engine: str
+) -> int:
+    """Store each decision with its features (a new screening never overwrites an old one)."""
+    now, count = utc_now(), 0
+    counts = {d.value: 0 for d in Decision}
+    for decision in decisions:
+        session.add(
+            ScreeningRow(
+                entry_number=decision.entry_number,
+                line_number=decision.line_number,
+                decision=decision.decision.value,
+                score=f"{decision.score:.4f}",
+                features=features_json(decision.features),
+                engine=engine,
+                screened_at=now,
+                screened_by=actor,
+            )
+        )
+        counts[decision.decision.value] += 1
+        count += 1
+    audit.record(session, actor, "trade.screen", "trade_screenings", {"engine": engine, **counts})
+    return count
+
+
+def features_json(features: Iterable[Feature]) -> str:
+    """Features as JSON objects (name, value, weight, evidence)."""
+    return json.dumps(
+        [
+            {"name": f.name, "value": f.value, "weight": f.weight, "evidence": f.evidence}
+            for f in features
+        ],
+        ensure_ascii=False,
+    )
+
+
+def decisions_csv(decisions: Iterable[LineDecision]) -> str:
+    """Decisions as CSV: one row per line with its features as JSON and as text."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(DECISION_COLUMNS)
+    for d in decisions:
+        row = (d.entry_number, d.line_number, d.decision.value, f"{d.score:.4f}")
+        writer.writerow((*row, features_json(d.features), d.explanation()))
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class ScreenedLine:
+    """A stored line with its latest screening, for the workbench and the API."""
+
+    line: EntryLine
+    decision: str
+    score: float
+    features: tuple[dict[str, Any], ...]
+    screened_at: str
+    screened_by: str
+    engine: str
+
+
+def _latest_ids(session: Session) -> Any:
+    return (
+        select(func.max(ScreeningRow.id))
+        .group_by(ScreeningRow.entry_number, ScreeningRow.line_number)
+        .scalar_subquery()
+    )
+
+
+def screened_lines(
+    session: Session, decision: str | None = None, limit: int = 500
+) -> list[ScreenedLine]:
+    """Latest screening of each line, riskiest first (detain, then review, then release)."""
+    query = (
+        select(ScreeningRow, EntryLineRow)
+        .join(
+            EntryLineRow,
+            (EntryLineRow.entry_number == ScreeningRow.entry_number)
+            & (EntryLineRow.line_number == ScreeningRow.line_number),
+        )
+        .where(ScreeningRow.id.in_(_latest_ids(session)))
+    )
+    if decision:
+        query = query.where(ScreeningRow.decision == decision)
+    rows = session.execute(query).all()
+    lines = [_screened(s, line_of(e)) for s, e in rows]
+    lines.sort(key=lambda s: (-s.score, s.line.entry_number, s.line.line_number))
+    return lines[:limit]
+
+
+def _screened(row: ScreeningRow, line: EntryLine) -> ScreenedLine:
+    return ScreenedLine(
+        line,
+        row.decision,
+        float(row.score),
+        tuple(json.loads(row.features)),
+        row.screened_at,
+        row.screened_by,
+        row.engine,
+    )
+
+
+def screened_line(session: Session, entry_number: str, line_number: int) -> ScreenedLine | None:
+    """One line with its latest screening (None when the line is not stored or not screened)."""
+    line = get_line(session, entry_number, line_number)
+    if line is None:
+        return None
+    query = (
+        select(ScreeningRow)
+        .where(ScreeningRow.entry_number == entry_number, ScreeningRow.line_number == line_number)
+        .order_by(ScreeningRow.id.desc())
+        .limit(1)
+    )
+    row = session.execute(query).scalar_one_or_none()
+    return _screened(row, line) if row is not None else None

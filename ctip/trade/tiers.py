@@ -1,0 +1,310 @@
+"""Supplier tiers: who supplies whom with what, and how far up a listed supplier sits.
+
+Importers declare their supply chain (buyer, supplier, material) in answer to a detention
+or as part of due diligence. The declarations form a directed graph (networkx) from each
+buyer to its suppliers; tier 1 is the party that made the goods (the manufacturer on the
+entry line), tier 2 its suppliers, and so on. `trace` walks the graph upstream breadth
+first and names the nearest supplier that is listed or sits in the XUAR, with its tier.
+Declarations come from CSV or FtM JSON lines (an `UnknownLink` whose subject is the buyer,
+object the supplier, and role the material).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections import deque
+from dataclasses import dataclass
+
+import networkx as nx
+from followthemoney import model
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ctip.authz import audit
+from ctip.ingest.errors import FileRejected, RowError
+from ctip.matching.normalize import name_key
+from ctip.store.db import utc_now
+from ctip.trade.entries import FieldError, parse_country
+from ctip.trade.screening import Exposure, Screener, is_flagged_supplier
+from ctip.trade.tables import SupplierFile, SupplierLinkRow
+
+CSV_COLUMNS = ("buyer", "supplier", "material")
+OPTIONAL_COLUMNS = ("supplier_country", "supplier_address")
+MAX_TIERS = 8
+MAX_NAME = 300
+
+
+@dataclass(frozen=True)
+class SupplierLink:
+    """One declared edge: `supplier` supplies `material` to `buyer`."""
+
+    buyer: str
+    supplier: str
+    material: str
+    supplier_country: str = ""
+    supplier_address: str = ""
+
+
+@dataclass(frozen=True)
+class TierRow:
+    """One supplier upstream of the traced entity, at its tier, with why it is flagged."""
+
+    tier: int
+    buyer: str
+    supplier: str
+    material: str
+    country: str
+    address: str
+    flag: str | None
+
+
+@dataclass(frozen=True)
+class Trace:
+    """The tiers above an entity and the nearest flagged supplier (None when clean)."""
+
+    entity: str
+    tiers: tuple[TierRow, ...]
+    nearest: TierRow | None
+
+
+@dataclass(frozen=True)
+class SupplierLoad:
+    """What loading declarations did."""
+
+    file_name: str
+    content_sha256: str
+    links: int
+    links_new: int
+    already_loaded: bool
+
+
+def _check_link(
+    buyer: str, supplier: str, material: str, country: str, address: str
+) -> SupplierLink:
+    names = {"buyer": buyer, "supplier": supplier, "material": material}
+    problems = [f"{column}: missing" for column, value in names.items() if not name_key(value)]
+    problems += [
+        f"{column}: longer than {MAX_NAME}"
+        for column, value in names.items()
+        if len(value) > MAX_NAME
+    ]
+    if name_key(buyer) and name_key(buyer) == name_key(supplier):
+        problems.append("buyer and supplier are the same party")
+    code = ""
+    if country.strip():
+        try:
+            code = parse_country(country)
+        except FieldError as error:
+            problems.append(str(error).replace("country_of_origin", "supplier_country"))
+    if problems:
+        raise FieldError("; ".join(problems))
+    clean = [" ".join(v.split()) for v in (buyer, supplier, material, address)]
+    return SupplierLink(clean[0], clean[1], clean[2].lower(), code, clean[3])
+
+
+def read_supplier_csv(data: bytes, file_name: str) -> list[SupplierLink]:
+    """Declarations from CSV (buyer, supplier, material[, supplier_country, supplier_address])."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FileRejected(file_name, [RowError(1, f"not UTF-8 text: {error}")]) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise FileRejected(
+            file_name, [RowError(1, f"header lacks column(s): {', '.join(missing)}")]
+        )
+    links, errors = [], []
+    for row in reader:
+        values = [row.get(c) or "" for c in (*CSV_COLUMNS, *OPTIONAL_COLUMNS)]
+        try:
+            links.append(_check_link(*values))
+        except FieldError as error:
+            errors.append(RowError(reader.line_num, str(error)))
+    return _checked(links, errors, file_name)
+
+
+def _checked(
+    links: list[SupplierLink], errors: list[RowError], file_name: str
+) -> list[SupplierLink]:
+    if errors:
+        raise FileRejected(file_name, errors)
+    if not links:
+        raise FileRejected(file_name, [RowError(1, "no supplier declarations in the file")])
+    return links
+
+
+def read_supplier_ftm(data: bytes, file_name: str) -> list[SupplierLink]:
+    """Declarations from FtM JSON lines: parties as entities, `UnknownLink` edges between them."""
+    entities: dict[str, tuple[int, dict[str, list[str]], str]] = {}
+    errors: list[RowError] = []
+    for number, raw in enumerate(data.splitlines(), start=1):
+        if raw.strip():
+            try:
+                item = json.loads(raw)
+                proxy = model.get_proxy(item)
+            except (ValueError, TypeError, KeyError) as error:
+                errors.append(RowError(number, f"not an FtM entity: {error}"))
+                continue
+            entities[str(proxy.id)] = (number, proxy.properties, proxy.schema.name)
+    links = [
+        _ftm_link(n, props, entities, errors)
+        for n, props, schema in entities.values()
+        if schema == "UnknownLink"
+    ]
+    return _checked([link for link in links if link is not None], errors, file_name)
+
+
+def _ftm_link(
+    number: int,
+    props: dict[str, list[str]],
+    entities: dict[str, tuple[int, dict[str, list[str]], str]],
+    errors: list[RowError],
+) -> SupplierLink | None:
+    def name_of(ref: str) -> str:
+        found = entities.get(ref)
+        return (found[1].get("name") or [""])[0] if found else ""
+
+    buyer_id, supplier_id = (props.get("subject") or [""])[0], (props.get("object") or [""])[0]
+    supplier_props = entities.get(supplier_id, (0, {}, ""))[1]
+    country = (supplier_props.get("country") or [""])[0]
+    address = (supplier_props.get("address") or [""])[0]
+    material = (props.get("role") or props.get("summary") or ["supplies"])[0]
+    try:
+        return _check_link(name_of(buyer_id), name_of(supplier_id), material, country, address)
+    except FieldError as error:
+        errors.append(RowError(number, f"UnknownLink: {error}"))
+        return None
+
+
+def load_suppliers(session: Session, data: bytes, file_name: str, actor: str) -> SupplierLoad:
+    """Validate the declarations, then store new edges (idempotent by content hash)."""
+    sha = hashlib.sha256(data).hexdigest()
+    is_ftm = file_name.endswith((".ijson", ".jsonl", ".ftm.json")) or data.lstrip()[:1] == b"{"
+    links = read_supplier_ftm(data, file_name) if is_ftm else read_supplier_csv(data, file_name)
+    if session.execute(select(SupplierFile).where(SupplierFile.content_sha256 == sha)).scalar():
+        return SupplierLoad(file_name, sha, len(links), 0, True)
+    record = SupplierFile(
+        file_name=file_name,
+        content_sha256=sha,
+        link_count=len(links),
+        loaded_at=utc_now(),
+        loaded_by=actor,
+    )
+    session.add(record)
+    session.flush()
+    new = _new_links(session, links)
+    session.add_all(_link_row(link, record.id) for link in new)
+    detail = {"file": file_name, "sha256": sha, "links": len(links), "new": len(new)}
+    audit.record(session, actor, "trade.suppliers.load", f"trade_supplier_file:{record.id}", detail)
+    return SupplierLoad(file_name, sha, len(links), len(new), False)
+
+
+def _new_links(session: Session, links: list[SupplierLink]) -> list[SupplierLink]:
+    stored = {
+        (r.buyer_key, r.supplier_key, r.material)
+        for r in session.execute(select(SupplierLinkRow)).scalars()
+    }
+    new: dict[tuple[str, str, str], SupplierLink] = {}
+    for link in links:
+        key = (name_key(link.buyer), name_key(link.supplier), link.material)
+        if key not in stored:
+            new.setdefault(key, link)
+    return list(new.values())
+
+
+def _link_row(link: SupplierLink, file_id: int) -> SupplierLinkRow:
+    return SupplierLinkRow(
+        buyer_key=name_key(link.buyer),
+        supplier_key=name_key(link.supplier),
+        material=link.material,
+        buyer=link.buyer,
+        supplier=link.supplier,
+        supplier_country=link.supplier_country,
+        supplier_address=link.supplier_address,
+        file_id=file_id,
+    )
+
+
+def stored_links(session: Session) -> list[SupplierLink]:
+    """Every stored declaration."""
+    rows = session.execute(select(SupplierLinkRow).order_by(SupplierLinkRow.buyer_key)).scalars()
+    return [
+        SupplierLink(r.buyer, r.supplier, r.material, r.supplier_country, r.supplier_address)
+        for r in rows
+    ]
+
+
+def supply_graph(links: list[SupplierLink]) -> nx.MultiDiGraph:
+    """Buyer -> supplier edges keyed by name key; nodes keep a display name, country, address."""
+    graph = nx.MultiDiGraph()
+    for link in links:
+        buyer, supplier = name_key(link.buyer), name_key(link.supplier)
+        graph.add_node(buyer, name=graph.nodes.get(buyer, {}).get("name", link.buyer))
+        graph.add_node(
+            supplier,
+            name=link.supplier,
+            country=link.supplier_country,
+            address=link.supplier_address,
+        )
+        graph.add_edge(buyer, supplier, material=link.material)
+    return graph
+
+
+def trace(
+    graph: nx.MultiDiGraph, entity: str, screener: Screener, max_tiers: int = MAX_TIERS
+) -> Trace:
+    """Tiers upstream of `entity` (tier 2 = its suppliers), breadth first, each once."""
+    start = name_key(entity)
+    rows: list[TierRow] = []
+    queued: set[str] = set()
+    if start not in graph:
+        return Trace(entity, (), None)
+    tier_of, queue = {start: 1}, deque([(start, 1)])
+    while queue:
+        node, tier = queue.popleft()
+        if tier >= max_tiers:
+            continue
+        for _, supplier, data in sorted(graph.out_edges(node, data=True), key=_edge_order):
+            if tier_of.setdefault(supplier, tier + 1) != tier + 1:
+                continue  # already met nearer the entity (or a cycle back down)
+            rows.append(_tier_row(graph, node, supplier, data["material"], tier + 1, screener))
+            if supplier not in queued:
+                queued.add(supplier)
+                queue.append((supplier, tier + 1))
+    nearest = next((row for row in rows if row.flag), None)
+    return Trace(graph.nodes[start]["name"], tuple(rows), nearest)
+
+
+def _edge_order(edge: tuple[str, str, dict[str, str]]) -> tuple[str, str]:
+    return (edge[1], edge[2]["material"])
+
+
+def _tier_row(
+    graph: nx.MultiDiGraph, buyer: str, supplier: str, material: str, tier: int, screener: Screener
+) -> TierRow:
+    node = graph.nodes[supplier]
+    country, address = node.get("country", ""), node.get("address", "")
+    flag = is_flagged_supplier(node["name"], address, country, screener)
+    return TierRow(tier, graph.nodes[buyer]["name"], node["name"], material, country, address, flag)
+
+
+def exposures(graph: nx.MultiDiGraph, screener: Screener) -> dict[str, Exposure]:
+    """For every buyer in the graph, its nearest flagged upstream supplier (for screening)."""
+    found: dict[str, Exposure] = {}
+    for node in sorted(graph.nodes):
+        if graph.out_degree(node) == 0:
+            continue
+        result = trace(graph, graph.nodes[node]["name"], screener)
+        if result.nearest is not None:
+            found[node] = _exposure(graph, node, result.nearest)
+    return found
+
+
+def _exposure(graph: nx.MultiDiGraph, start: str, row: TierRow) -> Exposure:
+    path = nx.shortest_path(graph, start, name_key(row.supplier))
+    names = tuple(graph.nodes[n]["name"] for n in path)
+    return Exposure(graph.nodes[start]["name"], row.supplier, row.tier, row.flag or "", names)

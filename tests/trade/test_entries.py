@@ -1,0 +1,98 @@
+"""Entry lines from CSV: every field checked, bad rows named, all or nothing, idempotent."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from ctip.ingest.errors import FileRejected
+from ctip.store.db import Database
+from ctip.store.tables import AuditEvent
+from ctip.trade import entries
+from ctip.trade.tables import EntryLineRow
+from tests.trade.conftest import entry_csv, raw_row
+
+
+def test_a_good_file_reads_every_field_exactly() -> None:
+    data = entry_csv(
+        [raw_row(hts_code="6109.10.0012", value_usd="1,234.50", country_of_origin="cn")]
+    )
+    (line,) = entries.read_entry_lines(data, "e.csv")
+    assert line.entry_number == "ABC12345671"
+    assert line.hts_code == "6109100012"
+    assert line.value_usd == Decimal("1234.50")
+    assert line.country_of_origin == "CN"
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [
+        ("hts_code", "610910001", "hts_code"),
+        ("hts_code", "61091000AB", "hts_code"),
+        ("country_of_origin", "China", "ISO 3166"),
+        ("country_of_origin", "XX", "ISO 3166"),
+        ("value_usd", "-5", "0 or more"),
+        ("value_usd", "12.345", "two decimal"),
+        ("value_usd", "lots", "not a number"),
+        ("quantity", "NaN", "0 or more"),
+        ("arrival_date", "03/04/2025", "YYYY-MM-DD"),
+        ("port", "LAX", "port code"),
+        ("entry_number", "12", "entry_number"),
+        ("line_number", "0", "line_number"),
+        ("importer", "", "importer: missing"),
+    ],
+)
+def test_each_bad_field_rejects_its_row_with_the_reason(
+    column: str, value: str, reason: str
+) -> None:
+    data = entry_csv([raw_row(), raw_row(**{"line_number": "2", column: value})])
+    with pytest.raises(FileRejected) as caught:
+        entries.read_entry_lines(data, "e.csv")
+    (error,) = caught.value.errors
+    assert error.row == 3
+    assert reason in error.reason
+
+
+def test_a_repeated_line_and_a_missing_column_are_refused() -> None:
+    with pytest.raises(FileRejected, match="repeats row 2"):
+        entries.read_entry_lines(entry_csv([raw_row(), raw_row()]), "e.csv")
+    with pytest.raises(FileRejected, match="port"):
+        entries.read_entry_lines(b"entry_number,line_number\nABC-1234567-1,1\n", "e.csv")
+
+
+def _stored(database: Database) -> int:
+    with database.session() as session:
+        return int(session.execute(select(func.count()).select_from(EntryLineRow)).scalar_one())
+
+
+def test_load_is_all_or_nothing_and_idempotent(database: Database) -> None:
+    good = entry_csv([raw_row(), raw_row(line_number="2")])
+    bad = entry_csv([raw_row(entry_number="XYZ-7654321-0"), raw_row(line_number="2", port="x")])
+    with pytest.raises(FileRejected), database.session() as session:
+        entries.load_entry_lines(session, bad, "bad.csv", "tester")
+    assert _stored(database) == 0
+    with database.session() as session:
+        first = entries.load_entry_lines(session, good, "good.csv", "tester")
+    with database.session() as session:
+        again = entries.load_entry_lines(session, good, "good.csv", "tester")
+        audits = session.execute(
+            select(func.count()).where(AuditEvent.action == "trade.entries.load")
+        ).scalar_one()
+    assert (first.lines_new, again.already_loaded, again.lines_new) == (2, True, 0)
+    assert _stored(database) == 2
+    assert audits == 1
+
+
+def test_a_stored_line_sent_again_with_other_values_is_refused(sqlite_database: Database) -> None:
+    with sqlite_database.session() as session:
+        entries.load_entry_lines(session, entry_csv([raw_row()]), "a.csv", "tester")
+    changed = entry_csv([raw_row(value_usd="99.00"), raw_row(line_number="2")])
+    refused = pytest.raises(FileRejected, match="already stored with other values")
+    with refused, sqlite_database.session() as session:
+        entries.load_entry_lines(session, changed, "b.csv", "tester")
+    assert _stored(sqlite_database) == 1
+    with sqlite_database.session() as session:
+        stored = entries.get_line(session, "ABC12345671", 1)
+    assert stored is not None and stored.value_usd == Decimal("1200.00")

@@ -1,0 +1,144 @@
+"""The trade workbench: results with explanations, a line, the queue, a detention, tiers.
+
+The browser test walks one line from flagged to decided in Debian's Chromium.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+from playwright.sync_api import Page, expect
+
+from ctip.api.app import create_app
+from ctip.config import Settings
+from ctip.model.roles import Role
+from ctip.store.db import Database
+from ctip.trade import entries, service, tiers
+from tests.trade.conftest import entry_csv, raw_row
+from tests.web.conftest import form_token, seeded_settings, seeded_sqlite, sign_in
+from tests.web.test_browser import _bound_socket, _sign_in, page
+
+__all__ = ["page", "seeded_settings", "seeded_sqlite"]  # fixtures used here
+SCREENSHOT = Path("/tmp/ctip-trade-detention.png")
+LINE_URL = "/trade/lines/ABC12345671/1"
+FILE = entry_csv(
+    [
+        raw_row(manufacturer_address="No. 9 Road, 乌鲁木齐", country_of_origin="CN"),
+        raw_row(line_number="2"),
+    ]
+)
+SUPPLIERS = (
+    b"buyer,supplier,material,supplier_country,supplier_address\n"
+    b"Saigon Knitwear JSC,Tianshan Mill,yarn,CN,Korla\n"
+)
+
+
+@pytest.fixture
+def trade_settings(seeded_settings: Settings) -> Settings:
+    """The seeded store with two screened lines (one made in Urumqi) and one supplier link."""
+    database = Database(seeded_settings.database_url)
+    with database.session() as session:
+        entries.load_entry_lines(session, FILE, "e.csv", "test-setup")
+        tiers.load_suppliers(session, SUPPLIERS, "s.csv", "test-setup")
+        lines = entries.all_lines(session)
+        decisions = service.screen_lines(lines, service.build_screener(session))
+        service.record_screenings(session, decisions, "test-setup", "local")
+    database.dispose()
+    return seeded_settings
+
+
+@pytest.fixture
+def trade_web(trade_settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(trade_settings), follow_redirects=False) as client:
+        yield client
+
+
+def test_results_show_the_explanation_and_only_trade_roles_see_them(trade_web: TestClient) -> None:
+    sign_in(trade_web, Role.OUTREACH)
+    assert trade_web.get("/trade").status_code == 403
+    trade_web.cookies.clear()
+    sign_in(trade_web, Role.INVESTIGATOR)
+    page_html = trade_web.get("/trade").text
+    assert "ABC12345671/1" in page_html and "xuar_address" in page_html
+    line_html = trade_web.get(LINE_URL).text
+    assert "Urumqi" in line_html and "UFLPA sec. 3" in line_html
+    assert "Open detention" not in line_html  # investigators read trade, they do not detain
+
+
+def test_a_form_without_its_token_is_refused(trade_web: TestClient) -> None:
+    sign_in(trade_web, Role.TRADE_ANALYST)
+    response = trade_web.post(f"{LINE_URL}/detain", data={"reason": "XUAR", "csrf_token": "forged"})
+    assert response.status_code == 403
+    assert "DET-" not in trade_web.get("/trade/detentions").text
+
+
+def test_tiers_page_names_the_nearest_xinjiang_supplier(trade_web: TestClient) -> None:
+    sign_in(trade_web, Role.TRADE_ANALYST)
+    html = trade_web.get("/trade/tiers", params={"entity": "Saigon Knitwear JSC"}).text
+    assert "Tianshan Mill" in html and "tier 2" in html
+
+
+def test_a_bad_step_reshows_the_page_with_the_reason(trade_web: TestClient) -> None:
+    sign_in(trade_web, Role.TRADE_ANALYST)
+    token = form_token(trade_web.get(LINE_URL).text)
+    opened = trade_web.post(f"{LINE_URL}/detain", data={"reason": "XUAR", "csrf_token": token})
+    assert opened.status_code == 303
+    url = opened.headers["location"]
+    step = {"kind": "protest_filed", "reason": "early", "csrf_token": token}
+    refused = trade_web.post(f"{url}/steps", data=step)
+    assert refused.status_code == 400 and "only an exclusion can be protested" in refused.text
+
+
+@pytest.fixture
+def trade_server(trade_settings: Settings) -> Iterator[str]:
+    """The app with trade data, served by uvicorn in a background thread."""
+    sock = _bound_socket()
+    config = uvicorn.Config(create_app(trade_settings), log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+@pytest.mark.browser
+def test_a_line_from_flagged_to_decided(trade_server: str, page: Page) -> None:
+    _sign_in(page, trade_server, "trade-analyst")
+    page.get_by_role("navigation", name="Areas").get_by_role("link", name="Trade").click()
+    page.get_by_role("link", name="ABC12345671/1").click()
+    expect(page.locator("#decision")).to_contain_text("Detain")
+    expect(page.locator("table.features")).to_contain_text("Urumqi")
+    page.get_by_label("Reason for detention").fill("Factory address in Urumqi (UFLPA presumption)")
+    page.get_by_role("button", name="Open detention").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Detention DET-ABC12345671-001")
+    expect(page.locator("#status")).to_contain_text("detained")
+
+    page.locator("#kind").select_option("presented")
+    page.get_by_label("Note").fill("presented at the centralized examination station")
+    page.get_by_role("button", name="Record step").click()
+    expect(page.locator("table.clocks")).to_contain_text("Admissibility decision")
+
+    page.locator("#outcome").select_option("excluded")
+    page.get_by_label("Reason", exact=True).fill(
+        "no proof that the goods were not made in the XUAR"
+    )
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.locator("#status")).to_contain_text("excluded")
+    expect(page.locator("table.ledger tbody tr")).to_have_count(3)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+    page.get_by_role("link", name="Detention queue").click()
+    expect(page.locator("table.queue")).to_contain_text("protest of the exclusion")
