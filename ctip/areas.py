@@ -36,11 +36,19 @@ def load_area_tables() -> None:
         pass
 
 
+DEFAULT_DEMO_ORDER = 50
+
+
 def demo_seeds() -> list[tuple[str, DemoSeed]]:
-    """(area, seed function) of every area that adds to the demo world."""
+    """(area, seed function) of every area that adds to the demo world, in `DEMO_ORDER`.
+
+    Lists come first (screening needs them) and resolution last (it resolves what the
+    others wrote); an area without `DEMO_ORDER` runs in between, by name.
+    """
     seeds = []
     for module in area_modules("demo"):
         seed = getattr(module, "seed_demo", None)
         if callable(seed):
-            seeds.append((module.__name__.split(".")[1], seed))
-    return seeds
+            order = getattr(module, "DEMO_ORDER", DEFAULT_DEMO_ORDER)
+            seeds.append((order, module.__name__.split(".")[1], seed))
+    return [(area, seed) for _order, area, seed in sorted(seeds, key=lambda s: s[:2])]

@@ -23,6 +23,7 @@ from ctip.resolve.tables import ResolveRecordRow
 from ctip.store.imports import import_ftm_bytes
 
 DEMO_ACTOR = "demo"
+DEMO_ORDER = 90  # last: resolves what every other area wrote
 SOURCES = ("demo-intake", "demo-tips")
 SEEN_AGAIN = 8
 

@@ -13,6 +13,7 @@ from ctip.trade.lists.uflpa import prepare_uflpa, sample_bytes
 from ctip.watchlists.store import load_watchlist, save_edition
 
 DEMO_ACTOR = "demo"
+DEMO_ORDER = 10  # lists first: the trade demo screens against them
 TEAM_LIST = "demo-team-watchlist"
 TEAM_WATCHLIST = (
     "id,name,aliases,schema,country,birth_date,address\n"
