@@ -1,0 +1,1 @@
+"""Indicator rule packs: published indicators of trafficking declared as YAML data."""

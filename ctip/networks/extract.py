@@ -1,0 +1,346 @@
+"""What an ad's text gives away, even when the poster hides it.
+
+Posters write phone numbers so that a plain search misses them: with words ("five five
+five"), letters for digits ("O" for 0, "l" for 1), separators ("555 . 2 3 4"), emoji keycaps
+("5️⃣") or mathematical digits ("\U0001d7d3"); e-mail addresses with "at" and "dot"; accounts as
+"ig: name". Decoding them is what lets two ads that hide the same number meet. Phones are
+normalised to E.164 by `phonenumbers` (through `ctip.matching.normalize.phone_e164`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Final
+
+from ctip.matching.normalize import email_key, phone_e164
+
+DEFAULT_REGION: Final = "US"
+
+NUMBER_WORDS: Final[dict[str, str]] = {
+    "zero": "0",
+    "oh": "0",
+    "o": "0",
+    "one": "1",
+    "won": "1",
+    "l": "1",
+    "i": "1",
+    "two": "2",
+    "too": "2",
+    "three": "3",
+    "four": "4",
+    "for": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "ate": "8",
+    "nine": "9",
+}
+"""Words and look-alike letters posters write for digits (lower case)."""
+
+_STRONG_WORDS: Final = "zero|one|two|three|four|five|six|seven|eight|nine"
+_WEAK_WORDS: Final = "oh|o|won|l|i|too|for|ate"
+_STRONG_SET: Final = frozenset(_STRONG_WORDS.split("|"))
+_UNIT: Final = rf"(?:\d|{_STRONG_WORDS}|{_WEAK_WORDS})"
+_SEP: Final = r"[\s\-.()\[\]/*_|~+,:]{0,4}"
+PHONE_RUN: Final = re.compile(rf"(?<![a-z0-9@]){_UNIT}(?:{_SEP}{_UNIT}){{6,15}}(?![a-z0-9])")
+_UNIT_TOKEN: Final = re.compile(rf"\d|{_STRONG_WORDS}|{_WEAK_WORDS}")
+MIN_REAL_DIGITS: Final = 4
+"""A run must hold at least this many digits or spelled digits, not only look-alike letters."""
+
+_AT: Final = r"(?:\s*@\s*|\s*[\(\[\{<]\s*at\s*[\)\]\}>]\s*|\s+at\s+)"
+_DOT: Final = r"(?:\.|\s*[\(\[\{<]\s*(?:dot|\.)\s*[\)\]\}>]\s*|\s+dot\s+)"
+_TLDS: Final = "com|net|org|io|co|me|us|info|biz|email|mail|xyz|ru|uk|de|ca|mx"
+EMAIL: Final = re.compile(
+    rf"(?<![a-z0-9._%+-])([a-z0-9][a-z0-9._%+-]{{0,63}}){_AT}"
+    rf"((?:[a-z0-9-]{{1,63}}{_DOT}){{1,3}}(?:{_TLDS}))(?![a-z0-9])"
+)
+_DOT_SPLIT: Final = re.compile(_DOT)
+
+PLATFORMS: Final[dict[str, str]] = {
+    "ig": "instagram",
+    "insta": "instagram",
+    "instagram": "instagram",
+    "snap": "snapchat",
+    "snapchat": "snapchat",
+    "kik": "kik",
+    "telegram": "telegram",
+    "tg": "telegram",
+    "twitter": "twitter",
+    "whatsapp": "whatsapp",
+    "onlyfans": "onlyfans",
+}
+HANDLE: Final = re.compile(
+    r"(?<![a-z0-9])(" + "|".join(sorted(PLATFORMS, key=len, reverse=True)) + r")"
+    r"\s*(?:[:\-=>@]|\bis\s*@)\s*@?([a-z][a-z0-9_.]{2,29})(?![a-z0-9_])"
+)
+_HANDLE_STOPWORDS: Final = frozenset({"the", "and", "for", "you", "call", "text", "only", "me"})
+
+_UNITS: Final = r"(qv|quick\s*visit|hhr|hh|half\s*hour|hr|hour|h|overnight|ovn|night)"
+PRICE: Final = re.compile(
+    r"(?:\$\s*(\d{2,4})|(\d{2,4})\s*(?:\$|roses?|dollars|usd|donation))"
+    rf"(?:\s*(?:/|per|a|for|each)?\s*{_UNITS}(?![a-z]))?"
+)
+SPECIAL: Final = re.compile(r"\b(specials?|discount|deal|cheap|half\s*off|2\s*for\s*1|bogo)\b")
+AGE: Final = re.compile(r"(\d\d)\s*(?:yo|y/o|y\.o\.?|yrs?|years?(?:\s*old)?)(?![a-z])")
+AGE_STATED: Final = re.compile(r"age\s*[:=]?\s*(\d\d)(?!\d)")
+
+US_CITIES: Final[tuple[str, ...]] = (
+    "new york", "los angeles", "chicago", "houston", "phoenix", "philadelphia",
+    "san antonio", "san diego", "dallas", "san jose", "austin", "jacksonville",
+    "fort worth", "columbus", "charlotte", "indianapolis", "san francisco", "seattle",
+    "denver", "washington", "nashville", "oklahoma city", "el paso", "boston", "portland",
+    "las vegas", "detroit", "memphis", "louisville", "baltimore", "milwaukee", "albuquerque",
+    "tucson", "fresno", "sacramento", "kansas city", "mesa", "atlanta", "omaha",
+    "colorado springs", "raleigh", "miami", "long beach", "virginia beach", "oakland",
+    "minneapolis", "tulsa", "tampa", "arlington", "new orleans", "wichita", "cleveland",
+    "bakersfield", "aurora", "anaheim", "honolulu", "santa ana", "riverside",
+    "corpus christi", "lexington", "st. louis", "pittsburgh", "anchorage", "stockton",
+    "cincinnati", "st. paul", "toledo", "greensboro", "newark", "plano", "henderson",
+    "lincoln", "buffalo", "jersey city", "orlando", "fort lauderdale", "reno", "salt lake city",
+    "richmond", "birmingham", "des moines", "little rock", "boise", "savannah", "atlantic city",
+)  # fmt: skip
+"""US cities a poster names; an excerpt written for ctip (place names are facts)."""
+_CITY_SET: Final = frozenset(c.replace(".", "") for c in US_CITIES)
+
+
+def _city_starts() -> dict[str, tuple[int, ...]]:
+    """First word of each city name -> the word counts of the names it starts, longest first."""
+    starts: dict[str, set[int]] = {}
+    for city in _CITY_SET:
+        starts.setdefault(city.split()[0], set()).add(len(city.split()))
+    return {word: tuple(sorted(sizes, reverse=True)) for word, sizes in starts.items()}
+
+
+_CITY_STARTS: Final = _city_starts()
+_CITY_WORD: Final = re.compile(r"[a-z.]+")
+_EMAIL_HINT: Final = re.compile(r"@|\bdot\b|[\(\[\{<]\s*at\s*[\)\]\}>]|\sat\s+[a-z0-9-]+\.[a-z]")
+
+
+@dataclass(frozen=True)
+class Found:
+    """One thing found in the text: its normalised value and the words that gave it."""
+
+    value: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Price:
+    """A price the ad asks: amount in dollars and the unit of time it buys, if stated."""
+
+    amount: int
+    unit: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything one ad's text gives away."""
+
+    phones: tuple[Found, ...] = ()
+    emails: tuple[Found, ...] = ()
+    handles: tuple[Found, ...] = ()
+    prices: tuple[Price, ...] = ()
+    specials: tuple[Found, ...] = ()
+    cities: tuple[Found, ...] = ()
+    ages: tuple[Found, ...] = ()
+    features: dict[str, float] = field(default_factory=dict)
+
+
+def fold(text: str) -> str:
+    """Lower-cased NFKC text without emoji keycap marks: '\U0001d7d3' and '5️⃣' become '5'.
+
+    NFKC folds mathematical, full-width and circled digits; the keycap sequence is a
+    digit followed by U+FE0F and U+20E3, so dropping those two leaves the digit.
+    """
+    folded = unicodedata.normalize("NFKC", text)
+    return folded.replace("\ufe0f", "").replace("\u20e3", "").lower()
+
+
+def decode_digits(run: str) -> str:
+    """The digits a run spells: 'five5 two' -> '552'."""
+    return "".join(NUMBER_WORDS.get(token, token) for token in _UNIT_TOKEN.findall(run))
+
+
+def _is_weak(token: str) -> bool:
+    """A look-alike letter or homophone ('o', 'for'), which may be an ordinary word."""
+    return not token.isdigit() and token not in _STRONG_SET
+
+
+def digit_readings(run: str) -> list[str]:
+    """The digits of a run, then without leading and trailing ordinary words ('for', 'i')."""
+    tokens = _UNIT_TOKEN.findall(run)
+    start, end = 0, len(tokens)
+    while start < end and _is_weak(tokens[start]):
+        start += 1
+    while end > start and _is_weak(tokens[end - 1]):
+        end -= 1
+    readings = [tokens, tokens[start:], tokens[start:end]]
+    digits = ["".join(NUMBER_WORDS.get(t, t) for t in reading) for reading in readings]
+    return list(dict.fromkeys(digits))
+
+
+def _real_digit_count(run: str) -> int:
+    """Digits and spelled-out digit words, not look-alike letters or homophones."""
+    return sum(1 for t in _UNIT_TOKEN.findall(run) if not _is_weak(t))
+
+
+def phone_candidates(digits: str) -> list[str]:
+    """The ways a run of digits may hold a number: whole, first ten, last ten."""
+    candidates = [digits]
+    if len(digits) > 11:
+        candidates += [digits[:10], digits[-10:], digits[:11], digits[-11:]]
+    return candidates
+
+
+@lru_cache(maxsize=1 << 18)
+def digits_e164(digits: str, region: str = DEFAULT_REGION) -> str | None:
+    """E.164 of a run of digits: a national number of `region`, else an international one.
+
+    Cached: the same numbers recur across a poster's ads, and parsing is the costly step.
+    """
+    if len(digits) < 10:
+        return None
+    return phone_e164(digits, region) or phone_e164("+" + digits)
+
+
+def _e164(run: str, region: str) -> str | None:
+    candidates = [c for digits in digit_readings(run) for c in phone_candidates(digits)]
+    for candidate in dict.fromkeys(candidates):
+        number = digits_e164(candidate, region)
+        if number is not None:
+            return number
+    return None
+
+
+def find_phones(folded: str, region: str = DEFAULT_REGION) -> list[Found]:
+    """Phone numbers, however written, as E.164 with the words that spelled them."""
+    found: dict[str, Found] = {}
+    for match in PHONE_RUN.finditer(folded):
+        run = match.group(0)
+        if _real_digit_count(run) < MIN_REAL_DIGITS:
+            continue
+        number = _e164(run, region)
+        if number is not None and number not in found:
+            found[number] = Found(number, run.strip())
+    return list(found.values())
+
+
+def find_emails(folded: str) -> list[Found]:
+    """E-mail addresses, including 'name at mail dot com' and 'name(at)mail[.]com'."""
+    found: dict[str, Found] = {}
+    if _EMAIL_HINT.search(folded) is None:
+        return []
+    for match in EMAIL.finditer(folded):
+        domain = ".".join(part for part in _DOT_SPLIT.split(match.group(2)) if part)
+        key = email_key(f"{match.group(1)}@{domain}")
+        if key is not None and key not in found:
+            found[key] = Found(key, match.group(0).strip())
+    return list(found.values())
+
+
+def find_handles(folded: str) -> list[Found]:
+    """Social-media accounts named with their platform: 'ig: name' -> 'instagram:name'."""
+    found: dict[str, Found] = {}
+    for match in HANDLE.finditer(folded):
+        handle = match.group(2).rstrip(".")
+        if handle in _HANDLE_STOPWORDS:
+            continue
+        value = f"{PLATFORMS[match.group(1)]}:{handle}"
+        found.setdefault(value, Found(value, match.group(0).strip()))
+    return list(found.values())
+
+
+def _price_unit(raw: str | None) -> str:
+    if not raw:
+        return ""
+    compact = raw.replace(" ", "")
+    if compact in {"qv", "quickvisit"}:
+        return "quick visit"
+    if compact in {"hh", "hhr", "halfhour"}:
+        return "half hour"
+    if compact in {"overnight", "ovn", "night"}:
+        return "overnight"
+    return "hour"
+
+
+def find_prices(folded: str) -> list[Price]:
+    """Prices with the time they buy ('$80 hh', '150 roses/hr')."""
+    prices = []
+    for match in PRICE.finditer(folded):
+        amount = int(match.group(1) or match.group(2))
+        prices.append(Price(amount, _price_unit(match.group(3)), match.group(0).strip()))
+    return prices
+
+
+def find_ages(folded: str) -> list[Found]:
+    """Ages the ad claims ('19 yo', 'age: 18'); plausible adult-looking claims only (14-69)."""
+    found = []
+    matches = [
+        m for m in AGE.finditer(folded) if m.start() == 0 or not folded[m.start() - 1].isdigit()
+    ]
+    if "age" in folded:
+        matches += AGE_STATED.finditer(folded)
+    for match in matches:
+        age = int(match.group(1))
+        if 14 <= age <= 69:
+            found.append(Found(str(age), match.group(0).strip()))
+    return found
+
+
+def find_cities(folded: str) -> list[Found]:
+    """US cities the text names: each word that starts a city name is tried with its next ones."""
+    words = [w.strip(".") for w in _CITY_WORD.findall(folded)]
+    found: dict[str, Found] = {}
+    for i, word in enumerate(words):
+        for size in _CITY_STARTS.get(word, ()):
+            name = " ".join(words[i : i + size])
+            if name in _CITY_SET:
+                found.setdefault(name, Found(name, name))
+    return list(found.values())
+
+
+def _all(pattern: re.Pattern[str], folded: str) -> list[Found]:
+    found: dict[str, Found] = {}
+    for match in pattern.finditer(folded):
+        value = re.sub(r"\s+", " ", match.group(1))
+        found.setdefault(value, Found(value, match.group(0)))
+    return list(found.values())
+
+
+def features_of(extraction: Extraction) -> dict[str, float]:
+    """Numeric features indicator rules can test ('min_hourly_price', 'youngest_age'...)."""
+    hourly = [p.amount for p in extraction.prices if p.unit in {"hour", ""}]
+    short = [p.amount for p in extraction.prices if p.unit in {"half hour", "quick visit"}]
+    features: dict[str, float] = {
+        "phone_count": len(extraction.phones),
+        "city_count": len(extraction.cities),
+        "special_count": len(extraction.specials),
+    }
+    if hourly:
+        features["min_hourly_price"] = min(hourly)
+    if short:
+        features["min_short_price"] = min(short)
+    if extraction.ages:
+        features["youngest_age"] = min(int(a.value) for a in extraction.ages)
+    return features
+
+
+def extract(text: str, region: str = DEFAULT_REGION) -> Extraction:
+    """Everything an ad's title and body give away."""
+    folded = fold(text)
+    found = Extraction(
+        phones=tuple(find_phones(folded, region)),
+        emails=tuple(find_emails(folded)),
+        handles=tuple(find_handles(folded)),
+        prices=tuple(find_prices(folded)),
+        specials=tuple(_all(SPECIAL, folded)),
+        cities=tuple(find_cities(folded)),
+        ages=tuple(find_ages(folded)),
+    )
+    found.features.update(features_of(found))
+    return found

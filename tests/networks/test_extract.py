@@ -1,0 +1,126 @@
+"""Decoding what posters hide: phones however written, e-mails, handles, prices, ages, cities."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ctip.matching.normalize import phone_e164
+from ctip.networks.extract import extract
+
+WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+KEYCAP = "\ufe0f\u20e3"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "call 7one3 5five5 two3four5",
+        "(713) 5 5 5-2 3 4 5",
+        "\U0001d7d5\U0001d7cf\U0001d7d1 555 2345",  # mathematical bold 7, 1, 3
+        "".join(d + KEYCAP for d in "7135552345"),
+        "seven one three, five five five, two three four five",
+        "text me for 7135552345 now",
+        "7I3.555.234S".replace("S", "5"),
+        "+1 713 555 2345",
+        "".join(chr(0xFF10 + int(d)) for d in "7135552345"),  # full-width digits
+    ],
+)
+def test_hidden_phone_is_read_as_e164(text: str) -> None:
+    assert [p.value for p in extract(text).phones] == ["+17135552345"]
+
+
+def test_prices_and_ages_are_not_read_as_phones() -> None:
+    found = extract("$150 hh, 250 roses/hr, 19 yo, age: 21, room 1204")
+    assert found.phones == ()
+    assert [(p.amount, p.unit) for p in found.prices] == [(150, "half hour"), (250, "hour")]
+    assert [a.value for a in found.ages] == ["19", "21"]
+
+
+def test_two_numbers_in_one_ad_are_both_found() -> None:
+    found = extract("call 202-555-0143 or 202 555 0199")
+    assert [p.value for p in found.phones] == ["+12025550143", "+12025550199"]
+
+
+@pytest.mark.parametrize(
+    ("text", "email"),
+    [
+        ("write sweet.girl at gmail dot com", "sweet.girl@gmail.com"),
+        ("lexi(at)yahoo[.]com", "lexi@yahoo.com"),
+        ("Book: Mia [at] Mailbox (dot) example (dot) com", "mia@mailbox.example.com"),
+        ("mail: candy@outlook.com", "candy@outlook.com"),
+    ],
+)
+def test_hidden_email_is_read(text: str, email: str) -> None:
+    assert [e.value for e in extract(text).emails] == [email]
+
+
+def test_ordinary_at_is_not_an_email() -> None:
+    assert extract("meet me at the hotel, available at night").emails == ()
+
+
+def test_handles_cities_and_specials() -> None:
+    found = extract("IG: sweet_lexi, snap @lexi.99 - new in Las Vegas then Houston. Specials!")
+    assert {h.value for h in found.handles} == {"instagram:sweet_lexi", "snapchat:lexi.99"}
+    assert {c.value for c in found.cities} == {"las vegas", "houston"}
+    assert [s.value for s in found.specials] == ["specials"]
+    assert found.features["city_count"] == 2
+
+
+def test_words_in_ordinary_text_are_not_phones() -> None:
+    text = "I have one friend, two sisters and for the weekend I am free. Oh, nine to five."
+    assert extract(text).phones == ()
+
+
+AREA_CODES = ("202", "212", "312", "415", "617", "713", "305", "206")
+
+
+@st.composite
+def us_numbers(draw: st.DrawFn) -> str:
+    """Valid US numbers as ten digits."""
+    area = draw(st.sampled_from(AREA_CODES))
+    exchange = draw(st.integers(200, 999).filter(lambda n: n % 100 != 11))
+    line = draw(st.integers(0, 9999))
+    digits = f"{area}{exchange}{line:04d}"
+    return digits
+
+
+def _write_digit(digit: str, style: int) -> str:
+    if style == 1:
+        return WORDS[int(digit)]
+    if style == 2:
+        return digit + KEYCAP
+    if style == 3:
+        return chr(0x1D7CE + int(digit))  # mathematical bold digit
+    if style == 4:
+        return chr(0xFF10 + int(digit))  # full-width digit
+    return digit
+
+
+@st.composite
+def hidden_numbers(draw: st.DrawFn) -> tuple[str, str]:
+    """(ten digits, the number written with words, emoji, odd digits and separators)."""
+    digits = draw(us_numbers())
+    parts = []
+    for index, digit in enumerate(digits):
+        parts.append(_write_digit(digit, draw(st.integers(0, 4))))
+        if index < len(digits) - 1:
+            parts.append(draw(st.sampled_from(["", " ", "-", ".", " . ", "  ", "/", "_"])))
+    return digits, "".join(parts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(hidden_numbers(), st.sampled_from(["call ", "Txt: ", "", "new in town!! "]))
+def test_any_hidden_number_decodes_to_its_e164(hidden: tuple[str, str], prefix: str) -> None:
+    digits, written = hidden
+    expected = phone_e164(digits, "US")
+    assert expected is not None
+    assert [p.value for p in extract(f"{prefix}{written} ask for Mia").phones] == [expected]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_extraction_never_fails_on_any_text(text: str) -> None:
+    found = extract(text)
+    assert all(p.value.startswith("+") for p in found.phones)

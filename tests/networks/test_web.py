@@ -1,0 +1,112 @@
+"""The network view in the workbench: pages over TestClient, and the drawing in Chromium."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from playwright.sync_api import Page, expect
+
+from ctip.config import Settings
+from ctip.model.roles import Role
+from ctip.networks import profile
+from ctip.networks.demo import seed_demo
+from ctip.store.db import Database
+from tests.web.conftest import seeded_settings, seeded_sqlite, sign_in, web  # noqa: F401
+from tests.web.test_browser import _sign_in, live_server, page  # noqa: F401
+
+
+@pytest.fixture
+def demo_settings(seeded_settings: Settings) -> Iterator[Settings]:  # noqa: F811
+    """The seeded workbench store with the networks demo loaded and built."""
+    database = Database(seeded_settings.database_url)
+    with database.session() as session:
+        seed_demo(session)
+    database.dispose()
+    yield seeded_settings
+
+
+def _largest(settings: Settings) -> profile.NetworkProfile:
+    database = Database(settings.database_url)
+    with database.session() as session:
+        top = profile.list_networks(session, 1)[0]
+        found = profile.network_profile(session, top.id)
+    database.dispose()
+    assert found is not None
+    return found
+
+
+def test_network_page_draws_every_shared_phone(
+    demo_settings: Settings,
+    web: TestClient,  # noqa: F811
+) -> None:
+    network = _largest(demo_settings)
+    sign_in(web, Role.INVESTIGATOR)
+    html = web.get(f"/networks/{network.summary.id}").text
+    phones = [i.value for i in network.identifiers if i.kind == "phone" and i.ads > 1]
+    assert phones
+    for phone in phones:
+        assert f'data-kind="phone" data-value="{phone}"' in html
+    assert html.count('class="node node-ad"') == len(network.ads)
+
+
+def test_node_fragment_lists_the_ads_behind_a_phone(
+    demo_settings: Settings,
+    web: TestClient,  # noqa: F811
+) -> None:
+    network = _largest(demo_settings)
+    phone = next(i for i in network.identifiers if i.kind == "phone")
+    sign_in(web, Role.INTEL_ANALYST)
+    response = web.get(
+        f"/networks/{network.summary.id}/node",
+        params={"kind": "phone", "value": phone.value},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert response.text.count('class="node-ad"') == phone.ads
+    assert "<html" not in response.text
+
+
+def test_unknown_network_is_404_and_trade_analyst_is_refused(
+    demo_settings: Settings,
+    web: TestClient,  # noqa: F811
+) -> None:
+    sign_in(web, Role.INVESTIGATOR)
+    assert web.get("/networks/net-none").status_code == 404
+    web.cookies.clear()
+    sign_in(web, Role.TRADE_ANALYST)
+    assert web.get("/networks").status_code == 403
+
+
+@pytest.fixture
+def demo_server(demo_settings: Settings, live_server: str) -> str:  # noqa: F811
+    """The live server over the demo store (the `seeded_settings` it uses hold the demo)."""
+    return live_server
+
+
+@pytest.mark.browser
+def test_click_a_phone_in_the_drawing_to_see_its_ads(
+    demo_server: str,
+    page: Page,  # noqa: F811
+) -> None:
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    _sign_in(page, demo_server, "investigator")
+    page.get_by_role("navigation", name="Areas").get_by_role("link", name="Networks").click()
+    page.locator("#networks tbody tr").first.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Network net-"))
+    url = page.url
+    phone = page.locator("svg a.node-phone").first
+    value = phone.get_attribute("data-value")
+    phone.click()
+    detail = page.locator("#node-detail")
+    expect(detail.get_by_role("heading", level=2)).to_have_text(f"Phone {value}")
+    expect(detail.locator("li.node-ad").first).to_be_visible()
+    expect(detail.locator("code.phone", has_text=str(value)).first).to_be_visible()
+    assert page.url == url, "the click must load the panel in place (htmx), not navigate"
+    page.locator("svg a.node-ad").first.click()
+    expect(detail.get_by_role("heading", level=2)).to_have_text("Ad")
+    page.screenshot(path="/tmp/ctip-network.png", full_page=True)
+    assert not problems, problems
