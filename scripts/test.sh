@@ -20,12 +20,28 @@ ensure_chromium() {
     fi
 }
 
+ensure_java() {
+    # pyspark (the Spark engine tests, local mode) needs a Java runtime.
+    if command -v java >/dev/null 2>&1; then
+        return 0
+    fi
+    if [ "$(id -u)" -eq 0 ]; then
+        printf 'test: installing a Java runtime with apt-get (for pyspark)\n' >&2
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
+    else
+        printf 'test: WARNING java missing and not root; Spark tests will fail' >&2
+        printf ' (sudo apt-get install default-jre-headless)\n' >&2
+    fi
+}
+
 run() {
     printf '\n==> %s\n' "$*" >&2
     "$@"
 }
 
 ensure_chromium
+ensure_java
 run .venv/bin/ruff check ctip tests benchmarks
 run .venv/bin/ruff format --check ctip tests benchmarks
 run .venv/bin/mypy
