@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import json
 import random
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import phonenumbers
@@ -24,83 +26,12 @@ from rigour.text import ascii_text
 
 Properties = dict[str, list[str]]
 
-LATIN_FIRST = (
-    "James Maria John Ana José Juan Luis Carmen Sofía Mateo Camila Valentina Diego Lucía "
-    "Mohammed Olga Peter Anna Michael Sarah David Emily Daniel Grace Joseph Mary Thomas "
-    "Nguyễn Minh Thi Linh Somchai Siriporn Chinedu Ngozi Emeka Oluwaseun Aisha Fatima "
-    "Raj Priya Amit Sunita Jean François Hélène Zoë Jürgen Łukasz Małgorzata "
-    "Ömer Ayşe Mehmet Zeynep Renée Björn Søren Ángel Inés João Conceição Rosa Marisol"
-).split()
-LATIN_LAST = (
-    "Smith Johnson Williams Brown Jones García Rodríguez Martínez Hernández López González "
-    "Pérez Sánchez Ramírez Torres Flores Rivera Gómez Díaz Reyes Cruz Morales Santos "
-    "Nguyen Tran Le Pham Hoang Phan Srisuk Wongsawat Okafor Adeyemi Okonkwo Balogun "
-    "Sharma Patel Singh Kumar Dubois Lefèvre Müller Schmidt Schröder Kowalski Wiśniewski "
-    "Yılmaz Kaya Demir Çelik Öztürk Andersson Nørgaard O'Brien MacLeod Dela Cruz Bautista"
-).split()
-CYRILLIC_FIRST = (
-    "Иван Сергей Дмитрий Алексей Андрей Олег Николай Владимир Ольга Наталья Елена Татьяна "
-    "Ирина Светлана Анна Мария Олександр Богдан Тарас Оксана Юлія Катерина"
-).split()
-CYRILLIC_LAST = (
-    "Петров Иванов Смирнов Кузнецов Попов Соколов Лебедев Козлов Новиков Морозов Волков "
-    "Шевченко Коваленко Бондаренко Ткаченко Кравченко Мельник Олійник Лысенко Павленко"
-).split()
-CHINESE_SURNAMES = "王 李 张 刘 陈 杨 黄 赵 周 吴 徐 孙 马 朱 胡 郭 何 林 高 罗".split()
-CHINESE_GIVEN = (
-    "伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 秀英 霞 平 建华 志强 晓燕 海燕 玉兰"
-).split()
-ARABIC_FIRST = "محمد أحمد علي حسن خالد عمر يوسف إبراهيم فاطمة مريم عائشة زينب نور سارة ليلى".split()
-ARABIC_LAST = "الأحمد السيد العلي الخطيب الحسن المصري الشامي النجار الحداد القاسم".split()
-
-PLACES = (
-    "Shenzhen Xinjiang Dhaka Bangkok Manila Lagos Dubai Houston Miami Cancún Tijuana Karachi "
-    "Istanbul São_Paulo Düsseldorf Kraków Bogotá Quezon Penang Chittagong Yiwu Ciudad_Juárez"
-).split()
-BRAND_WORDS = (
-    "Golden Silver Eastern Pacific Global United Royal Blue Green Star Sun Ocean Delta Prime "
-    "Northern Grand Imperial Liberty Harmony Lotus Phoenix Dragon Crescent Atlas Summit "
-    "Horizon Evergreen Sapphire Coral Orient Hengda Huatai Jinxing Yongsheng Tiancheng"
-).split()
-INDUSTRIES = (
-    "Textile Garments Fishing Seafood Logistics Shipping Trading Recruitment Staffing Manpower "
-    "Agriculture Cotton Electronics Construction Hospitality Massage Entertainment Travel "
-    "Cleaning Mining Timber Palm_Oil Cocoa Brick Apparel Footwear Solar Polysilicon Tomato Rubber"
-).split()
-LEGAL_FORMS = (
-    "LLC|Ltd|Inc.|GmbH|S.A.|S.A. de C.V.|Co., Ltd.|Limited|Pte. Ltd.|LLP|Sdn. Bhd.|B.V.|"
-    "S.R.L.|Corp."
-).split("|")
-CYRILLIC_FORMS = "ООО АО ТОВ ЗАО ИП".split()
-CYRILLIC_BRANDS = "Восток Север Альфа Гранит Звезда Волга Сибирь Меридиан Лидер Прогресс".split()
-CYRILLIC_TRADES = "Логистик Трейд Строй Текстиль Агро Сервис Импорт Транс Персонал".split()
-CHINESE_PLACES = "新疆 深圳 广州 义乌 福建 浙江 上海 东莞 喀什 和田".split()
-CHINESE_BRANDS = "华泰 恒达 金星 宏远 永盛 鑫源 天成 东方 利华 长城".split()
-CHINESE_TRADES = "纺织 服装 棉业 电子 物流 贸易 渔业 光伏 番茄 劳务".split()
-CHINESE_FORMS = "有限公司 股份有限公司 集团有限公司".split()
-ARABIC_BRANDS = "النور الأمل الخليج الصحراء النجم الفجر الرمال الواحة".split()
-ARABIC_TRADES = "للتجارة للمقاولات للنقل للتوظيف للخدمات للسياحة".split()
-ORG_WORDS = "Hope Bright New Saint Harbor Family Open Safe Common Future Unity Light".split()
-ORG_KINDS = (
-    "Recruitment Agency|Employment Agency|Foundation|Migrant Services|Mission|Association|"
-    "Cultural Centre|Workers' Union|Relief Fund|Travel Agency|Modelling Agency"
-).split("|")
-STREETS = "Main Oak Harbour Market Station Mill Church Victoria Lotus Nile Jade Cedar".split()
-STREET_TYPES = "Street Road Avenue Lane Boulevard Way".split()
-EMAIL_DOMAINS = (
-    "gmail.com yahoo.com outlook.com mail.ru yandex.ru qq.com 163.com hotmail.com "
-    "protonmail.com ukr.net"
-).split()
-ROLES = "Director|Managing Director|Chairman|Secretary|Nominee Director|General Manager".split(
-    "|"
+WORDS: dict[str, Any] = tomllib.loads(
+    Path(__file__).with_name("words.toml").read_text(encoding="utf-8")
 )
-
-SCRIPT_COUNTRIES = {
-    "latin": "us mx gb ph ng th vn br co gt hn in id de es fr pl tr".split(),
-    "cyrillic": "ru ua by kz md".split(),
-    "chinese": "cn hk my sg".split(),
-    "arabic": "ae sa eg jo lb qa".split(),
-}
+LEGAL_FORM_WORDS = frozenset(
+    [word for form in WORDS["legal_forms"] for word in form.split()] + WORDS["cyrillic_forms"]
+)
 SCRIPT_WEIGHTS = {"latin": 70, "cyrillic": 12, "chinese": 10, "arabic": 8}
 SCHEMA_WEIGHTS = {
     "Person": 40,
@@ -158,8 +89,12 @@ class _Generator:
     def script(self) -> str:
         return self.rng.choices(list(SCRIPT_WEIGHTS), list(SCRIPT_WEIGHTS.values()))[0]
 
+    def pick(self, words: str) -> str:
+        """One word of a list in words.toml."""
+        return str(self.rng.choice(WORDS[words]))
+
     def country(self, script: str) -> str:
-        return self.rng.choice(SCRIPT_COUNTRIES[script])
+        return str(self.rng.choice(WORDS["countries"][script]))
 
     def date(self, first_year: int, last_year: int) -> str:
         year = self.rng.randint(first_year, last_year)
@@ -185,7 +120,7 @@ class _Generator:
     def email(self, name: str) -> str:
         words = [w for w in ascii_text(name).lower().replace("'", "").split() if w.isalnum()]
         local = ".".join(words[:2]) or "info"
-        address = f"{local}{self.rng.randint(1, 9999)}@{self.rng.choice(EMAIL_DOMAINS)}"
+        address = f"{local}{self.rng.randint(1, 9999)}@{self.pick('email_domains')}"
         self.identifiers.append(("email", address.upper() if self.rng.random() < 0.5 else address))
         return address
 
@@ -199,9 +134,9 @@ class _Generator:
         return value
 
     def address(self) -> str:
-        street = f"{self.rng.randint(1, 999)} {self.rng.choice(STREETS)}"
-        city = self.rng.choice(PLACES).replace("_", " ")
-        return f"{street} {self.rng.choice(STREET_TYPES)}, {city}"
+        street = f"{self.rng.randint(1, 999)} {self.pick('streets')}"
+        city = self.pick("places")
+        return f"{street} {self.pick('street_types')}, {city}"
 
     def remember_name(self, name: str) -> None:
         self.names.append(name)
@@ -212,6 +147,8 @@ def _valid_number(rng: random.Random, region: str) -> phonenumbers.PhoneNumber:
     example = phonenumbers.example_number_for_type(
         region, phonenumbers.PhoneNumberType.MOBILE
     ) or phonenumbers.example_number(region)
+    if example is None:
+        raise ValueError(f"phonenumbers has no example number for {region}")
     national = str(example.national_number)
     for _ in range(50):
         tail = "".join(rng.choice("0123456789") for _ in national[3:])
@@ -242,13 +179,13 @@ def _add(properties: Properties, prop: str, value: str) -> None:
 def _person_name(gen: _Generator, script: str) -> str:
     rng = gen.rng
     if script == "cyrillic":
-        return f"{rng.choice(CYRILLIC_FIRST)} {rng.choice(CYRILLIC_LAST)}"
+        return f"{gen.pick('cyrillic_first')} {gen.pick('cyrillic_last')}"
     if script == "chinese":
-        return rng.choice(CHINESE_SURNAMES) + rng.choice(CHINESE_GIVEN)
+        return gen.pick("chinese_surnames") + gen.pick("chinese_given")
     if script == "arabic":
-        return f"{rng.choice(ARABIC_FIRST)} {rng.choice(ARABIC_LAST)}"
-    middle = f" {rng.choice(LATIN_FIRST)}" if rng.random() < 0.2 else ""
-    return f"{rng.choice(LATIN_FIRST)}{middle} {rng.choice(LATIN_LAST)}"
+        return f"{gen.pick('arabic_first')} {gen.pick('arabic_last')}"
+    middle = f" {gen.pick('latin_first')}" if rng.random() < 0.2 else ""
+    return f"{gen.pick('latin_first')}{middle} {gen.pick('latin_last')}"
 
 
 def _person(gen: _Generator) -> dict[str, Any]:
@@ -279,16 +216,16 @@ def _person(gen: _Generator) -> dict[str, Any]:
 def _company_name(gen: _Generator, script: str) -> str:
     rng = gen.rng
     if script == "cyrillic":
-        brand = f"{rng.choice(CYRILLIC_BRANDS)} {rng.choice(CYRILLIC_TRADES)}"
-        return f"{rng.choice(CYRILLIC_FORMS)} «{brand}»"
+        brand = f"{gen.pick('cyrillic_brands')} {gen.pick('cyrillic_trades')}"
+        return f"{gen.pick('cyrillic_forms')} «{brand}»"
     if script == "chinese":
-        parts = (CHINESE_PLACES, CHINESE_BRANDS, CHINESE_TRADES, CHINESE_FORMS)
-        return "".join(rng.choice(words) for words in parts)
+        parts = ("chinese_places", "chinese_brands", "chinese_trades", "chinese_forms")
+        return "".join(gen.pick(words) for words in parts)
     if script == "arabic":
-        return f"شركة {rng.choice(ARABIC_BRANDS)} {rng.choice(ARABIC_TRADES)}"
-    place = rng.choice(PLACES).replace("_", " ") + " " if rng.random() < 0.4 else ""
-    industry = rng.choice(INDUSTRIES).replace("_", " ")
-    return f"{place}{rng.choice(BRAND_WORDS)} {industry} {rng.choice(LEGAL_FORMS)}"
+        return f"شركة {gen.pick('arabic_brands')} {gen.pick('arabic_trades')}"
+    place = gen.pick("places") + " " if rng.random() < 0.4 else ""
+    industry = gen.pick("industries")
+    return f"{place}{gen.pick('brand_words')} {industry} {gen.pick('legal_forms')}"
 
 
 def _company(gen: _Generator, schema: str = "Company") -> dict[str, Any]:
@@ -318,7 +255,7 @@ def _company(gen: _Generator, schema: str = "Company") -> dict[str, Any]:
 
 
 def _organisation_name(gen: _Generator) -> str:
-    return f"{gen.rng.choice(ORG_WORDS)} {gen.rng.choice(ORG_WORDS)} {gen.rng.choice(ORG_KINDS)}"
+    return f"{gen.pick('org_words')} {gen.pick('org_words')} {gen.pick('org_kinds')}"
 
 
 def _organisation(gen: _Generator) -> dict[str, Any]:
@@ -340,7 +277,7 @@ def _directorship(gen: _Generator) -> dict[str, Any]:
     boards = gen.organisations if gen.organisations and rng.random() < 0.2 else gen.companies
     director = rng.choice(gen.people or gen.companies)
     props: Properties = {"director": [director], "organization": [rng.choice(boards)]}
-    _add(props, "role", rng.choice(ROLES))
+    _add(props, "role", gen.pick("roles"))
     _add(props, "startDate", gen.date(1990, 2024))
     return {"id": gen.next_id("dir"), "schema": "Directorship", "properties": props}
 
@@ -384,8 +321,7 @@ def entities(gen: _Generator, statements: int) -> Iterator[dict[str, Any]]:
 
 def _searchable_words(name: str) -> list[str]:
     """The words of a name someone would search on alone (not "Ltd", "S.A." or "de")."""
-    forms = {word for form in LEGAL_FORMS for word in form.split()} | set(CYRILLIC_FORMS)
-    words = [w for w in name.split() if len(w.strip("«»")) > 2 and w not in forms]
+    words = [w for w in name.split() if len(w.strip("«»")) > 2 and w not in LEGAL_FORM_WORDS]
     return words or name.split()
 
 
@@ -405,19 +341,16 @@ def _name_query(rng: random.Random, name: str) -> tuple[str, str]:
 
 
 def _queries(gen: _Generator, count: int) -> Queries:
+    """Queries for names and identifiers of the data (none if it holds none)."""
     rng = random.Random(gen.rng.random())
-    names = [_name_query(rng, rng.choice(gen.names)) for _ in range(count)]
-    identifiers = [rng.choice(gen.identifiers) for _ in range(count)]
+    names = [_name_query(rng, rng.choice(gen.names)) for _ in range(count)] if gen.names else []
+    identifiers = [rng.choice(gen.identifiers) for _ in range(count)] if gen.identifiers else []
     return Queries(names, identifiers)
 
 
 def build_world(statements: int, seed: int = 20261127, queries: int = 1000) -> SyntheticWorld:
     """FtM JSON lines holding exactly `statements` statements, and queries drawn from them."""
     gen = _Generator(seed)
-    lines = []
-    count = 0
-    for entity in entities(gen, statements):
-        lines.append(json.dumps(entity, ensure_ascii=False))
-        count += 1
+    lines = [json.dumps(entity, ensure_ascii=False) for entity in entities(gen, statements)]
     data = ("\n".join(lines) + "\n").encode("utf-8")
-    return SyntheticWorld(data, count, statements, _queries(gen, queries))
+    return SyntheticWorld(data, len(lines), statements, _queries(gen, queries))

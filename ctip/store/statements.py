@@ -8,15 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from followthemoney.statement import Statement
-from sqlalchemy import insert, select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from ctip.ingest.ftm import BASE_PROP, ParsedEntity
 from ctip.matching.normalize import identifier_kind_for, identifier_lookup_key, name_tokens
-from ctip.store.bulk import batched, insert_ignoring_duplicates
+from ctip.store.bulk import (
+    batched,
+    bulk_write_cache,
+    existing_keys,
+    insert_ignoring_duplicates,
+    insert_rows,
+    refresh_statistics,
+)
 from ctip.store.tables import EntityIdentifier, EntityNameToken, EntityRef, StatementRow
 
 BATCH_SIZE = 5000
@@ -24,8 +32,17 @@ MAX_TOKEN_LENGTH = 100
 MAX_KEY_LENGTH = 255
 # Names a record only mentions (a payment naming its parties) do not name the record itself.
 UNINDEXED_NAME_PROPS = frozenset({"namesMentioned"})
+# The tables a write of statements grows: the statements and their look-up rows.
+INDEXED_TABLES = (StatementRow, EntityNameToken, EntityIdentifier, EntityRef)
+
+# Names and identifiers repeat across entities (common names, shared phones); their keys are
+# pure functions of the value, so each is worked out once per process and size of cache.
+KEY_CACHE_SIZE = 1 << 16
 
 Progress = Callable[[int], None]
+
+_name_tokens = lru_cache(maxsize=KEY_CACHE_SIZE)(name_tokens)
+_identifier_key = lru_cache(maxsize=KEY_CACHE_SIZE)(identifier_lookup_key)
 
 
 @dataclass(frozen=True)
@@ -89,10 +106,12 @@ def write_statements(
 ) -> WriteCounts:
     """Insert new statements and refresh `last_seen` of known ones, batch by batch."""
     total = WriteCounts()
-    for batch in batched(_unique_by_id(rows), BATCH_SIZE):
-        total += _write_batch(session, batch)
-        if progress is not None:
-            progress(len(batch))
+    with bulk_write_cache(session):
+        for batch in batched(_unique_by_id(rows), BATCH_SIZE):
+            total += _write_batch(session, batch)
+            if progress is not None:
+                progress(len(batch))
+    refresh_statistics(session, INDEXED_TABLES, total.new)
     return total
 
 
@@ -106,10 +125,10 @@ def _unique_by_id(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
 
 def _write_batch(session: Session, batch: list[dict[str, Any]]) -> WriteCounts:
     ids = [row["id"] for row in batch]
-    known = set(session.execute(select(StatementRow.id).where(StatementRow.id.in_(ids))).scalars())
+    known = existing_keys(session, StatementRow, "id", ids)
     new_rows = [row for row in batch if row["id"] not in known]
     if new_rows:
-        session.execute(insert(StatementRow), new_rows)
+        insert_rows(session, StatementRow, new_rows)
         _write_lookups(session, new_rows)
     if known:
         session.execute(
@@ -137,7 +156,7 @@ def _token_rows(row: dict[str, Any]) -> list[dict[str, str]]:
         return []
     return [
         {"entity_id": row["entity_id"], "token": token[:MAX_TOKEN_LENGTH]}
-        for token in name_tokens(row["value"])
+        for token in _name_tokens(row["value"])
     ]
 
 
@@ -145,7 +164,7 @@ def _identifier_rows(row: dict[str, Any]) -> list[dict[str, str]]:
     kind = identifier_kind_for(row["prop_type"], row["prop"])
     if kind is None:
         return []
-    key = identifier_lookup_key(kind, row["value"])
+    key = _identifier_key(kind, row["value"])
     if not key:
         return []
     return [{"entity_id": row["entity_id"], "kind": kind, "key": key[:MAX_KEY_LENGTH]}]
@@ -153,4 +172,4 @@ def _identifier_rows(row: dict[str, Any]) -> list[dict[str, str]]:
 
 def _distinct(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     """Drop repeats inside one batch (PostgreSQL refuses them in one ON CONFLICT insert)."""
-    return [dict(items) for items in {tuple(sorted(r.items())) for r in rows}]
+    return list({tuple(r.values()): r for r in rows}.values())
