@@ -161,12 +161,13 @@ def search_by_name(
         .having(func.count() == len(tokens))
         .order_by(EntityNameToken.entity_id)
     )
-    if schema is None:
-        ids = list(session.execute(ids_query.limit(clamp_limit(limit))).scalars())
-        return _ordered(session, ids)
-    ids = list(session.execute(ids_query).scalars())
-    matches = _schema_matches(schema)
-    return [s for s in _ordered(session, ids) if s.schema in matches][: clamp_limit(limit)]
+    if schema is not None:
+        of_schema = select(StatementRow.entity_id).where(
+            StatementRow.prop == BASE_PROP, StatementRow.schema.in_(_schema_matches(schema))
+        )
+        ids_query = ids_query.where(EntityNameToken.entity_id.in_(of_schema))
+    ids = list(session.execute(ids_query.limit(clamp_limit(limit))).scalars())
+    return _ordered(session, ids)
 
 
 def _schema_matches(name: str) -> set[str]:
