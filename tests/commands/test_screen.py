@@ -1,0 +1,67 @@
+"""`ctip screen` end to end: load a list, screen a CSV of names, read the hits file."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ctip.cli import app
+from ctip.config import get_settings
+
+runner = CliRunner()
+LIST_CSV = (
+    "id,name,aliases,schema,country,birth_date\n"
+    "E1,Xinjiang Huafu Textile Co. Ltd.,新疆华孚纺织有限公司,Company,cn,\n"
+    "E2,Ivan Petrov,Иван Петров,Person,ru,1970-03-12\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def store_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("CTIP_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.setenv("CTIP_ENV", "test")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_screen_writes_hits_with_explanations(tmp_path: Path) -> None:
+    listed = tmp_path / "list.csv"
+    listed.write_text(LIST_CSV, encoding="utf-8")
+    loaded = runner.invoke(app, ["lists", "load", str(listed), "--name", "team"])
+    assert loaded.exit_code == 0, loaded.output
+    queries = tmp_path / "queries.csv"
+    queries.write_text(
+        "id,name,schema,country\nq1,新疆华孚纺织有限公司,Company,China\nq2,Someone Else,Person,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "hits.csv"
+    args = ["screen", str(queries), "--list", "team", "--out", str(out), "--threshold", "0.7"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [(r["query_id"], r["match"]) for r in rows] == [("q1", "true")]
+    assert "country" in rows[0]["explanation"]
+
+
+def test_bad_query_rows_are_reported_and_nothing_is_screened(tmp_path: Path) -> None:
+    queries = tmp_path / "queries.csv"
+    queries.write_text("id,name\nq1,\n", encoding="utf-8")
+    out = tmp_path / "hits.csv"
+    result = runner.invoke(app, ["screen", str(queries), "--list", "team", "--out", str(out)])
+    assert result.exit_code == 1
+    assert "line 2: name is empty" in result.output
+    assert not out.exists()
+
+
+def test_unknown_list_fails_loudly(tmp_path: Path) -> None:
+    queries = tmp_path / "queries.csv"
+    queries.write_text("id,name\nq1,Ivan Petrov\n", encoding="utf-8")
+    out = tmp_path / "hits.csv"
+    result = runner.invoke(app, ["screen", str(queries), "--list", "nope", "--out", str(out)])
+    assert result.exit_code == 1
+    assert "nope" in result.output

@@ -1,0 +1,125 @@
+"""The explainable scorer: names across scripts and forms, and every other field."""
+
+from __future__ import annotations
+
+import pytest
+
+from ctip.matching.scoring import DEFAULT_THRESHOLD, MatchQuery, MatchResult, score
+from ctip.watchlists.model import ListEntry
+
+
+def entry(name: str, schema: str = "Company", **fields: tuple[str, ...]) -> ListEntry:
+    aliases = fields.pop("aliases", ())
+    return ListEntry("uflpa", "2026-01", "E1", schema, name, aliases, **fields)
+
+
+def query(name: str, schema: str = "LegalEntity", **fields: tuple[str, ...]) -> MatchQuery:
+    return MatchQuery("q1", name, schema, **fields)
+
+
+def feature(result: MatchResult, name: str) -> float:
+    return next(f.value for f in result.features if f.name == name)
+
+
+@pytest.mark.parametrize(
+    ("typed", "listed"),
+    [
+        ("新疆华孚色纺有限公司", "Xinjiang Huafu Sefang Co., Ltd."),
+        ("Huafu Fashion Company Limited", "Huafu Fashion Co., Ltd."),
+        ("HUAFU FASHION CO LTD", "Huafu Fashion Co., Ltd."),
+        ("Xinjiang Production and Construction Corps", "XINJIANG PRODUCTION & CONSTRUCTION CORPS"),
+        (
+            "Hoshine Silicon Industry (Shanshan) Co., Ltd",
+            "Hoshine Silicon Industry Shanshan Co Ltd",
+        ),
+        ("Xin Jiang Tianshan Wool Co., Ltd.", "Xinjiang Tianshan Wool Co., Ltd."),
+    ],
+)
+def test_company_names_meet_across_scripts_and_forms(typed: str, listed: str) -> None:
+    assert score(query(typed), entry(listed)).is_match
+
+
+@pytest.mark.parametrize(
+    ("typed", "listed"),
+    [
+        ("PUTIN, Vladimir", "Vladimir Putin"),
+        ("Владимир Путин", "Vladimir Putin"),
+        ("V. Putin", "Vladimir Putin"),
+        ("Vladimir Vladimirovich Putin", "Vladimir Putin"),
+    ],
+)
+def test_person_names_meet_across_order_script_and_initials(typed: str, listed: str) -> None:
+    assert score(query(typed, "Person"), entry(listed, "Person")).is_match
+
+
+@pytest.mark.parametrize(
+    ("typed", "listed"),
+    [
+        ("Xinjiang Huafu Textile Co., Ltd.", "Xinjiang Lihua Textile Co., Ltd."),
+        ("Industrial and Commercial Bank of Chad", "Industrial and Commercial Bank of China"),
+        ("高石早苗", "高市早苗"),
+    ],
+)
+def test_different_parties_with_shared_words_do_not_match(typed: str, listed: str) -> None:
+    assert not score(query(typed), entry(listed)).is_match
+
+
+def test_a_person_is_never_a_vessel() -> None:
+    result = score(query("Snow Storm", "Person"), entry("Snow Storm", "Vessel"))
+    assert result.score == 0.0
+    assert [f.name for f in result.features] == ["schema"]
+
+
+def test_company_and_legal_entity_are_compatible() -> None:
+    assert score(query("Hoshine Silicon", "LegalEntity"), entry("Hoshine Silicon")).score == 1.0
+
+
+def test_the_evidence_names_the_alias_that_matched() -> None:
+    listed = entry("Xinjiang Production and Construction Corps", aliases=("XPCC", "Bingtuan"))
+    result = score(query("Bingtuan"), listed)
+    assert result.is_match
+    assert "listed alias 'Bingtuan'" in result.features[0].evidence
+    assert "uflpa/E1" in result.features[0].evidence
+
+
+def person_score(**fields: tuple[str, ...]) -> float:
+    listed = entry("Ivan Petrov", "Person", birth_dates=("1970-03-12",), countries=("ru",))
+    return score(query("Ivan Petrow", "Person", **fields), listed).score  # below 1: room to rise
+
+
+def test_agreeing_fields_raise_and_conflicting_fields_lower_a_score() -> None:
+    plain = person_score()
+    assert person_score(birth_dates=("1970-03-12",)) > plain
+    assert person_score(birth_dates=("1985-01-01",)) < plain
+    assert person_score(countries=("Russia",)) > plain
+    assert person_score(countries=("br",)) < plain
+
+
+def test_partial_birth_dates_still_count() -> None:
+    plain = person_score()
+    year_only = person_score(birth_dates=("1970",))
+    one_digit_off = person_score(birth_dates=("1970-03-13",))
+    assert plain < one_digit_off < person_score(birth_dates=("1970-03-12",))
+    assert plain < year_only
+
+
+def test_agreeing_identifier_carries_a_weaker_name() -> None:
+    listed = entry("Hetian Taida Apparel Co., Ltd.", identifiers=("91653200MA775H5K2B",))
+    weak = query("Taida Clothing", identifiers=("91653200-MA775H5K2B",))
+    result = score(weak, listed)
+    assert result.is_match
+    assert feature(result, "identifier") == 1.0
+
+
+def test_address_agreement_across_scripts() -> None:
+    listed = entry("Huafu Co., Ltd.", addresses=("Aksu, Xinjiang, China",))
+    near = score(query("Huafu Co Ltd", addresses=("新疆 阿克苏",)), listed)
+    assert feature(near, "address") > 0
+    far = score(query("Huafu Co Ltd", addresses=("12 Rue de Rivoli, Paris",)), listed)
+    assert feature(far, "address") < 0
+
+
+def test_default_threshold_marks_matches() -> None:
+    result = score(query("Huafu Fashion Co., Ltd."), entry("Huafu Fashion Co., Ltd."))
+    assert result.is_match and result.score >= DEFAULT_THRESHOLD
+    assert "name=1.00" in result.explanation()
