@@ -83,8 +83,8 @@ ACCESS: dict[RouteKey, frozenset[Role]] = {
     ("GET", "/api/v1/lists/entries"): ANALYSTS,
     ("GET", "/api/v1/lists/diff"): ANALYSTS,
     ("POST", "/api/v1/lists/load"): ANALYSTS,
-    ("POST", "/api/v1/screen"): ANALYSTS,  # after lists/load: screens the list it loaded
-    # trade: in this order, so the detention the last three routes act on exists
+    ("POST", "/api/v1/screen"): ANALYSTS,
+    # trade (the detention the later routes act on is seeded by the world fixture)
     ("POST", "/api/v1/trade/entries"): frozenset({Role.ADMIN, Role.SUPERVISOR, Role.TRADE_ANALYST}),
     ("POST", "/api/v1/trade/screen"): frozenset({Role.ADMIN, Role.SUPERVISOR, Role.TRADE_ANALYST}),
     ("GET", "/api/v1/trade/lines"): ANALYSTS,
@@ -104,7 +104,7 @@ ACCESS: dict[RouteKey, frozenset[Role]] = {
     ("POST", "/api/v1/trade/detentions/decision"): frozenset(
         {Role.ADMIN, Role.SUPERVISOR, Role.TRADE_ANALYST}
     ),
-    # resolve: the batch first, so the clusters the later routes look at exist
+    # resolve (the clusters the later routes look at are seeded by the world fixture)
     ("POST", "/api/v1/resolve/batch"): ANALYSTS - {Role.TRADE_ANALYST},
     ("POST", "/api/v1/resolve/store"): ANALYSTS - {Role.TRADE_ANALYST},
     ("GET", "/api/v1/resolve/clusters"): ANALYSTS,
@@ -240,8 +240,27 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         import_ftm_bytes(session, ENTITY_LINE, "seed.ijson", "access-seed", "test-setup")
     with TestClient(app) as client:
         headers = {role: _bearer(client, name) for role, name in names.items()}
-        yield World(app, client, database, headers)
+        world = World(app, client, database, headers)
+        _seed_through_the_api(world)
+        yield world
     database.dispose()
+
+
+SEED_CALLS: tuple[RouteKey, ...] = (
+    ("POST", "/api/v1/lists/load"),
+    ("POST", "/api/v1/trade/entries"),
+    ("POST", "/api/v1/trade/screen"),
+    ("POST", "/api/v1/trade/detentions"),
+    ("POST", "/api/v1/resolve/batch"),
+)
+"""Writes that later routes act on (a list to screen, a detention, clusters), made up front so
+each route's test stands alone, whatever order or subset of the tests runs."""
+
+
+def _seed_through_the_api(world: World) -> None:
+    for key in SEED_CALLS:
+        response = world.call(key, Role.ADMIN)
+        assert response.status_code < 300, (key, response.text)
 
 
 def _bearer(client: TestClient, username: str) -> dict[str, str]:
