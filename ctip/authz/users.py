@@ -10,17 +10,19 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ctip.authz import audit
 from ctip.authz.policy import Principal
 from ctip.model.roles import STAFF_ROLES, Role
 from ctip.store.db import utc_now
-from ctip.store.tables import ApiToken, User
+from ctip.store.tables import ApiToken, AuditEvent, User
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 MIN_PASSWORD_LENGTH = 10
+MAX_FAILED_SIGN_INS = 5
+LOCKOUT_WINDOW = timedelta(minutes=15)
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so timing does not reveal which users exist.
 _DUMMY_HASH = _hasher.hash("ctip-no-such-user-password")
@@ -122,7 +124,15 @@ def set_role(session: Session, actor: str, username: str, role: str) -> UserView
 
 
 def authenticate(session: Session, username: str, password: str, channel: str) -> Principal | None:
-    """Check a password; every attempt, good or bad, is audited."""
+    """Check a password; every attempt, good or bad, is audited.
+
+    After `MAX_FAILED_SIGN_INS` failures within `LOCKOUT_WINDOW` a username is refused even
+    with the right password until the window has passed, which stops password guessing; the
+    refusals are audited as `login.locked` and do not extend the lock.
+    """
+    if recent_failures(session, username) >= MAX_FAILED_SIGN_INS:
+        audit.record(session, username, "login.locked", f"user:{username}", {"channel": channel})
+        return None
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     ok = _password_matches(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or not ok or user.disabled:
@@ -137,6 +147,17 @@ def authenticate(session: Session, username: str, password: str, channel: str) -
         return None
     audit.record(session, username, "login", f"user:{username}", {"channel": channel})
     return Principal(user.username, Role(user.role), user.id)
+
+
+def recent_failures(session: Session, username: str) -> int:
+    """Failed sign-ins of a username within the lockout window, read from the audit log."""
+    cutoff = (datetime.now(UTC) - LOCKOUT_WINDOW).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    query = select(func.count()).where(
+        AuditEvent.resource == f"user:{username}",
+        AuditEvent.action == "login.failed",
+        AuditEvent.at >= cutoff,
+    )
+    return int(session.execute(query).scalar_one())
 
 
 def _password_matches(password_hash: str, password: str) -> bool:

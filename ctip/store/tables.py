@@ -141,6 +141,7 @@ class AuditEvent(Base):
     """One row of the audit log, chained to the previous row by its hash."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_resource_action", "resource", "action"),)
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     at: Mapped[str] = mapped_column(TIMESTAMP)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ctip.authz import users
 from ctip.model.roles import Role
@@ -83,3 +83,32 @@ def test_set_role_changes_what_the_user_is(db: Database) -> None:
     assert view.role is Role.VICTIM_SPECIALIST
     assert principal is not None and principal.role is Role.VICTIM_SPECIALIST
     assert _actions(db)[-1] == "user.set_role"
+
+
+def test_repeated_failures_lock_the_username_for_a_while(db: Database) -> None:
+    with db.session() as session:
+        for _ in range(users.MAX_FAILED_SIGN_INS):
+            assert users.authenticate(session, "ana", "wrong-password", "api") is None
+        assert users.authenticate(session, "ana", PASSWORD, "api") is None
+        assert users.authenticate(session, "ana", PASSWORD, "api") is None
+    assert _actions(db)[-2:] == ["login.locked", "login.locked"]
+
+
+def test_lock_lifts_when_the_window_has_passed(db: Database) -> None:
+    with db.session() as session:
+        for _ in range(users.MAX_FAILED_SIGN_INS):
+            users.authenticate(session, "ana", "wrong-password", "api")
+        session.execute(
+            update(AuditEvent)
+            .where(AuditEvent.action == "login.failed")
+            .values(at="2000-01-01T00:00:00.000000Z")
+        )
+        assert users.authenticate(session, "ana", PASSWORD, "api") is not None
+
+
+def test_failures_of_one_user_do_not_lock_another(db: Database) -> None:
+    with db.session() as session:
+        users.add_user(session, "admin", "bea", PASSWORD, "outreach")
+        for _ in range(users.MAX_FAILED_SIGN_INS):
+            users.authenticate(session, "ana", "wrong-password", "web")
+        assert users.authenticate(session, "bea", PASSWORD, "web") is not None
