@@ -10,7 +10,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ctip.api.errors import json_error
 from ctip.authz import audit
 from ctip.authz.policy import Action, Principal, can
 from ctip.authz.users import authenticate, list_users, record_sign_out
@@ -42,6 +44,7 @@ AUDIT_PAGE_SIZE = 100
 BAD_CREDENTIALS = "Wrong username or password, or the account is disabled."
 FORM_EXPIRED = "This form has expired. Please try again."
 
+API_PATH = "/api/"
 router = APIRouter(include_in_schema=False)
 EntityReader = Annotated[Principal, Depends(page_for(Action.ENTITY_READ))]
 UserReader = Annotated[Principal, Depends(page_for(Action.USER_READ))]
@@ -186,6 +189,14 @@ async def _page_forbidden(request: Request, error: Exception) -> Response:
     return error_page(request, error.principal, 403, message)
 
 
+async def _missing_page(request: Request, error: Exception) -> Response:
+    """An unknown address outside the API is a workbench page (the API keeps its JSON)."""
+    assert isinstance(error, StarletteHTTPException)
+    if request.url.path.startswith(API_PATH) or error.status_code not in (404, 405):
+        return json_error(error.status_code, str(error.detail))
+    return error_page(request, None, error.status_code, "There is no page at this address.")
+
+
 def install_workbench(app: FastAPI) -> None:
     """Mount the workbench's pages and static files on the app."""
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -194,3 +205,4 @@ def install_workbench(app: FastAPI) -> None:
         app.include_router(area.router)
     app.add_exception_handler(SignInRequired, _sign_in_required)
     app.add_exception_handler(PageForbidden, _page_forbidden)
+    app.add_exception_handler(StarletteHTTPException, _missing_page)

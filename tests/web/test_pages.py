@@ -287,3 +287,11 @@ def test_disabled_user_is_signed_out_on_next_page(web: TestClient) -> None:
 def test_web_routes_stay_out_of_the_api_schema(web: TestClient) -> None:
     paths = web.get("/api/v1/openapi.json").json()["paths"]
     assert not [p for p in paths if not p.startswith("/api/v1")]
+
+
+def test_unknown_page_is_an_html_page_and_unknown_api_path_is_json(web: TestClient) -> None:
+    page = web.get("/no-such-page")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "There is no page at this address." in page.text
+    api = web.get("/api/v1/no-such-route")
+    assert api.status_code == 404 and api.json()["error"]["code"] == "not_found"
