@@ -52,11 +52,11 @@ def _prepare_chunk(rows: list[dict[str, Any]]) -> list[Prepared]:
     global _signer
     if _signer is None:
         _signer = Signer()
+    ads = [validate_ad(row) for row in rows]
+    signatures = _signer.sign_many([ad.text for ad in ads])
     prepared = []
-    for row in rows:
-        ad = validate_ad(row)
+    for ad, signature in zip(ads, signatures, strict=True):
         read = read_ad(ad)
-        signature = _signer.sign(ad.text)
         prepared.append((ad.key, sorted(read.identifiers()), signature, read.score.score))
     return prepared
 

@@ -58,6 +58,9 @@ class Rule:
     sources: tuple[Source, ...]
     patterns: tuple[re.Pattern[str], ...]
     condition: FeatureCondition | None
+    any_pattern: re.Pattern[str] | None = None
+    """All the rule's patterns as one alternation: a place where it fails is skipped for
+    every pattern of the rule with one call instead of one per pattern."""
 
 
 @dataclass(frozen=True)
@@ -109,8 +112,17 @@ def _scanner(rules: tuple[Rule, ...]) -> re.Pattern[str] | None:
     return re.compile("(?=" + "|".join(f"(?:{p})" for p in patterns) + ")")
 
 
+def _alternation(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    """One pattern for a rule's several: `Rule.any_pattern` (a single pattern needs none)."""
+    if len(patterns) < 2:
+        return None
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+
+
 def _fire(rule: Rule, text: str, starts: list[int], features: dict[str, float]) -> Fired | None:
     evidence: list[str] = []
+    if rule.any_pattern is not None and starts:
+        starts = [start for start in starts if rule.any_pattern.match(text, start)]
     for pattern in rule.patterns:
         for start in starts:
             match = pattern.match(text, start)
@@ -153,6 +165,7 @@ def _rule(raw: dict[str, Any]) -> Rule:
             sources=tuple(_source(s) for s in raw["sources"]),
             patterns=patterns,
             condition=_condition(raw.get("condition"), rule_id),
+            any_pattern=_alternation(patterns),
         )
     except (KeyError, TypeError, re.error) as error:
         raise PackError(f"rule {rule_id}: {error}") from error

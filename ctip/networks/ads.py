@@ -39,6 +39,8 @@ FIELDS: Final = (
 )
 LIST_FIELDS: Final = frozenset({"phones", "emails", "image_hashes"})
 REQUIRED: Final = ("site", "ad_id", "posted_at")
+_FIELD_SET: Final = frozenset(FIELDS)
+_TEXT_FIELDS: Final = tuple(name for name in FIELDS if name not in LIST_FIELDS)
 MAX_TEXT: Final = 20_000
 MAX_SHORT: Final = {"site": 100, "ad_id": 200, "location": 200, "price": 100, "account": 200}
 _IMAGE_HASH: Final = re.compile(r"^[0-9a-f]{8,128}$")
@@ -128,9 +130,11 @@ def _text(raw: dict[str, Any], name: str) -> str:
     value = raw.get(name)
     if value is None:
         return ""
-    if not isinstance(value, str | int | float) or isinstance(value, bool):
-        raise ValueError(f"{name} must be text")
-    text = str(value).strip()
+    if type(value) is not str:  # the common case first: a check per field of every ad
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise ValueError(f"{name} must be text")
+        value = str(value)
+    text = value.strip()
     limit = MAX_SHORT.get(name, MAX_TEXT)
     if len(text) > limit:
         raise ValueError(f"{name} is longer than {limit} characters")
@@ -141,10 +145,10 @@ def _text(raw: dict[str, Any], name: str) -> str:
 
 def validate_ad(raw: dict[str, Any]) -> AdInput:
     """One row as an ad, or ValueError naming the first problem."""
-    unknown = sorted(set(raw) - set(FIELDS))
+    unknown = sorted(raw.keys() - _FIELD_SET)
     if unknown:
         raise ValueError(f"unknown column(s): {', '.join(unknown)}")
-    texts = {name: _text(raw, name) for name in FIELDS if name not in LIST_FIELDS}
+    texts = {name: _text(raw, name) for name in _TEXT_FIELDS}
     for name in REQUIRED:
         if not texts[name]:
             raise ValueError(f"{name} is missing")

@@ -117,7 +117,9 @@ def _city_starts() -> dict[str, tuple[int, ...]]:
 
 _CITY_STARTS: Final = _city_starts()
 _CITY_WORD: Final = re.compile(r"[a-z.]+")
-_EMAIL_HINT: Final = re.compile(r"@|\bdot\b|[\(\[\{<]\s*at\s*[\)\]\}>]|\sat\s+[a-z0-9-]+\.[a-z]")
+_DOT_WORD: Final = re.compile(r"\bdot\b")
+_AT_BRACKETED: Final = re.compile(r"[\(\[\{<]\s*at\s*[\)\]\}>]")
+_AT_SPACED: Final = re.compile(r"\sat\s+[a-z0-9-]+\.[a-z]")
 
 
 @dataclass(frozen=True)
@@ -222,18 +224,27 @@ def find_phones(folded: str, region: str = DEFAULT_REGION) -> list[Found]:
     found: dict[str, Found] = {}
     for match in PHONE_RUN.finditer(folded):
         run = match.group(0)
-        if _real_digit_count(run) < MIN_REAL_DIGITS:
-            continue
-        number = _e164(run, region)
+        number = run_number(run, region)
         if number is not None and number not in found:
             found[number] = Found(number, run.strip())
     return list(found.values())
 
 
+@lru_cache(maxsize=1 << 16)
+def run_number(run: str, region: str = DEFAULT_REGION) -> str | None:
+    """E.164 of a digit-like run, or None when it holds too few real digits or no number.
+
+    Cached: a poster repeats the same run, however obfuscated, across many ads.
+    """
+    if _real_digit_count(run) < MIN_REAL_DIGITS:
+        return None
+    return _e164(run, region)
+
+
 def find_emails(folded: str) -> list[Found]:
     """E-mail addresses, including 'name at mail dot com' and 'name(at)mail[.]com'."""
     found: dict[str, Found] = {}
-    if _EMAIL_HINT.search(folded) is None:
+    if not _may_hold_email(folded):
         return []
     for match in EMAIL.finditer(folded):
         domain = ".".join(part for part in _DOT_SPLIT.split(match.group(2)) if part)
@@ -241,6 +252,17 @@ def find_emails(folded: str) -> list[Found]:
         if key is not None and key not in found:
             found[key] = Found(key, match.group(0).strip())
     return list(found.values())
+
+
+def _may_hold_email(folded: str) -> bool:
+    """A cheap test before the costly address pattern: an '@', a 'dot' or a written 'at'.
+
+    Separate searches, each with a fixed first character the engine can skip to, are
+    several times faster than one alternation of them.
+    """
+    if "@" in folded or ("dot" in folded and _DOT_WORD.search(folded) is not None):
+        return True
+    return _AT_BRACKETED.search(folded) is not None or _AT_SPACED.search(folded) is not None
 
 
 def find_handles(folded: str) -> list[Found]:

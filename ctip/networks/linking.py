@@ -32,6 +32,7 @@ MIN_SHINGLES: Final = 8
 MAX_CANDIDATES: Final = 64
 MAX_TEXT_LINKS: Final = 2
 """Links kept per ad to earlier look-alikes: enough to connect and to show the evidence."""
+SIGN_BATCH: Final = 64
 _DIGITS: Final = re.compile(r"\d+")
 _WORD: Final = re.compile(r"[a-z#]+")
 LINK_KINDS: Final = ("phone", "email", "image", "account", "handle", "text")
@@ -95,34 +96,74 @@ def identifier_links(ads: Iterable[AdSignals]) -> list[Link]:
 def shingles(text: str) -> set[str]:
     """Word 3-grams of the folded text with numbers masked (prices, ages and phones vary)."""
     words = _WORD.findall(_DIGITS.sub("#", fold(text)))
-    return {" ".join(words[i : i + 3]) for i in range(len(words) - 2)}
+    return set(map(" ".join, zip(words, words[1:], words[2:], strict=False)))
 
 
 class Signer:
     """MinHash signatures of texts with fixed permutations (the same in every process).
 
     CRC-32 hashes the shingles: a stable 32-bit hash several times cheaper than
-    datasketch's default SHA-1; a collision only blurs an estimate.
+    datasketch's default SHA-1; a collision only blurs an estimate. The permutations and the
+    scheme ("affine32": a MurmurHash3 pre-mix, then h -> a * h + b mod 2^32) are datasketch's;
+    `sign` applies them to all shingles in one numpy step instead of building a `MinHash`
+    per ad (whose set-up cost more than the hashing), and gives the same signature.
     """
 
     def __init__(self, num_perm: int = NUM_PERM) -> None:
         self.num_perm = num_perm
         self.permutations = MinHash(num_perm=num_perm, hashfunc=zlib.crc32).permutations
-
-    def sign(self, text: str) -> np.ndarray | None:
-        """The signature of a text, or None when it is too short to compare."""
-        grams = shingles(text)
-        if len(grams) < MIN_SHINGLES:
-            return None
-        minhash = MinHash(
-            num_perm=self.num_perm,
+        affine = MinHash(
+            num_perm=num_perm,
             permutations=self.permutations,
             scheme="affine32",
             hashfunc=zlib.crc32,
-        )
-        minhash.update_batch([g.encode("utf-8") for g in grams])
-        signature: np.ndarray = minhash.hashvalues.astype(np.uint32)
-        return signature
+        ).permutations
+        self._a = np.asarray(affine[0], dtype=np.uint32)
+        self._b = np.asarray(affine[1], dtype=np.uint32)
+
+    def sign(self, text: str) -> np.ndarray | None:
+        """The signature of a text, or None when it is too short to compare."""
+        return self.sign_many([text])[0]
+
+    def sign_many(self, texts: Sequence[str]) -> list[np.ndarray | None]:
+        """The signatures of many texts, a batch per numpy pass (per-call overhead dominates
+        one text; a batch of a few dozen keeps the permuted block in cache)."""
+        signatures: list[np.ndarray | None] = []
+        for start in range(0, len(texts), SIGN_BATCH):
+            signatures += self._sign_batch(texts[start : start + SIGN_BATCH])
+        return signatures
+
+    def _sign_batch(self, texts: Sequence[str]) -> list[np.ndarray | None]:
+        hashes: list[int] = []
+        offsets: list[int] = []
+        for text in texts:
+            grams = shingles(text)
+            if len(grams) >= MIN_SHINGLES:
+                offsets.append(len(hashes))
+                encoded = "\n".join(grams).encode("utf-8").split(b"\n")  # no newline in a gram
+                hashes.extend(map(zlib.crc32, encoded))
+            else:
+                offsets.append(-1)
+        signed = iter(self._minima(hashes, [o for o in offsets if o >= 0]))
+        return [None if offset < 0 else next(signed) for offset in offsets]
+
+    def _minima(self, hashes: list[int], starts: list[int]) -> list[np.ndarray]:
+        """Per text, the least permuted value of its shingle hashes under each permutation."""
+        if not starts:
+            return []
+        mixed = _fmix32(np.array(hashes, dtype=np.uint32))
+        permuted = mixed[:, np.newaxis] * self._a + self._b
+        return list(np.minimum.reduceat(permuted, starts, axis=0))
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, datasketch's pre-mix for the affine32 scheme."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    mixed: np.ndarray = values ^ (values >> np.uint32(16))
+    return mixed
 
 
 class TextIndex:
@@ -132,7 +173,9 @@ class TextIndex:
         self.threshold = threshold
         self.signer = Signer(num_perm)
         self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, params=LSH_BANDS)
-        self.signatures: dict[int, np.ndarray] = {}
+        self.rows: dict[int, int] = {}
+        """Ad key -> its row in `matrix`: candidates are compared in one fancy-indexed step."""
+        self.matrix = np.empty((1024, num_perm), dtype=np.uint32)
 
     def add(self, key: int, text: str) -> list[Link]:
         """Sign an ad's text and index it."""
@@ -142,17 +185,53 @@ class TextIndex:
         """Index a signature made elsewhere (a worker process); None is skipped."""
         if signature is None:
             return []
-        lean = LeanMinHash(seed=1, hashvalues=signature.astype(np.uint64), scheme="affine32")
-        links = self._alike(key, lean, signature)
-        self.lsh.insert(key, lean, check_duplication=False)
-        self.signatures[key] = signature
+        if not self.rows:
+            self._check_layout(signature)
+        bands = self._bands(signature)
+        links = self._alike(key, bands, signature)
+        self.lsh.keys.insert(key, *bands)
+        for band, table in zip(bands, self.lsh.hashtables, strict=True):
+            table.insert(band, key)
+        self._keep(key, signature)
         return links
 
-    def _alike(self, key: int, lean: LeanMinHash, signature: np.ndarray) -> list[Link]:
-        candidates = self.lsh.query(lean)[:MAX_CANDIDATES]
+    def _keep(self, key: int, signature: np.ndarray) -> None:
+        """Store a signature in the next row, doubling the matrix when it is full."""
+        row = len(self.rows)
+        if row == len(self.matrix):
+            self.matrix = np.concatenate([self.matrix, np.empty_like(self.matrix)])
+        self.matrix[row] = signature
+        self.rows[key] = row
+
+    def _bands(self, signature: np.ndarray) -> list[bytes]:
+        """The LSH bucket key of each band, as `MinHashLSH` makes it (big-endian 32-bit values).
+
+        Made once per ad and used for both the query and the insert: datasketch's own
+        `query`/`insert` would each slice and byte-swap the bands again.
+        """
+        raw = signature.astype(np.uint32).byteswap().tobytes()
+        return [raw[start * 4 : end * 4] for start, end in self.lsh.hashranges]
+
+    def _check_layout(self, signature: np.ndarray) -> None:
+        """Our band keys equal datasketch's: checked once against `MinHashLSH` itself."""
+        lean = LeanMinHash(seed=1, hashvalues=signature.astype(np.uint64), scheme="affine32")
+        expected = [self.lsh._H(lean.hashvalues[a:b]) for a, b in self.lsh.hashranges]
+        if expected != self._bands(signature) or self.lsh.prepickle or self.lsh.hashfunc:
+            raise RuntimeError("datasketch's LSH bucket keys changed; update TextIndex._bands")
+
+    def _candidates(self, bands: list[bytes]) -> list[int]:
+        """Earlier ads sharing a bucket in some band, in `MinHashLSH.query`'s order."""
+        found: set[int] = set()
+        for band, table in zip(bands, self.lsh.hashtables, strict=True):
+            for key in table.get(band):
+                found.add(key)
+        return list(found)
+
+    def _alike(self, key: int, bands: list[bytes], signature: np.ndarray) -> list[Link]:
+        candidates = self._candidates(bands)[:MAX_CANDIDATES]
         if not candidates:
             return []
-        matrix = np.stack([self.signatures[c] for c in candidates])
+        matrix = self.matrix[[self.rows[c] for c in candidates]]
         likeness = (matrix == signature).mean(axis=1)
         order = np.argsort(-likeness, kind="stable")[:MAX_TEXT_LINKS]
         return [
