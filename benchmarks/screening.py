@@ -105,6 +105,16 @@ def person(rng: random.Random, listed: bool) -> tuple[str, tuple[str, ...]]:
     return f"{first} {last}", (ascii_text(f"{first} {last}"),)
 
 
+def namesake_keys(name: str) -> set[str]:
+    """Keys under which two listed persons would be namesakes: each given name with the
+    surnames ("LAST, first" aliases drop the middle name, and a middle name may be the
+    one a person goes by), so that no perturbation of one reads as another."""
+    words = ascii_text(name).lower().split()
+    split = -2 if len(words) > 2 else 1
+    given, surnames = words[:split], words[split:]
+    return {" ".join([g, *sorted(surnames)]) for g in given}
+
+
 def brand_chars(listed: bool) -> str:
     """Half of the brand characters, split by pinyin syllable so that listed and
     unlisted brands never share a syllable: an unlisted party one typo away from a
@@ -127,7 +137,7 @@ def brands(rng: random.Random, count: int, listed: bool) -> list[str]:
 def build_list(rng: random.Random, size: int, pool: list[str]) -> list[ListEntry]:
     """The listed parties: 60% Chinese companies, 25% other companies, 15% persons."""
     entries: list[ListEntry] = []
-    persons: set[str] = set()
+    persons: set[str] = set()  # namesake keys of the persons listed so far
     for number, brand in enumerate(pool[:size]):
         kind = rng.random()
         entry_id = f"L{number:05d}"
@@ -139,9 +149,9 @@ def build_list(rng: random.Random, size: int, pool: list[str]) -> list[ListEntry
             entries.append(ListEntry("bench", "1", entry_id, "Company", name))
         else:
             name, aliases = person(rng, listed=True)
-            while name in persons:  # one listing per person: namesakes are true hits
+            while persons & namesake_keys(name):  # namesakes are true hits, not planted
                 name, aliases = person(rng, listed=True)
-            persons.add(name)
+            persons.update(namesake_keys(name))
             entries.append(ListEntry("bench", "1", entry_id, "Person", name, aliases))
     return entries
 

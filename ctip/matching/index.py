@@ -5,8 +5,9 @@ CONTRACT (used by screening of plain names and of import entry lines):
 
 Blocking works on keys of every listed name and alias: its words (transliterated, Chinese
 in pinyin syllables and joined syllables), neighbouring words joined (for "Xin Jiang" /
-"Xinjiang"), each word's phonetic key (metaphone: "Poutine" / "Putin") and its first and
-last four letters (a typo in the middle of a word keeps both). Each key weighs by how rare
+"Xinjiang"), each word's phonetic key (metaphone: "Poutine" / "Putin"), its first and
+last four letters (a typo in the middle of a word keeps both), and its forms with one
+letter dropped (any one typo in a longer word). Each key weighs by how rare
 it is (inverse document frequency), so "Co" and "Trading" bring nothing and "Huafu" brings
 a lot; an entry is a candidate when the keys it shares with the query carry enough of the
 query's weight. Only candidates are scored by `ctip.matching.scoring.score`.
@@ -15,6 +16,7 @@ query's weight. Only candidates are scored by `ctip.matching.scoring.score`.
 from __future__ import annotations
 
 import math
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -35,7 +37,8 @@ SCORE_SHARE: Final = 0.55  # candidates below it are scored only when ranked fir
 SHORTLIST: Final = 50  # entries completed with the common keys
 AFFIX: Final = 4
 # How much credit a word gets by the key it meets: itself, its sound, its ends.
-EXACT, PHONETIC, AFFIXED = 1.0, 0.8, 0.6
+EXACT, PHONETIC, AFFIXED, TYPO = 1.0, 0.8, 0.6, 0.8
+TYPO_MIN: Final = 5  # shorter words are names of their own one letter apart ("Lee"/"Lea")
 
 WordKeys = tuple[tuple[str, float], ...]
 
@@ -65,10 +68,20 @@ def word_keys(word: str) -> WordKeys:
         keys.append((f"p:{metaphone(word)}", PHONETIC))
     for size in affix_sizes(word):
         keys.extend(((f"a:{word[:size]}", AFFIXED), (f"z:{word[-size:]}", AFFIXED)))
+    keys.extend((key, TYPO) for key in typo_keys(word))
     return tuple(keys)
 
 
-@lru_cache(maxsize=50_000)
+def typo_keys(word: str) -> list[str]:
+    """The word and its forms with one letter dropped ("guanghceng" and "guangcheng"
+    both give "guangceng"): two spellings one keystroke apart (a letter changed,
+    dropped, added, or two swapped) always share one, wherever the typo is."""
+    if len(word) < TYPO_MIN or word.isdigit():
+        return []
+    return [f"d:{word}", *(f"d:{word[:i]}{word[i + 1 :]}" for i in range(len(word)))]
+
+
+@lru_cache(maxsize=20_000)
 def written_words(name: str, strip_forms: bool = True) -> tuple[tuple[str, bool], ...]:
     """The name's words in written order, transliterated, company forms left out;
     Chinese runs become one word per syllable (flagged True)."""
@@ -98,7 +111,7 @@ def joined_words(words: tuple[tuple[str, bool], ...]) -> list[tuple[int, int, st
     return joined
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=20_000)
 def query_words(name: str) -> tuple[tuple[str, WordKeys], ...]:
     """Each word of a query name with its keys, joined forms included as keys of
     every word they cover (so "新疆" credits both syllables when a list has "Xinjiang")."""
@@ -110,7 +123,6 @@ def query_words(name: str) -> tuple[tuple[str, WordKeys], ...]:
     return tuple((w, tuple(k)) for (w, _), k in zip(words, keys, strict=True))
 
 
-@lru_cache(maxsize=50_000)
 def blocking_keys(name: str) -> frozenset[str]:
     """Every key a listed name is filed under.
 
@@ -124,7 +136,7 @@ def blocking_keys(name: str) -> frozenset[str]:
     keys = {key for w, _ in words for key, _ in word_keys(w)}
     for _, _, joined in joined_words(words):
         keys.update(key for key, _ in word_keys(joined))
-    return frozenset(keys)
+    return frozenset(map(sys.intern, keys))  # one copy of each key, however many names
 
 
 class CandidateIndex:
@@ -139,9 +151,14 @@ class CandidateIndex:
         for position, keys in enumerate(self._keys):
             for key in keys:
                 postings[key].append(position)
-        self._postings = dict(postings)
+        # Tuples, and weights for words only: the index holds about a million keys.
+        self._postings: dict[str, tuple[int, ...]] = {}
+        for key in list(postings):
+            self._postings[key] = tuple(postings.pop(key))
         total = max(1, len(self.entries))
-        self._idf = {key: math.log(1 + total / len(p)) for key, p in postings.items()}
+        self._idf = {
+            key: math.log(1 + total / len(p)) for key, p in self._postings.items() if key[0] == "w"
+        }
         self._unknown = math.log(1 + total)
         self._max_postings = max(50, int(total * COMMON_KEY_SHARE))
 

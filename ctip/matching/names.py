@@ -96,6 +96,11 @@ RARITY_FLOOR: Final = 0.5  # the weight left to an agreeing word every listed na
 MIN_STEM: Final = 4
 DERIVED_WEIGHT: Final = 0.3
 COMPACT_CAP: Final = 0.9  # a compact-form agreement alone never makes a certain match
+# Typing errors cost about one edit per this many letters of the longer word; two words
+# further apart than that budget are more likely two names ("Kravchenko" / "Tkachenko",
+# "Lixiang" / "Linjiang") than one misspelt, and weigh as a substitution.
+LETTERS_PER_EDIT: Final = 6
+BUDGET_SHARE_SCALED: Final = 0.5  # at twice the budget or more, the spelling score shrinks
 
 
 @dataclass(frozen=True)
@@ -194,17 +199,39 @@ def pinyin_variants(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in (syllables, joined) if v.strip()))
 
 
-@lru_cache(maxsize=50_000)
 def analysed(tag: NameTypeTag, text: str, is_query: bool) -> tuple[Name, ...]:
-    """rigour's analysis of one name (parts, tags, symbols), cached across a run.
+    """rigour's analysis of one name (parts, tags, symbols).
 
     Queries infer initials ("J Smith"); listed names are taken as written.
     """
     return tuple(analyze_names(tag, [text], infer_initials=is_query, consolidate=False))
 
 
-@lru_cache(maxsize=50_000)
 def name_forms(tag: NameTypeTag, text: str, is_query: bool) -> tuple[Name, ...]:
+    """The analysed forms of a query or of a listed name, each from its own cache.
+
+    Analysis is the dearest step of a comparison (about a third of a millisecond a
+    name); listed names are met again and again and keep a large cache of their own,
+    so that a run of queries, each seen once or twice, never pushes them out.
+    """
+    if is_query:
+        return query_forms(tag, text)
+    return listed_forms(tag, text)
+
+
+@lru_cache(maxsize=10_000)
+def query_forms(tag: NameTypeTag, text: str) -> tuple[Name, ...]:
+    """The analysed forms of a query name (see `analysed_forms`)."""
+    return analysed_forms(tag, text, True)
+
+
+@lru_cache(maxsize=200_000)
+def listed_forms(tag: NameTypeTag, text: str) -> tuple[Name, ...]:
+    """The analysed forms of a listed name or alias (see `analysed_forms`)."""
+    return analysed_forms(tag, text, False)
+
+
+def analysed_forms(tag: NameTypeTag, text: str, is_query: bool) -> tuple[Name, ...]:
     """Every analysed form a name is compared under: as written, transliterated,
     and (for Chinese) in pinyin with company forms detached."""
     texts = [han_spaced(text) if has_han(text) else text]
@@ -298,6 +325,29 @@ def _is_initial_of(match: Alignment) -> bool:
     return len(short) == 1 and len(long) > 1 and long.startswith(short)
 
 
+def _typo_budget_share(match: Alignment) -> float:
+    """For two single words more edits apart than typing errors explain (see
+    LETTERS_PER_EDIT), the budget's share of their edits; 0 when within it.
+    Swapped neighbours count as one edit."""
+    if len(match.qps) != 1 or len(match.rps) != 1:
+        return 0.0
+    left, right = match.qps[0].comparable, match.rps[0].comparable
+    budget = max(1, max(len(left), len(right)) // LETTERS_PER_EDIT)
+    edits = OSA.distance(left, right)
+    return budget / edits if edits > budget else 0.0
+
+
+def _weigh_beyond_typo(match: Alignment, share: float) -> None:
+    """Two words more edits apart than typing explains weigh as a substitution; one
+    edit over the budget ("Michel" / "Michelle") keeps the usual spelling score, two
+    or more ("Kravchenko" / "Tkachenko") scale it by the budget's share of the edits."""
+    match.weight = DISJOINT_PAIR_WEIGHT
+    if share < BUDGET_SHARE_SCALED:
+        match.score = min(1.0, match.score) * share**0.5
+    elif match.score < FUZZY_KNEE:
+        match.score *= match.score / FUZZY_KNEE
+
+
 def _adjust(match: Alignment, extras_q: Extras, extras_r: Extras, substituted: bool) -> None:
     """Weigh one alignment in context: unmatched parts, initials, stop words, family names."""
     if not match.qps:
@@ -311,6 +361,8 @@ def _adjust(match: Alignment, extras_q: Extras, extras_r: Extras, substituted: b
         match.score, match.weight = INITIAL_SCORE, INITIAL_WEIGHT
     elif match.score <= 0.0 and match.symbol is None:
         match.weight = DISJOINT_PAIR_WEIGHT
+    elif match.score < 1.0 and match.symbol is None and (share := _typo_budget_share(match)):
+        _weigh_beyond_typo(match, share)
     elif match.score < FUZZY_KNEE and match.symbol is None:
         match.score *= match.score / FUZZY_KNEE
     parts = [*match.qps, *match.rps]
@@ -416,7 +468,7 @@ def explain_alignment(matches: list[Alignment]) -> str:
     return " ".join(words)
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=50_000)
 def compact(tag: NameTypeTag, text: str) -> str:
     """Latin letters and digits only, company forms removed: "Xin Jiang Co" -> "xinjiang"."""
     spaced = han_spaced(text)
@@ -471,10 +523,15 @@ def _digits(text: str) -> set[str]:
 CJK_SCRIPTS: Final = frozenset({"Han", "Hangul", "Hiragana", "Katakana"})
 
 
+CJK_SHARE: Final = 0.9  # a stray Latin letter typed into a Han name keeps it Han
+
+
 def cjk_only(name: str) -> bool:
-    """Whether a name is written entirely in Chinese, Japanese or Korean characters."""
+    """Whether a name is written in Chinese, Japanese or Korean characters (a stray
+    letter of another script, a typing error, aside)."""
     letters = [c for c in name if c.isalpha()]
-    return bool(letters) and all(codepoint_script(ord(c)) in CJK_SCRIPTS for c in letters)
+    cjk = sum(1 for c in letters if codepoint_script(ord(c)) in CJK_SCRIPTS)
+    return bool(letters) and cjk >= CJK_SHARE * len(letters)
 
 
 def compare_cjk_names(query: str, listed: str) -> NameComparison:
@@ -499,6 +556,14 @@ def _cjk_letters(name: str, strip_forms: bool = True) -> str:
     return "".join(c for c in (stripped if stripped.strip() else name) if c.isalpha())
 
 
+def _scripts_apart(tag: NameTypeTag, query: Name, listed: Name) -> bool:
+    """A company name in Han against one in Latin letters: they meet through the
+    pinyin form, so aligning them as written is skipped (one alignment per Han alias
+    saved, and it found nothing on the name bench). Persons keep every pairing:
+    rigour knows some given names across scripts."""
+    return tag != NameTypeTag.PER and has_han(query.comparable) != has_han(listed.comparable)
+
+
 def compare_name_pair(
     tag: NameTypeTag, query: str, listed: str, rarity: Rarity | None = None
 ) -> NameComparison:
@@ -510,6 +575,8 @@ def compare_name_pair(
     best = NO_COMPARISON
     for q_form in name_forms(tag, query, True):
         for l_form in name_forms(tag, listed, False):
+            if _scripts_apart(tag, q_form, l_form):
+                continue
             value, matches = align_names(q_form, l_form, rarity)
             if value > best.score or best.method == "none":
                 detail = explain_alignment(matches)

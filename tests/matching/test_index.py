@@ -68,3 +68,17 @@ def test_screen_yields_matches_with_evidence_and_repeats_under_each_id() -> None
 
 def test_rarity_is_low_for_words_on_many_names(index: CandidateIndex) -> None:
     assert index.rarity("textile") < 0.5 < index.rarity("hoshine")
+
+
+def test_a_typo_reaches_its_entry_when_the_word_ends_are_common() -> None:
+    """Every filler starts with "Guang" and ends in "cheng", so the affix keys of a
+    typo in the middle of "Guangcheng" bring nothing; its one-letter-dropped forms do."""
+    syllables = ["li", "hu", "da", "yo", "ke", "mi", "sa", "ta", "no", "pe"]
+    fillers = [
+        ListEntry("uflpa", "1", f"F{a}{b}", "Company", f"Guang{a}{b}cheng Cleaning Inc.")
+        for a in syllables
+        for b in syllables
+    ]
+    target = ListEntry("uflpa", "1", "T", "Company", "Guangcheng Cleaning Inc.")
+    found = CandidateIndex([*fillers, target]).candidates(MatchQuery("q", "Guanghceng Cleaning"))
+    assert [e.entry_id for e in found][:1] == ["T"]

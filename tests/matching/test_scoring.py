@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ctip.matching.index import CandidateIndex
 from ctip.matching.scoring import DEFAULT_THRESHOLD, MatchQuery, MatchResult, score
 from ctip.watchlists.model import ListEntry
 
@@ -123,3 +124,49 @@ def test_default_threshold_marks_matches() -> None:
     result = score(query("Huafu Fashion Co., Ltd."), entry("Huafu Fashion Co., Ltd."))
     assert result.is_match and result.score >= DEFAULT_THRESHOLD
     assert "name=1.00" in result.explanation()
+
+
+@pytest.mark.parametrize(
+    ("typed", "listed", "matches"),
+    [
+        ("Наталья Кравченко", "Наталья Ткаченко", False),
+        ("Oleg Kravchenko", "Oleg Tkachenko", False),
+        ("Natalya Tkachneko", "Natalya Tkachenko", True),
+        ("Oleg Tkachneko", "Олег Ткаченко", True),
+    ],
+)
+def test_surnames_further_apart_than_a_typo_are_other_persons(
+    typed: str, listed: str, matches: bool
+) -> None:
+    assert score(query(typed, "Person"), entry(listed, "Person")).is_match is matches
+
+
+@pytest.mark.parametrize(
+    ("typed", "listed", "matches"),
+    [
+        ("Kashen Kaikailin Garments Co Ltd", "Kashen Kailin Garments Co., Ltd.", False),
+        ("Kashen Chengpnig Garments Co Ltd", "Kashen Chengping Garments Co., Ltd.", True),
+    ],
+)
+def test_brands_further_apart_than_a_typo_are_other_companies(
+    typed: str, listed: str, matches: bool
+) -> None:
+    """On a list where the place and trade are on many names, only the brand tells."""
+    brands = [f"{a}{b}" for a in ("Hua", "Li", "Yong", "Da", "Jin") for b in ("fu", "da", "an")]
+    others = [entry(f"Kashen {brand} Garments Co., Ltd.") for brand in brands]
+    index = CandidateIndex([*others, entry(listed)])
+    assert score(query(typed), entry(listed), rarity=index.rarity).is_match is matches
+
+
+@pytest.mark.parametrize(
+    ("typed", "matches"),
+    [
+        ("新疆t永瑞电子集团有限公司", False),  # 永 in place of 美: another brand
+        ("新疆美瑞电子集团t有限公司", True),  # a stray letter only
+    ],
+)
+def test_a_stray_latin_letter_keeps_a_han_name_compared_by_characters(
+    typed: str, matches: bool
+) -> None:
+    listed = entry("Xinjiang Meirui Electronics Co., Ltd.", aliases=("新疆美瑞电子集团有限公司",))
+    assert score(query(typed), listed).is_match is matches
