@@ -19,7 +19,10 @@ from sqlalchemy.orm import Session
 
 from ctip.trade import detentions, entries, service, tiers
 from ctip.trade.entries import EntryLine
+from ctip.trade.lists import UFLPA_LIST
+from ctip.trade.lists.uflpa import prepare_uflpa, sample_bytes
 from ctip.trade.tables import DetentionRow, ScreeningRow
+from ctip.watchlists.store import save_edition
 
 DEMO_ACTOR = "demo"
 STAGE_AGE = {
@@ -97,12 +100,6 @@ def _listed_names(session: Session) -> list[str]:
 
 def _load_lists(session: Session) -> None:
     """The shipped UFLPA excerpt, exactly as the lists' demo loads it (so it is one edition)."""
-    try:
-        from ctip.trade.lists import UFLPA_LIST
-        from ctip.trade.lists.uflpa import prepare_uflpa, sample_bytes
-        from ctip.watchlists.store import save_edition
-    except ImportError:
-        return
     prepared = prepare_uflpa(sample_bytes(), "uflpa_sample.csv", UFLPA_LIST)
     save_edition(session, UFLPA_LIST, prepared, DEMO_ACTOR, "sample", "uflpa")
 

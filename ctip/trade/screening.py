@@ -19,9 +19,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from ctip.matching.index import CandidateIndex
 from ctip.matching.normalize import name_key
 from ctip.matching.scoring import Feature, MatchQuery, MatchResult, score
 from ctip.trade.entries import EntryLine
+from ctip.trade.lists.sectors import uflpa_priority_sector
+from ctip.trade.lists.tvpra import TvpraListing, TvpraRisk, tvpra_risk
 from ctip.trade.regions import CHINA, find_region_places
 from ctip.watchlists.model import ListEntry
 
@@ -163,49 +166,30 @@ class LineDecision:
         )
 
 
-def tvpra_goods_rule(country: str, hts_code: str) -> Sequence[GoodsRisk]:
-    """TVPRA listings via `ctip.trade.lists.tvpra` (its process default), when installed."""
-    return TvpraRule(None)(country, hts_code)
-
-
 @dataclass(frozen=True)
 class TvpraRule:
     """The TVPRA goods rule over one edition's listings (picklable, so Spark workers agree)."""
 
-    listings: tuple[Any, ...] | None
+    listings: tuple[TvpraListing, ...] | None = None
+    """None: the listings `ctip.trade.lists.tvpra` last read in this process."""
 
     def __call__(self, country: str, hts_code: str) -> Sequence[GoodsRisk]:
-        try:
-            from ctip.trade.lists.tvpra import tvpra_risk
-        except ImportError:
-            return ()
-        found = tvpra_risk(country, hts_code, self.listings)
-        return [_goods_risk(item, country) for item in found]
+        return [_goods_risk(risk) for risk in tvpra_risk(country, hts_code, self.listings)]
 
 
-def _goods_risk(item: Any, country: str) -> GoodsRisk:
-    """Read a TVPRA listing of the lists module into this module's shape."""
-    if isinstance(item, GoodsRisk):
-        return item
+def _goods_risk(risk: TvpraRisk) -> GoodsRisk:
+    """A TVPRA risk of the lists module in this module's shape."""
     return GoodsRisk(
-        good=str(getattr(item, "good", item)),
-        country=str(getattr(item, "country", country)),
-        forced_labor=bool(getattr(item, "forced_labor", True)),
-        child_labor=bool(getattr(item, "child_labor", False)),
-        hts_heading=str(getattr(item, "hts_heading", "")),
+        good=risk.good,
+        country=risk.country,
+        forced_labor=risk.forced_labor,
+        child_labor=risk.child_labor,
+        hts_heading=risk.hts_heading,
     )
 
 
-def uflpa_sector_rule(hts_code: str) -> str | None:
-    """The UFLPA high-priority sector via `ctip.trade.lists.sectors` once it is installed."""
-    try:
-        from ctip.trade.lists.sectors import (  # type: ignore[import-not-found,unused-ignore]
-            uflpa_priority_sector,
-        )
-    except ImportError:
-        return None
-    sector = uflpa_priority_sector(hts_code)
-    return None if sector is None else str(sector)
+PROCESS_TVPRA = TvpraRule()
+"""The goods rule of a screener built without a TVPRA edition (the process's default)."""
 
 
 class Screener:
@@ -216,8 +200,8 @@ class Screener:
         entries: Sequence[ListEntry],
         exposures: dict[str, Exposure] | None = None,
         policy: ScreeningPolicy | None = None,
-        goods_rule: GoodsRule = tvpra_goods_rule,
-        sector_rule: SectorRule = uflpa_sector_rule,
+        goods_rule: GoodsRule = PROCESS_TVPRA,
+        sector_rule: SectorRule = uflpa_priority_sector,
         place_rules: Sequence[PlaceRule] = (),
     ) -> None:
         self.place_rules = tuple(place_rules)
@@ -226,7 +210,7 @@ class Screener:
         self.policy = policy or ScreeningPolicy()
         self.goods_rule = goods_rule
         self.sector_rule = sector_rule
-        self._index: Any = None
+        self._index: CandidateIndex | None = None
         self._party_cache: dict[str, list[MatchResult]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
@@ -235,11 +219,9 @@ class Screener:
         return state
 
     def candidates(self, query: MatchQuery) -> Sequence[ListEntry]:
-        """Entries worth scoring: from the candidate index when it exists, else all."""
+        """Entries worth scoring, from the candidate index (built on first use)."""
         if self._index is None:
-            self._index = _candidate_index(self.entries)
-        if self._index is False:
-            return self.entries
+            self._index = CandidateIndex(self.entries)
         found: Sequence[ListEntry] = self._index.candidates(query, CANDIDATE_LIMIT)
         return found
 
@@ -359,15 +341,6 @@ class Screener:
     def screen_all(self, lines: Iterable[EntryLine]) -> list[LineDecision]:
         """Screen lines in order."""
         return [self.screen(line) for line in lines]
-
-
-def _candidate_index(entries: Sequence[ListEntry]) -> Any:
-    """The matching area's candidate index when installed; False means score every entry."""
-    try:
-        from ctip.matching.index import CandidateIndex  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return False
-    return CandidateIndex(entries)
 
 
 def _match_order(result: MatchResult) -> tuple[float, str, str, str]:

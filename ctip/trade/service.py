@@ -2,8 +2,8 @@
 
 A screener is built from what the store holds: every loaded list at its latest edition,
 their goods x place rules, and the supplier declarations (for tier exposure). The lists
-area is reached only through its published functions, and guarded, so the trade area still
-screens regions, goods and tiers when no list is loaded.
+area is reached only through its published functions; with no list loaded the trade area
+still screens regions, goods and tiers.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from ctip.matching.scoring import Feature
 from ctip.store.db import utc_now
 from ctip.trade import tiers
 from ctip.trade.entries import EntryLine, get_line, line_of
+from ctip.trade.lists import TVPRA_LIST
+from ctip.trade.lists.tvpra import tvpra_listings
 from ctip.trade.screening import (
     Decision,
     LineDecision,
@@ -33,6 +35,8 @@ from ctip.trade.screening import (
 )
 from ctip.trade.tables import EntryLineRow, ScreeningRow
 from ctip.watchlists.model import ListEntry
+from ctip.watchlists.readers import GoodsRule
+from ctip.watchlists.store import goods_rules, list_entries, list_summaries
 
 Engine = Literal["local", "spark"]
 ENGINES: tuple[str, ...] = ("local", "spark")
@@ -45,40 +49,29 @@ DECISION_COLUMNS = (
     "explanation",
 )
 Progress = Callable[[int], None]
-TVPRA_NAME = "dol-tvpra"
 
 
 def loaded_lists(session: Session) -> list[tuple[str, str]]:
-    """(list name, kind) of every loaded list; none while the lists area is not installed."""
-    try:
-        from ctip.watchlists.store import list_summaries
-    except ImportError:
-        return []
+    """(list name, kind) of every loaded list."""
     return [(s.list_name, s.kind) for s in list_summaries(session)]
 
 
 def watchlist_entries(session: Session) -> list[ListEntry]:
     """Every entry of every loaded list, latest editions."""
-    from ctip.watchlists.store import list_entries
-
     return [e for name, _ in loaded_lists(session) for e in list_entries(session, name)]
 
 
 def place_rules(session: Session) -> list[PlaceRule]:
     """The goods x place rules of every loaded list, latest editions."""
-    try:
-        from ctip.watchlists.store import goods_rules
-    except ImportError:
-        return []
     return [
         _place_rule(name, kind, rule)
         for name, kind in loaded_lists(session)
-        if name != TVPRA_NAME  # the TVPRA list is screened by its own goods rule
+        if name != TVPRA_LIST  # the TVPRA list is screened by its own goods rule
         for rule in goods_rules(session, name)
     ]
 
 
-def _place_rule(list_name: str, kind: str, rule: Any) -> PlaceRule:
+def _place_rule(list_name: str, kind: str, rule: GoodsRule) -> PlaceRule:
     return PlaceRule(
         list_name=list_name,
         kind=kind,
@@ -94,11 +87,6 @@ def _place_rule(list_name: str, kind: str, rule: Any) -> PlaceRule:
 
 def tvpra_rule(session: Session) -> TvpraRule:
     """The TVPRA goods rule over the store's latest TVPRA edition (empty if none loaded)."""
-    try:
-        from ctip.trade.lists import TVPRA_LIST
-        from ctip.trade.lists.tvpra import tvpra_listings
-    except ImportError:
-        return TvpraRule(())
     if TVPRA_LIST not in {name for name, _ in loaded_lists(session)}:
         return TvpraRule(())
     return TvpraRule(tuple(tvpra_listings(session)))

@@ -47,29 +47,6 @@ PREPARERS: dict[str, Callable[[bytes, str, str], PreparedList]] = {
 }
 
 
-class EditionOut(BaseModel):
-    """One edition of a list."""
-
-    list_name: str
-    edition: str
-    kind: str
-    file_name: str
-    content_sha256: str
-    entries: int
-    rules: int
-    loaded_at: str
-    loaded_by: str
-
-
-class ListOut(BaseModel):
-    """A list with its latest edition."""
-
-    list_name: str
-    kind: str
-    editions: int
-    latest: EditionOut
-
-
 class EntryOut(BaseModel):
     """A listed party as screening sees it."""
 
@@ -146,19 +123,10 @@ class DiffOut(BaseModel):
     changed: list[ChangeOut]
 
 
-def _edition_out(info: store.EditionInfo) -> EditionOut:
-    return EditionOut(**info.__dict__)
-
-
 @router.get("")
-def lists(_: Reader, session: DbSession) -> list[ListOut]:
+def lists(_: Reader, session: DbSession) -> list[store.ListSummary]:
     """Every loaded list with its latest edition."""
-    return [
-        ListOut(
-            list_name=s.list_name, kind=s.kind, editions=s.editions, latest=_edition_out(s.latest)
-        )
-        for s in store.list_summaries(session)
-    ]
+    return list(store.list_summaries(session))
 
 
 @router.get("/entries", responses=error_responses(404))
