@@ -33,7 +33,7 @@ from pathlib import Path
 from rigour.text import ascii_text
 
 from benchmarks.synthetic import WORDS
-from ctip.matching.index import DEFAULT_LIMIT, SCORE_SHARE, CandidateIndex
+from ctip.matching.index import DEFAULT_LIMIT, CandidateIndex
 from ctip.matching.scoring import MatchQuery, score
 from ctip.watchlists.model import ListEntry
 
@@ -284,10 +284,8 @@ def run(name: str, lines: Sequence[list[Party]], index: CandidateIndex, match: M
 
 
 def candidates(index: CandidateIndex, query: MatchQuery) -> list[ListEntry]:
-    """The candidates `ctip.matching.index.screen` scores: the best, and those sharing
-    enough of the query's word weight. Both matchers see exactly these."""
-    ranked = index.ranked(query, DEFAULT_LIMIT)
-    return [e for rank, (share, e) in enumerate(ranked) if rank == 0 or share >= SCORE_SHARE]
+    """The candidates `ctip.matching.index.screen` scores; both matchers see exactly these."""
+    return index.to_score(query, DEFAULT_LIMIT)
 
 
 def _tally(outcome: Outcome, party: Party, hits: list[str]) -> None:

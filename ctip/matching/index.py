@@ -23,6 +23,8 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Final
 
+import numpy as np
+import numpy.typing as npt
 from rigour.names import remove_org_types
 from rigour.text import ascii_text, metaphone
 
@@ -34,7 +36,7 @@ DEFAULT_LIMIT: Final = 10
 MIN_SHARE: Final = 0.3  # share of the query's word weight a candidate must carry
 COMMON_KEY_SHARE: Final = 0.02  # keys on more than 2% of entries are checked, not looked up
 SCORE_SHARE: Final = 0.55  # candidates below it are scored only when ranked first
-SHORTLIST: Final = 50  # entries completed with the common keys
+BEST_SHARE: Final = 0.45  # ... and not even then below this
 AFFIX: Final = 4
 # How much credit a word gets by the key it meets: itself, its sound, its ends.
 EXACT, PHONETIC, AFFIXED, TYPO = 1.0, 0.8, 0.6, 0.8
@@ -48,17 +50,6 @@ def affix_sizes(word: str) -> range:
     short of the word. Several lengths, because "zhang" starts a thousand brands and
     "zhangch" few, and because a typo that adds or drops a letter changes the length."""
     return range(AFFIX, min(AFFIX + 3, len(word) - 1))
-
-
-def _best_factor(word_keys_: WordKeys, keys: frozenset[str]) -> float:
-    """The credit of the best key of a word that an entry carries (0 for none)."""
-    best = 0.0
-    for key, factor in word_keys_:
-        if factor > best and key in keys:
-            best = factor
-            if best >= EXACT:
-                break
-    return best
 
 
 def word_keys(word: str) -> WordKeys:
@@ -113,14 +104,22 @@ def joined_words(words: tuple[tuple[str, bool], ...]) -> list[tuple[int, int, st
 
 @lru_cache(maxsize=20_000)
 def query_words(name: str) -> tuple[tuple[str, WordKeys], ...]:
-    """Each word of a query name with its keys, joined forms included as keys of
-    every word they cover (so "新疆" credits both syllables when a list has "Xinjiang")."""
+    """Each word of a query name with its keys, joined forms included as keys of every
+    word they cover (so "新疆" credits both syllables when a list has "Xinjiang")."""
     words = written_words(name)
     keys = [list(word_keys(w)) for w, _ in words]
     for start, stop, joined in joined_words(words):
         for position in range(start, stop):
             keys[position].append((f"w:{joined}", EXACT))
-    return tuple((w, tuple(k)) for (w, _), k in zip(words, keys, strict=True))
+    return tuple((w, _best_credits(k)) for (w, _), k in zip(words, keys, strict=True))
+
+
+def _best_credits(keys: list[tuple[str, float]]) -> WordKeys:
+    """Each key once, with its best credit."""
+    best: dict[str, float] = {}
+    for key, factor in keys:
+        best[key] = max(factor, best.get(key, 0.0))
+    return tuple(best.items())
 
 
 def blocking_keys(name: str) -> frozenset[str]:
@@ -140,27 +139,33 @@ def blocking_keys(name: str) -> frozenset[str]:
 
 
 class CandidateIndex:
-    """Inverted index from blocking keys to the list entries whose names carry them."""
+    """Inverted index from blocking keys to the list entries whose names carry them.
+
+    Ranking keeps one credit per entry in a dense array (a list of 100,000 entries is
+    400 kB a word), so a query's keys are met with a few array writes each instead of a
+    loop over their postings.
+    """
 
     def __init__(self, entries: Sequence[ListEntry]) -> None:
         self.entries: list[ListEntry] = list(entries)
-        self._keys: list[frozenset[str]] = [
-            frozenset().union(*(blocking_keys(n) for n in e.all_names)) for e in self.entries
-        ]
         postings: dict[str, list[int]] = defaultdict(list)
-        for position, keys in enumerate(self._keys):
+        for position, entry in enumerate(self.entries):
+            keys = frozenset().union(*(blocking_keys(n) for n in entry.all_names))
             for key in keys:
                 postings[key].append(position)
-        # Tuples, and weights for words only: the index holds about a million keys.
-        self._postings: dict[str, tuple[int, ...]] = {}
-        for key in list(postings):
-            self._postings[key] = tuple(postings.pop(key))
         total = max(1, len(self.entries))
+        self._max_postings = max(50, int(total * COMMON_KEY_SHARE))
+        # Arrays, and weights for words only: the index holds about a million keys.
+        self._postings: dict[str, npt.NDArray[np.int32]] = {}
+        for key in list(postings):
+            found = postings.pop(key)
+            if key[0] == "w" or len(found) <= self._max_postings:
+                self._postings[key] = np.array(found, dtype=np.int32)
         self._idf = {
             key: math.log(1 + total / len(p)) for key, p in self._postings.items() if key[0] == "w"
         }
         self._unknown = math.log(1 + total)
-        self._max_postings = max(50, int(total * COMMON_KEY_SHARE))
+        self._total = total
 
     def word_weight(self, word: str) -> float:
         """How much a word says: rare words a lot; a word no entry has (a brand not
@@ -180,58 +185,59 @@ class CandidateIndex:
         """The entries whose keys carry enough of the query's word weight, best first."""
         return [entry for _, entry in self.ranked(query, limit)]
 
+    def to_score(self, query: MatchQuery, limit: int = DEFAULT_LIMIT) -> list[ListEntry]:
+        """The candidates worth a full score: those sharing at least SCORE_SHARE of the
+        query's word weight, and the best one from BEST_SHARE.
+
+        Measured on the screening benchmark (10,000 listed, 100,000 lines), candidates
+        below SCORE_SHARE almost never match yet would take most of the time, and a best
+        candidate below BEST_SHARE gave only false matches.
+        """
+        return [
+            entry
+            for rank, (share, entry) in enumerate(self.ranked(query, limit))
+            if share >= SCORE_SHARE or (rank == 0 and share >= BEST_SHARE)
+        ]
+
     def ranked(
         self, query: MatchQuery, limit: int = DEFAULT_LIMIT
     ) -> list[tuple[float, ListEntry]]:
-        """The candidates with their share of the query's word weight, best first."""
+        """The candidates with their share of the query's word weight, best first.
+
+        Each query word earns, on each entry, the credit of the best key of it the entry
+        carries (the word itself, its sound, its ends, its typo forms): the key's factor
+        times the word's weight, but never more than the key's own rarity. A prefix or
+        a sound that a hundred brands share says little about which brand a query
+        names, however rare the query's word; a typo form that one brand has says a lot.
+        """
         words = query_words(query.name)
         weights = [self.word_weight(w) for w, _ in words]
         total = sum(weights)
-        if total <= 0:
+        if total <= 0 or not self.entries:
             return []
-        partial = self._rare_credit(words, weights) or self._common_only(words)
-        shortlist = sorted(partial, key=partial.__getitem__, reverse=True)[:SHORTLIST]
-        shares = [(self._share(words, weights, p) / total, p) for p in shortlist]
-        ranked = sorted((s for s in shares if s[0] >= MIN_SHARE), reverse=True)
-        return [(share, self.entries[p]) for share, p in ranked[:limit]]
-
-    def _rare_credit(
-        self, words: tuple[tuple[str, WordKeys], ...], weights: list[float]
-    ) -> dict[int, float]:
-        """Credit per entry from the rare keys only (common ones would touch half the list)."""
-        credit: dict[int, float] = defaultdict(float)
+        credit = np.zeros(len(self.entries), dtype=np.float32)
+        best = np.empty(len(self.entries), dtype=np.float32)
         for (_, keys), weight in zip(words, weights, strict=True):
-            best: dict[int, float] = {}
-            for key, factor in keys:
-                posting = self._postings.get(key)
-                if posting is None or len(posting) > self._max_postings:
-                    continue
-                for position in posting:
-                    if best.get(position, 0.0) < factor:
-                        best[position] = factor
-            for position, factor in best.items():
-                credit[position] += weight * factor
-        return credit
+            best.fill(0.0)
+            for value, posting in self._met_keys(keys, weight):
+                best[posting] = value
+            credit += best
+        share = credit / np.float32(total)
+        found = np.flatnonzero(share >= MIN_SHARE)
+        order = found[np.lexsort((found, -share[found]))][:limit]
+        return [(float(share[p]), self.entries[p]) for p in order]
 
-    def _common_only(self, words: tuple[tuple[str, WordKeys], ...]) -> dict[int, float]:
-        """When no rare key meets: the entries carrying every common word of the query
-        ("Dmirtiy Novikov" still reaches the Novikovs when "Novikov" is common)."""
-        postings = [self._postings.get(f"w:{w}") for w, _ in words]
-        common = sorted((p for p in postings if p is not None), key=len)
-        if not common:
-            return {}
-        found = set(common[0]).intersection(*common[1:])
-        return {position: 0.0 for position in sorted(found)[: SHORTLIST * 4]}
-
-    def _share(
-        self, words: tuple[tuple[str, WordKeys], ...], weights: list[float], position: int
-    ) -> float:
-        """The full credit of one entry: each query word by the best key it meets."""
-        keys = self._keys[position]
-        credit = 0.0
-        for (_, word_keys_), weight in zip(words, weights, strict=True):
-            credit += weight * _best_factor(word_keys_, keys)
-        return credit
+    def _met_keys(self, keys: WordKeys, weight: float) -> list[tuple[float, npt.NDArray[np.int32]]]:
+        """The keys of one query word the index has, with the credit each earns,
+        weakest first (so that writing them in order leaves each entry its best)."""
+        met = []
+        for key, factor in keys:
+            posting = self._postings.get(key)
+            if posting is not None:
+                rarity = math.log(1 + self._total / len(posting))
+                met.append((factor * min(weight, rarity), posting))
+        met.sort(key=lambda item: item[0])
+        return met
 
 
 def screen(
@@ -269,13 +275,6 @@ def screen(
 def _screen_one(
     query: MatchQuery, index: CandidateIndex, threshold: float, limit: int, floor: float
 ) -> list[MatchResult]:
-    """The results of one query at or above the floor, best first.
-
-    Only the best candidate and those sharing at least SCORE_SHARE of the query's word
-    weight are scored: below that, measured on the screening benchmark, candidates almost
-    never match and would take most of the time.
-    """
-    ranked = index.ranked(query, limit)
-    chosen = [e for rank, (share, e) in enumerate(ranked) if rank == 0 or share >= SCORE_SHARE]
-    scored = (score(query, e, threshold, rarity=index.rarity) for e in chosen)
+    """The results of one query at or above the floor, best first."""
+    scored = (score(query, e, threshold, rarity=index.rarity) for e in index.to_score(query, limit))
     return sorted((r for r in scored if r.score >= floor), key=lambda r: -r.score)

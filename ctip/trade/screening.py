@@ -222,8 +222,7 @@ class Screener:
         """Entries worth scoring, from the candidate index (built on first use)."""
         if self._index is None:
             self._index = CandidateIndex(self.entries)
-        found: Sequence[ListEntry] = self._index.candidates(query, CANDIDATE_LIMIT)
-        return found
+        return self._index.to_score(query, CANDIDATE_LIMIT)
 
     def party_matches(self, name: str, country: str, address: str = "") -> list[MatchResult]:
         """List entries a party name matches, best first (cached: parties repeat).
