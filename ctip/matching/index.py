@@ -26,9 +26,10 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 from rigour.names import remove_org_types
-from rigour.text import ascii_text, metaphone
+from rigour.text import metaphone
 
 from ctip.matching import names
+from ctip.matching.latin import ascii_latin
 from ctip.matching.scoring import DEFAULT_THRESHOLD, MatchQuery, MatchResult, score
 from ctip.watchlists.model import ListEntry
 
@@ -87,7 +88,9 @@ def written_words(name: str, strip_forms: bool = True) -> tuple[tuple[str, bool]
 
 def _ascii_parts(word: str) -> list[str]:
     """A written word as Latin tokens in order ("Co.,Ltd" -> co, ltd; 新疆 -> xin, jiang)."""
-    return [t for t in "".join(c if c.isalnum() else " " for c in ascii_text(word).lower()).split()]
+    return [
+        t for t in "".join(c if c.isalnum() else " " for c in ascii_latin(word).lower()).split()
+    ]
 
 
 def joined_words(words: tuple[tuple[str, bool], ...]) -> list[tuple[int, int, str]]:

@@ -41,8 +41,9 @@ from rigour.names import (
     remove_obj_prefixes,
     remove_org_types,
 )
-from rigour.text import ascii_text
 from rigour.text.scripts import codepoint_script
+
+from ctip.matching.latin import ascii_latin
 
 # How much a pair of parts matched through a shared symbol counts (score) and weighs
 # (weight), by symbol category: an org class ("Ltd" ~ "Limited") is weak evidence of
@@ -192,9 +193,9 @@ def pinyin_variants(name: str) -> tuple[str, ...]:
     rest of the ways syllables are grouped.
     """
     spaced = han_spaced(name)
-    syllables = ascii_text(spaced)
+    syllables = ascii_latin(spaced)
     joined = " ".join(
-        "".join(ascii_text(w).split()) if has_han(w) else ascii_text(w) for w in spaced.split()
+        "".join(ascii_latin(w).split()) if has_han(w) else ascii_latin(w) for w in spaced.split()
     )
     return tuple(dict.fromkeys(v for v in (syllables, joined) if v.strip()))
 
@@ -238,7 +239,7 @@ def analysed_forms(tag: NameTypeTag, text: str, is_query: bool) -> tuple[Name, .
     if has_han(text):
         texts.extend(pinyin_variants(text))
     elif not is_latin(text):
-        texts.append(ascii_text(text))
+        texts.append(ascii_latin(text))
     forms: dict[str, Name] = {}
     for variant in texts:
         for name in analysed(tag, variant, is_query):
@@ -474,7 +475,7 @@ def compact(tag: NameTypeTag, text: str) -> str:
     spaced = han_spaced(text)
     if tag in (NameTypeTag.ORG, NameTypeTag.ENT):
         spaced = remove_org_types(spaced)
-    return "".join(ch for ch in ascii_text(spaced).lower() if ch.isalnum())
+    return "".join(ch for ch in ascii_latin(spaced).lower() if ch.isalnum())
 
 
 def compact_similarity(tag: NameTypeTag, query: str, listed: str) -> float:

@@ -18,8 +18,9 @@ from itertools import groupby, pairwise
 from typing import Final, Literal
 
 import phonenumbers
-from rigour.text import ascii_text
 from rigour.text.scripts import codepoint_script
+
+from ctip.matching.latin import ascii_latin
 
 IdentifierKind = Literal["phone", "email", "account", "registration", "identifier"]
 
@@ -87,7 +88,7 @@ def _ascii_words(text: str) -> list[str]:
     scripts attached to their consonants, and catches the `?` normality writes for
     characters it cannot transliterate.
     """
-    return [word for word in _NON_ALNUM.split(ascii_text(text).lower()) if word]
+    return [word for word in _NON_ALNUM.split(ascii_latin(text).lower()) if word]
 
 
 def _han_tokens(run: str) -> list[str]:

@@ -18,7 +18,8 @@ from importlib import resources
 from typing import Any
 
 import yaml
-from rigour.text import ascii_text
+
+from ctip.matching.latin import ascii_latin
 
 NON_ALNUM = re.compile(r"[^a-z0-9]+")
 CHINA = "CN"
@@ -45,7 +46,7 @@ class RegionHit:
 
 def _fold(text: str) -> str:
     """Lower-case ASCII words separated by single spaces, padded for whole-word search."""
-    words = NON_ALNUM.sub(" ", ascii_text(text).lower().replace("'", "")).split()
+    words = NON_ALNUM.sub(" ", ascii_latin(text).lower().replace("'", "")).split()
     return f" {' '.join(words)} "
 
 
