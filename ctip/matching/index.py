@@ -53,6 +53,7 @@ def affix_sizes(word: str) -> range:
     return range(AFFIX, min(AFFIX + 3, len(word) - 1))
 
 
+@lru_cache(maxsize=100_000)
 def word_keys(word: str) -> WordKeys:
     """The keys of one transliterated word, each with the credit a meeting earns."""
     keys = [(f"w:{word}", EXACT)]
@@ -150,6 +151,7 @@ class CandidateIndex:
     """
 
     def __init__(self, entries: Sequence[ListEntry]) -> None:
+        names.load_name_data()
         self.entries: list[ListEntry] = list(entries)
         postings: dict[str, list[int]] = defaultdict(list)
         for position, entry in enumerate(self.entries):

@@ -200,6 +200,19 @@ def pinyin_variants(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in (syllables, joined) if v.strip()))
 
 
+WARM_UP_NAMES: Final = ("Светлана Попова", "Vladimir Putin", "Huafu Textile Co., Ltd.", "新疆华孚")
+
+
+def load_name_data() -> None:
+    """Have rigour load its name data now rather than amid the first screening.
+
+    rigour reads its tables of given names, org types and scripts on first use; the
+    first Cyrillic person name alone takes about ten seconds on a small machine.
+    """
+    for tag in (NameTypeTag.PER, NameTypeTag.ORG, NameTypeTag.ENT):
+        analyze_names(tag, list(WARM_UP_NAMES), infer_initials=True, consolidate=False)
+
+
 def analysed(tag: NameTypeTag, text: str, is_query: bool) -> tuple[Name, ...]:
     """rigour's analysis of one name (parts, tags, symbols).
 

@@ -20,7 +20,13 @@ from typing import Any, Final
 from ctip.indicators.engine import IndicatorScore, load_pack
 from ctip.ingest.errors import FileRejected, RowError
 from ctip.matching.normalize import email_key, phone_e164
-from ctip.networks.extract import DEFAULT_REGION, Extraction, digits_e164, extract, fold
+from ctip.networks.extract import (
+    DEFAULT_REGION,
+    Extraction,
+    digits_e164,
+    extract_folded,
+    fold,
+)
 from ctip.networks.linking import AdSignals
 
 FIELDS: Final = (
@@ -258,13 +264,17 @@ class ReadAd:
         return AdSignals(key, frozenset(self.identifiers()), self.ad.text)
 
 
-def read_text(text: str) -> tuple[Extraction, IndicatorScore]:
-    """Extract what a text gives away and score it with the ads indicator pack."""
-    extraction = extract(text)
-    return extraction, load_pack(PACK_NAME).evaluate(fold(text), extraction.features)
+def read_text(text: str, folded: str | None = None) -> tuple[Extraction, IndicatorScore]:
+    """Extract what a text gives away and score it with the ads indicator pack.
+
+    `folded` is `fold(text)` when the caller has it already (the pipeline signs it too).
+    """
+    folded = fold(text) if folded is None else folded
+    extraction = extract_folded(folded)
+    return extraction, load_pack(PACK_NAME).evaluate(folded, extraction.features)
 
 
-def read_ad(ad: AdInput) -> ReadAd:
+def read_ad(ad: AdInput, folded: str | None = None) -> ReadAd:
     """An ad with what its text gives away and its indicator score."""
-    extraction, score = read_text(ad.text)
+    extraction, score = read_text(ad.text, folded)
     return ReadAd(ad, extraction, score)

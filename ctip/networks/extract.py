@@ -354,7 +354,11 @@ def features_of(extraction: Extraction) -> dict[str, float]:
 
 def extract(text: str, region: str = DEFAULT_REGION) -> Extraction:
     """Everything an ad's title and body give away."""
-    folded = fold(text)
+    return extract_folded(fold(text), region)
+
+
+def extract_folded(folded: str, region: str = DEFAULT_REGION) -> Extraction:
+    """Everything a text already folded (`fold`) gives away."""
     found = Extraction(
         phones=tuple(find_phones(folded, region)),
         emails=tuple(find_emails(folded)),
