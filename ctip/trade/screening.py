@@ -218,11 +218,16 @@ class Screener:
         state["_index"], state["_party_cache"] = None, {}
         return state
 
-    def candidates(self, query: MatchQuery) -> Sequence[ListEntry]:
-        """Entries worth scoring, from the candidate index (built on first use)."""
+    @property
+    def index(self) -> CandidateIndex:
+        """The candidate index over the list entries (built on first use)."""
         if self._index is None:
             self._index = CandidateIndex(self.entries)
-        return self._index.to_score(query, CANDIDATE_LIMIT)
+        return self._index
+
+    def candidates(self, query: MatchQuery) -> Sequence[ListEntry]:
+        """Entries worth scoring: the index's shortlist for the query."""
+        return self.index.to_score(query, CANDIDATE_LIMIT)
 
     def party_matches(self, name: str, country: str, address: str = "") -> list[MatchResult]:
         """List entries a party name matches, best first (cached: parties repeat).
@@ -235,7 +240,8 @@ class Screener:
             countries = (country.lower(),) if country else ()
             addresses = (address,) if address else ()
             query = MatchQuery(key, name, "LegalEntity", countries, addresses=addresses)
-            results = [score(query, e, self.policy.match_threshold) for e in self.candidates(query)]
+            threshold, rarity = self.policy.match_threshold, self.index.rarity
+            results = [score(query, e, threshold, rarity=rarity) for e in self.candidates(query)]
             matches = sorted((r for r in results if r.is_match), key=_match_order)
             self._party_cache[key] = matches
         return self._party_cache[key]
