@@ -10,8 +10,9 @@ models. Modelled: the notice of detention (19 U.S.C. 1499(c)(2), 19 CFR 151.16(c
 days), the admissibility decision (19 U.S.C. 1499(c)(1) and (c)(5)(A), 19 CFR 151.16: 30 days
 from presentation for examination, after which the goods are deemed excluded) and the
 protest of an exclusion (19 U.S.C. 1514(c)(3), 19 CFR 174.12(e): 180 days). Working days
-skip weekends only; federal holidays are not modelled, so the notice clock may read one or
-two days early around a holiday (the safe side).
+skip weekends and the federal holidays of 5 U.S.C. 6103 as observed (a holiday on a Saturday
+is kept the Friday before, on a Sunday the Monday after), from the `holidays` package's
+tables, which ship with it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import holidays
 import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -166,15 +168,27 @@ def deadlines() -> tuple[Deadline, ...]:
 
 
 def add_days(start: date, days: int, day_kind: str) -> date:
-    """Calendar days, or working days (Monday to Friday) for 'business'."""
+    """Calendar days, or working days for 'business': Monday to Friday, federal holidays
+    (as observed) excepted."""
     if day_kind != "business":
         return start + timedelta(days=days)
     current, left = start, days
     while left:
         current += timedelta(days=1)
-        if current.weekday() < 5:
+        if is_working_day(current):
             left -= 1
     return current
+
+
+def is_working_day(day: date) -> bool:
+    """A weekday that is no federal holiday (5 U.S.C. 6103, observed days included)."""
+    return day.weekday() < 5 and day not in _federal_holidays(day.year)
+
+
+@cache
+def _federal_holidays(year: int) -> holidays.HolidayBase:
+    """The federal holidays of one year and their observed days."""
+    return holidays.country_holidays("US", years=year, observed=True)
 
 
 def detention_id(entry_number: str, line_number: int) -> str:

@@ -115,6 +115,20 @@ def test_clocks_are_data_that_cite_the_law() -> None:
     assert add_days(date(2025, 3, 7), 5, "business") == date(2025, 3, 14)
 
 
+@pytest.mark.parametrize(
+    ("opened", "due"),
+    [
+        (date(2026, 11, 25), date(2026, 12, 3)),  # Thanksgiving, Thursday 26 November
+        (date(2027, 12, 22), date(2027, 12, 30)),  # Christmas kept on Friday 24 December
+        (date(2027, 12, 27), date(2028, 1, 4)),  # New Year's Day kept on Friday 31 December
+        (date(2026, 6, 29), date(2026, 7, 7)),  # Independence Day kept on Friday 3 July
+        (date(2026, 3, 2), date(2026, 3, 9)),  # no holiday: five weekdays
+    ],
+)
+def test_working_days_skip_federal_holidays_as_observed(opened: date, due: date) -> None:
+    assert add_days(opened, 5, "business") == due
+
+
 def test_fiscal_years_start_on_the_first_of_october() -> None:
     assert (fiscal_year("2021-09-30"), fiscal_year("2021-10-01")) == (2021, 2022)
 
