@@ -8,8 +8,10 @@ the status, the documents and the legal clocks are computed from the events ever
 The clocks are data (`data/deadlines.yaml`): each names the statute and regulation it
 models. Modelled: the notice of detention (19 U.S.C. 1499(c)(2), 19 CFR 151.16(c), 5 working
 days), the admissibility decision (19 U.S.C. 1499(c)(1) and (c)(5)(A), 19 CFR 151.16: 30 days
-from presentation for examination, after which the goods are deemed excluded) and the
-protest of an exclusion (19 U.S.C. 1514(c)(3), 19 CFR 174.12(e): 180 days). Working days
+from presentation for examination, after which the goods are deemed excluded), the
+importer's proof of admissibility for goods held under a CBP Withhold Release Order or
+Finding (19 CFR 12.42(e), 12.43: three months from importation) and the protest of an
+exclusion (19 U.S.C. 1514(c)(3), 19 CFR 174.12(e): 180 days). Working days
 skip weekends and the federal holidays of 5 U.S.C. 6103 as observed (a holiday on a Saturday
 is kept the Friday before, on a Sunday the Monday after), from the `holidays` package's
 tables, which ship with it.
@@ -17,6 +19,7 @@ tables, which ship with it.
 
 from __future__ import annotations
 
+import calendar
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -34,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from ctip.authz import audit
 from ctip.store.db import utc_now
+from ctip.trade.lists import WRO_LIST
 from ctip.trade.tables import DetentionEventRow, DetentionRow, EntryLineRow, ScreeningRow
 
 FLAGGED = frozenset({"detain", "review"})
@@ -168,8 +172,11 @@ def deadlines() -> tuple[Deadline, ...]:
 
 
 def add_days(start: date, days: int, day_kind: str) -> date:
-    """Calendar days, or working days for 'business': Monday to Friday, federal holidays
-    (as observed) excepted."""
+    """Calendar days; working days for 'business' (Monday to Friday, federal holidays as
+    observed excepted); calendar months for 'months' (the same day of the month, or the
+    month's last day when it is shorter)."""
+    if day_kind == "months":
+        return add_months(start, days)
     if day_kind != "business":
         return start + timedelta(days=days)
     current, left = start, days
@@ -178,6 +185,13 @@ def add_days(start: date, days: int, day_kind: str) -> date:
         if is_working_day(current):
             left -= 1
     return current
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` later (31 January + 1 month is the last day of February)."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def is_working_day(day: date) -> bool:
@@ -219,15 +233,31 @@ def _check_date(value: str | date | None, name: str = "date") -> str:
     return day.isoformat()
 
 
-def latest_decision(session: Session, entry_number: str, line_number: int) -> str | None:
-    """The decision of the line's most recent screening."""
+def latest_screening(session: Session, entry_number: str, line_number: int) -> ScreeningRow | None:
+    """The line's most recent screening."""
     query = (
-        select(ScreeningRow.decision)
+        select(ScreeningRow)
         .where(ScreeningRow.entry_number == entry_number, ScreeningRow.line_number == line_number)
         .order_by(ScreeningRow.id.desc())
         .limit(1)
     )
     return session.execute(query).scalar_one_or_none()
+
+
+def latest_decision(session: Session, entry_number: str, line_number: int) -> str | None:
+    """The decision of the line's most recent screening."""
+    screening = latest_screening(session, entry_number, line_number)
+    return screening.decision if screening else None
+
+
+def under_cbp_order(features_json: str) -> bool:
+    """Whether a screening flagged the line under a CBP Withhold Release Order or Finding
+    (a party on the WRO list, or one of its goods x place rules), which gives the importer
+    three months from importation to prove admissibility (19 CFR 12.43)."""
+    return any(
+        f"matches {WRO_LIST} (" in f["evidence"] or f["evidence"].startswith(f"{WRO_LIST} rule ")
+        for f in json.loads(features_json or "[]")
+    )
 
 
 def open_detention(
@@ -247,8 +277,9 @@ def open_detention(
     existing = session.get(DetentionRow, detention_id(entry_number, line_number))
     if existing is not None:
         return detention_state(session, existing.id)
-    decision = latest_decision(session, entry_number, line_number)
-    if decision not in FLAGGED:
+    screening = latest_screening(session, entry_number, line_number)
+    decision = screening.decision if screening else None
+    if screening is None or decision not in FLAGGED:
         raise DetentionConflict(
             f"line {entry_number}/{line_number} is not flagged ({decision or 'not screened'})"
         )
@@ -262,7 +293,9 @@ def open_detention(
         opened_by=actor,
     )
     session.add(row)
-    _append(session, row.id, EventKind.OPENED, day, actor, reason, {"screening": decision})
+    detail: dict[str, Any] = {"screening": decision, "imported_on": line.arrival_date}
+    detail["cbp_order"] = under_cbp_order(screening.features)
+    _append(session, row.id, EventKind.OPENED, day, actor, reason, detail)
     return detention_state(session, row.id)
 
 
@@ -414,6 +447,8 @@ def _clock_starts(events: list[LedgerEvent], status: str, decided_on: str | None
     for event in events:
         if event.kind in (EventKind.OPENED, EventKind.PRESENTED):
             starts.setdefault(event.kind, event.occurred_on)
+        if event.kind == EventKind.OPENED and event.detail.get("cbp_order"):
+            starts["imported_under_order"] = str(event.detail["imported_on"])
     if status == "excluded" and decided_on:
         starts["excluded"] = decided_on
     return starts

@@ -141,3 +141,41 @@ def test_figures_count_per_fiscal_year(sqlite_database: Database) -> None:
         rows = detentions.figures(detentions.list_detentions(session, date(2025, 11, 1)))
     assert [(r.fiscal_year, r.detained, r.seized) for r in rows] == [(2025, 1, 0), (2026, 0, 1)]
     assert str(rows[0].value_detained) == "5000.00" and str(rows[1].value_seized) == "5000.00"
+
+
+def test_a_line_held_under_a_cbp_order_gets_three_months_to_prove_admissibility(
+    sqlite_database: Database,
+) -> None:
+    """The WRO-listed manufacturer (line 3) starts the 19 CFR 12.43 clock from importation;
+    the XUAR address alone (line 1, UFLPA) does not."""
+    with sqlite_database.session() as session:
+        _flag_lines(session)
+        data = entry_csv(
+            [
+                raw_row(
+                    line_number="3",
+                    manufacturer="Marlow Sea Harvest Ltd",
+                    arrival_date="2025-01-31",
+                )
+            ]
+        )
+        lines = entries.read_entry_lines(data, "wro.csv")
+        entries.load_entry_lines(session, data, "wro.csv", "tester")
+        service.record_screenings(
+            session, service.screen_lines(lines, Screener(LISTED)), "tester", "local"
+        )
+        held = detentions.open_detention(session, "ABC12345671", 3, "ana", "WRO", "2025-02-03")
+        xuar = detentions.open_detention(session, "ABC12345671", 1, "ana", "XUAR", "2025-02-03")
+        proof = next(c for c in held.clocks if c.deadline.id == "proof_of_admissibility")
+        assert (proof.started, proof.due) == ("2025-01-31", "2025-04-30")
+        assert "proof_of_admissibility" not in {c.deadline.id for c in xuar.clocks}
+        detentions.record_step(session, held.id, "submission", "ana", "certificate", "2025-03-01")
+        stopped = detentions.detention_state(session, held.id, date(2025, 6, 1))
+    proof = next(c for c in stopped.clocks if c.deadline.id == "proof_of_admissibility")
+    assert proof.state == "stopped" and proof.stopped == "2025-03-01"
+
+
+def test_months_end_on_the_same_day_or_the_last_of_a_shorter_month() -> None:
+    assert add_days(date(2025, 1, 31), 3, "months") == date(2025, 4, 30)
+    assert add_days(date(2023, 11, 30), 3, "months") == date(2024, 2, 29)
+    assert add_days(date(2025, 10, 15), 3, "months") == date(2026, 1, 15)
