@@ -125,13 +125,16 @@ def brand_chars(listed: bool) -> str:
 
 
 def brands(rng: random.Random, count: int, listed: bool) -> list[str]:
-    """Distinct Han brands of two or three characters."""
+    """Han brands of two or three characters, distinct in pinyin too: two brands that
+    read the same (勇瑞 and 永瑞, both "Yongrui") give namesakes in Latin letters, and a
+    query matching both is right twice, not wrong once."""
     chars = brand_chars(listed)
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     while len(seen) < count:
         size = 2 if rng.random() < 0.7 else 3
-        seen.add("".join(rng.sample(chars, size)))
-    return sorted(seen)
+        brand = "".join(rng.sample(chars, size))
+        seen.setdefault(pinyin(brand), brand)
+    return sorted(seen.values())
 
 
 def build_list(rng: random.Random, size: int, pool: list[str]) -> list[ListEntry]:
