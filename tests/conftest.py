@@ -15,7 +15,7 @@ from ctip.model.roles import STAFF_ROLES, Role
 from ctip.store.db import Database
 from tests.support.postgres import fresh_database
 
-pytest_plugins = ["tests.support.pg_plugin"]
+pytest_plugins = ["tests.support.pg_plugin", "tests.support.workbench", "tests.support.browser"]
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 TEST_PASSWORD = "correct-horse-battery"

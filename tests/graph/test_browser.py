@@ -5,36 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, Request, expect
+from playwright.sync_api import Page, Request, expect
 
-from tests.conftest import TEST_PASSWORD
+from tests.support.browser import note_console_error, sign_in_page
 
 DONOR = "f9c295f21b233ac878fbac4d271bb6fd13d7952a"  # Frau Lina Dachner
 PARTY = "6d03aec76fdeec8f9697d8b19954ab6fc2568bc8"  # MLPD, paid by Dachner and others
 SCREENSHOT = Path("/tmp/ctip-graph.png")
 
 
-def _sign_in(page: Page, base_url: str) -> None:
-    page.goto(f"{base_url}/login")
-    page.get_by_label("Username").fill("investigator")
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{base_url}/")
-
-
-def _errors(message: ConsoleMessage, problems: list[str]) -> None:
-    if message.type == "error":  # includes Content-Security-Policy violations
-        problems.append(message.text)
-
-
 @pytest.mark.browser
 def test_open_a_donors_network_and_expand_the_party(live_server: str, page: Page) -> None:
     problems: list[str] = []
     requests: list[Request] = []
-    page.on("console", lambda m: _errors(m, problems))
+    page.on("console", lambda m: note_console_error(m, problems))
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("request", lambda r: requests.append(r))
-    _sign_in(page, live_server)
+    sign_in_page(page, live_server, "investigator")
     page.goto(f"{live_server}/entities/{DONOR}")
     page.get_by_role("link", name="Network view").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Network of Frau Lina Dachner")

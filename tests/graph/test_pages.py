@@ -7,7 +7,7 @@ import re
 from fastapi.testclient import TestClient
 
 from ctip.model.roles import Role
-from tests.web.conftest import sign_in
+from tests.support.workbench import sign_in
 
 DONOR = "f9c295f21b233ac878fbac4d271bb6fd13d7952a"  # Frau Lina Dachner
 PARTY = "6d03aec76fdeec8f9697d8b19954ab6fc2568bc8"  # MLPD

@@ -14,12 +14,12 @@ from ctip.model.roles import Role
 from ctip.networks import profile
 from ctip.networks.demo import seed_demo
 from ctip.store.db import Database
-from tests.web.conftest import seeded_settings, seeded_sqlite, sign_in, web  # noqa: F401
-from tests.web.test_browser import _sign_in, live_server, page  # noqa: F401
+from tests.support.browser import sign_in_page
+from tests.support.workbench import sign_in
 
 
 @pytest.fixture
-def demo_settings(seeded_settings: Settings) -> Iterator[Settings]:  # noqa: F811
+def demo_settings(seeded_settings: Settings) -> Iterator[Settings]:
     """The seeded workbench store with the networks demo loaded and built."""
     database = Database(seeded_settings.database_url)
     with database.session() as session:
@@ -40,7 +40,7 @@ def _largest(settings: Settings) -> profile.NetworkProfile:
 
 def test_network_page_draws_every_shared_phone(
     demo_settings: Settings,
-    web: TestClient,  # noqa: F811
+    web: TestClient,
 ) -> None:
     network = _largest(demo_settings)
     sign_in(web, Role.INVESTIGATOR)
@@ -54,7 +54,7 @@ def test_network_page_draws_every_shared_phone(
 
 def test_node_fragment_lists_the_ads_behind_a_phone(
     demo_settings: Settings,
-    web: TestClient,  # noqa: F811
+    web: TestClient,
 ) -> None:
     network = _largest(demo_settings)
     phone = next(i for i in network.identifiers if i.kind == "phone")
@@ -71,7 +71,7 @@ def test_node_fragment_lists_the_ads_behind_a_phone(
 
 def test_unknown_network_is_404_and_trade_analyst_is_refused(
     demo_settings: Settings,
-    web: TestClient,  # noqa: F811
+    web: TestClient,
 ) -> None:
     sign_in(web, Role.INVESTIGATOR)
     assert web.get("/networks/net-none").status_code == 404
@@ -81,7 +81,7 @@ def test_unknown_network_is_404_and_trade_analyst_is_refused(
 
 
 @pytest.fixture
-def demo_server(demo_settings: Settings, live_server: str) -> str:  # noqa: F811
+def demo_server(demo_settings: Settings, live_server: str) -> str:
     """The live server over the demo store (the `seeded_settings` it uses hold the demo)."""
     return live_server
 
@@ -89,11 +89,11 @@ def demo_server(demo_settings: Settings, live_server: str) -> str:  # noqa: F811
 @pytest.mark.browser
 def test_click_a_phone_in_the_drawing_to_see_its_ads(
     demo_server: str,
-    page: Page,  # noqa: F811
+    page: Page,
 ) -> None:
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
-    _sign_in(page, demo_server, "investigator")
+    sign_in_page(page, demo_server, "investigator")
     page.get_by_role("navigation", name="Areas").get_by_role("link", name="Networks").click()
     page.locator("#networks tbody tr").first.get_by_role("link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Network net-"))

@@ -9,9 +9,7 @@ from ctip.config import Settings
 from ctip.resolve import service
 from ctip.resolve.records import record_from_row
 from ctip.store.db import Database
-from tests.web.test_browser import _sign_in, live_server, page
-
-__all__ = ["live_server", "page"]
+from tests.support.browser import sign_in_page
 
 
 @pytest.fixture
@@ -32,7 +30,7 @@ def seeded_clusters(seeded_settings: Settings) -> str:
 def test_an_analyst_rejects_a_link_and_sees_the_cluster_split(
     seeded_clusters: str, live_server: str, page: Page
 ) -> None:
-    _sign_in(page, live_server, "investigator")
+    sign_in_page(page, live_server, "investigator")
     page.get_by_role("navigation", name="Areas").get_by_role(
         "link", name="Entity resolution"
     ).click()

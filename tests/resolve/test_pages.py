@@ -8,7 +8,7 @@ from ctip.model.roles import Role
 from ctip.resolve import service
 from ctip.resolve.records import record_from_row
 from ctip.store.db import Database
-from tests.web.conftest import form_token, sign_in
+from tests.support.workbench import form_token, sign_in
 
 
 def _seed(client: TestClient) -> str:

@@ -5,13 +5,10 @@ The browser test walks one line from flagged to decided in Debian's Chromium.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
 
@@ -20,11 +17,10 @@ from ctip.config import Settings
 from ctip.model.roles import Role
 from ctip.store.db import Database
 from ctip.trade import entries, service, tiers
+from tests.support.browser import serve, sign_in_page
+from tests.support.workbench import form_token, sign_in
 from tests.trade.conftest import entry_csv, raw_row
-from tests.web.conftest import form_token, seeded_settings, seeded_sqlite, sign_in
-from tests.web.test_browser import _bound_socket, _sign_in, page
 
-__all__ = ["page", "seeded_settings", "seeded_sqlite"]  # fixtures used here
 SCREENSHOT = Path("/tmp/ctip-trade-detention.png")
 LINE_URL = "/trade/lines/ABC12345671/1"
 FILE = entry_csv(
@@ -98,25 +94,13 @@ def test_a_bad_step_reshows_the_page_with_the_reason(trade_web: TestClient) -> N
 @pytest.fixture
 def trade_server(trade_settings: Settings) -> Iterator[str]:
     """The app with trade data, served by uvicorn in a background thread."""
-    sock = _bound_socket()
-    config = uvicorn.Config(create_app(trade_settings), log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serve(trade_settings) as url:
+        yield url
 
 
 @pytest.mark.browser
 def test_a_line_from_flagged_to_decided(trade_server: str, page: Page) -> None:
-    _sign_in(page, trade_server, "trade-analyst")
+    sign_in_page(page, trade_server, "trade-analyst")
     page.get_by_role("navigation", name="Areas").get_by_role("link", name="Trade").click()
     page.get_by_role("link", name="ABC12345671/1").click()
     expect(page.locator("#decision")).to_contain_text("Detain")

@@ -11,7 +11,7 @@ from ctip.authz import audit
 from ctip.model.roles import Role
 from ctip.store.db import Database
 from tests.conftest import TEST_PASSWORD
-from tests.web.conftest import form_token, import_lines, sign_in
+from tests.support.workbench import form_token, import_lines, sign_in
 
 DACHNER_ID = "f9c295f21b233ac878fbac4d271bb6fd13d7952a"
 MLPD_ID = "6d03aec76fdeec8f9697d8b19954ab6fc2568bc8"

@@ -1,4 +1,7 @@
-"""Fixtures for the workbench: an app with one user per role and the donations data."""
+"""Workbench fixtures for every test area: a seeded store (one user per role and the
+donations data), an app over a private copy of it, and form helpers.
+
+Registered as a plugin in tests/conftest.py, so its fixtures need no import."""
 
 from __future__ import annotations
 
