@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Final
 
 import yaml
+
+from ctip.indicators.literals import LiteralScanner
 
 PACKS_DIR: Final = Path(__file__).parent / "packs"
 COMPARATORS: Final = {"below": lambda v, t: v < t, "at_least": lambda v, t: v >= t}
@@ -58,9 +60,6 @@ class Rule:
     sources: tuple[Source, ...]
     patterns: tuple[re.Pattern[str], ...]
     condition: FeatureCondition | None
-    any_pattern: re.Pattern[str] | None = None
-    """All the rule's patterns as one alternation: a place where it fails is skipped for
-    every pattern of the rule with one call instead of one per pattern."""
 
 
 @dataclass(frozen=True)
@@ -90,48 +89,58 @@ class RulePack:
     version: str
     description: str
     rules: tuple[Rule, ...]
-    scanner: re.Pattern[str] | None = None
-    """Every pattern of the pack in one zero-width look-ahead: one pass finds where any rule
-    may match (overlaps included), and only those places are tried rule by rule."""
+    scanner: LiteralScanner | None = None
+    """Every pattern of the pack: one pass over a text finds where each matches (overlaps
+    included), trying a pattern only where the fixed words it begins with begin."""
+
+    @cached_property
+    def _layout(
+        self,
+    ) -> tuple[tuple[int, ...], tuple[range, ...], tuple[tuple[int, FeatureCondition], ...]]:
+        """The rule of each pattern (numbered as the scanner numbers them), the patterns of
+        each rule, and the rules with a feature condition."""
+        rule_of: list[int] = []
+        spans = []
+        for number, rule in enumerate(self.rules):
+            spans.append(range(len(rule_of), len(rule_of) + len(rule.patterns)))
+            rule_of += [number] * len(rule.patterns)
+        conditional = tuple(
+            (n, rule.condition) for n, rule in enumerate(self.rules) if rule.condition is not None
+        )
+        return tuple(rule_of), tuple(spans), conditional
 
     def evaluate(
         self, folded_text: str, features: dict[str, float] | None = None
     ) -> IndicatorScore:
-        """Apply every rule to lower-cased text and the caller's numeric features."""
-        starts = [m.start() for m in self.scanner.finditer(folded_text)] if self.scanner else []
+        """Apply every rule to lower-cased text and the caller's numeric features.
+
+        Only the rules that can fire are looked at: those whose patterns matched somewhere
+        and those whose condition holds.
+        """
+        found = self.scanner.matches(folded_text) if self.scanner else {}
         given = features or {}
-        fired = [f for rule in self.rules if (f := _fire(rule, folded_text, starts, given))]
+        rule_of, spans, conditional = self._layout
+        firing = {rule_of[number] for number in found}
+        firing.update(n for n, condition in conditional if condition.holds(given))
+        fired = [
+            _fire(self.rules[n], [found[p] for p in spans[n] if p in found], given)
+            for n in sorted(firing)
+        ]
         total = min(1.0, sum(f.weight for f in fired))
         return IndicatorScore(round(total, 4), tuple(fired))
 
 
-def _scanner(rules: tuple[Rule, ...]) -> re.Pattern[str] | None:
-    patterns = [p.pattern for rule in rules for p in rule.patterns]
-    if not patterns:
-        return None
-    return re.compile("(?=" + "|".join(f"(?:{p})" for p in patterns) + ")")
+def _scanner(rules: tuple[Rule, ...]) -> LiteralScanner | None:
+    patterns = [p for rule in rules for p in rule.patterns]
+    return LiteralScanner(patterns) if patterns else None
 
 
-def _alternation(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
-    """One pattern for a rule's several: `Rule.any_pattern` (a single pattern needs none)."""
-    if len(patterns) < 2:
-        return None
-    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
-
-
-def _fire(rule: Rule, text: str, starts: list[int], features: dict[str, float]) -> Fired | None:
-    evidence: list[str] = []
-    if rule.any_pattern is not None and starts:
-        starts = [start for start in starts if rule.any_pattern.match(text, start)]
-    for pattern in rule.patterns:
-        for start in starts:
-            match = pattern.match(text, start)
-            if match is not None:
-                evidence.append(match.group(0).strip())
+def _fire(rule: Rule, matched: list[list[re.Match[str]]], features: dict[str, float]) -> Fired:
+    """The rule fired: its evidence, its patterns' matches (each pattern's by place), then
+    its condition's value."""
+    evidence = [match.group(0).strip() for matches in matched for match in matches]
     if rule.condition is not None and rule.condition.holds(features):
         evidence.append(f"{rule.condition.feature} = {features[rule.condition.feature]:g}")
-    if not evidence:
-        return None
     unique = tuple(dict.fromkeys(evidence))[:MAX_EVIDENCE]
     return Fired(rule.id, rule.title, rule.weight, unique, rule.explanation)
 
@@ -165,7 +174,6 @@ def _rule(raw: dict[str, Any]) -> Rule:
             sources=tuple(_source(s) for s in raw["sources"]),
             patterns=patterns,
             condition=_condition(raw.get("condition"), rule_id),
-            any_pattern=_alternation(patterns),
         )
     except (KeyError, TypeError, re.error) as error:
         raise PackError(f"rule {rule_id}: {error}") from error

@@ -12,7 +12,7 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -52,6 +52,9 @@ MAX_SHORT: Final = {"site": 100, "ad_id": 200, "location": 200, "price": 100, "a
 _IMAGE_HASH: Final = re.compile(r"^[0-9a-f]{8,128}$")
 _LIST_SPLIT: Final = re.compile(r"[;|]")
 _NOT_DIGIT: Final = re.compile(r"[\s\-.()/]")
+_UTC_TIME: Final = re.compile(r"[1-9]\d{3}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+"""The form `parse_time` gives (years before 1000 are written otherwise by strftime)."""
+_TEXT_LIMITS: Final = tuple((name, MAX_SHORT.get(name, MAX_TEXT)) for name in _TEXT_FIELDS)
 PACK_NAME: Final = "ads"
 
 
@@ -89,7 +92,13 @@ class AdInput:
 
 
 def parse_time(value: str) -> str:
-    """An ISO 8601 date or time as UTC text; a time without a zone is read as UTC."""
+    """An ISO 8601 date or time as UTC text; a time without a zone is read as UTC.
+
+    Text already in that form (as scrapers write it) is only checked to be a real time.
+    """
+    if _UTC_TIME.fullmatch(value) is not None:
+        datetime.fromisoformat(value)
+        return value
     text = value.strip().replace("Z", "+00:00")
     parsed = datetime.fromisoformat(text)
     if parsed.tzinfo is None:
@@ -98,8 +107,10 @@ def parse_time(value: str) -> str:
 
 
 def _as_list(value: Any, name: str) -> list[str]:
-    if value is None or value == "":
-        return []
+    if not value:
+        if value is None or value == "" or value == []:
+            return []
+        raise ValueError(f"{name} must be a list of text or text separated by ';'")
     if isinstance(value, str):
         return [v.strip() for v in _LIST_SPLIT.split(value) if v.strip()]
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -132,7 +143,7 @@ def _image_hash(value: str) -> str:
     return value.lower()
 
 
-def _text(raw: dict[str, Any], name: str) -> str:
+def _text(raw: dict[str, Any], name: str, limit: int) -> str:
     value = raw.get(name)
     if value is None:
         return ""
@@ -141,7 +152,6 @@ def _text(raw: dict[str, Any], name: str) -> str:
             raise ValueError(f"{name} must be text")
         value = str(value)
     text = value.strip()
-    limit = MAX_SHORT.get(name, MAX_TEXT)
     if len(text) > limit:
         raise ValueError(f"{name} is longer than {limit} characters")
     if "\x00" in text:
@@ -149,12 +159,34 @@ def _text(raw: dict[str, Any], name: str) -> str:
     return text
 
 
+def _texts(raw: dict[str, Any]) -> dict[str, str]:
+    """Every text field stripped and checked; plain text within its limit (nearly every
+    field of every ad) is taken without a call per field."""
+    texts = {}
+    for name, limit in _TEXT_LIMITS:
+        value = raw.get(name)
+        if type(value) is str:
+            text = value.strip()
+            if len(text) <= limit and "\x00" not in text:
+                texts[name] = text
+                continue
+        texts[name] = _text(raw, name, limit)
+    return texts
+
+
+def _unique(values: list[str], check: Callable[[str], str]) -> tuple[str, ...]:
+    """The checked values, each once, in order."""
+    if not values:
+        return ()
+    return tuple(dict.fromkeys(map(check, values)))
+
+
 def validate_ad(raw: dict[str, Any]) -> AdInput:
     """One row as an ad, or ValueError naming the first problem."""
-    unknown = sorted(raw.keys() - _FIELD_SET)
-    if unknown:
+    if not _FIELD_SET.issuperset(raw):
+        unknown = sorted(raw.keys() - _FIELD_SET)
         raise ValueError(f"unknown column(s): {', '.join(unknown)}")
-    texts = {name: _text(raw, name) for name in _TEXT_FIELDS}
+    texts = _texts(raw)
     for name in REQUIRED:
         if not texts[name]:
             raise ValueError(f"{name} is missing")
@@ -168,11 +200,9 @@ def validate_ad(raw: dict[str, Any]) -> AdInput:
         raise ValueError(f"posted_at {texts['posted_at']!r} is not an ISO date") from None
     return AdInput(
         **texts,
-        phones=tuple(dict.fromkeys(_phone(v) for v in _as_list(raw.get("phones"), "phones"))),
-        emails=tuple(dict.fromkeys(_email(v) for v in _as_list(raw.get("emails"), "emails"))),
-        image_hashes=tuple(
-            dict.fromkeys(_image_hash(v) for v in _as_list(raw.get("image_hashes"), "hashes"))
-        ),
+        phones=_unique(_as_list(raw.get("phones"), "phones"), _phone),
+        emails=_unique(_as_list(raw.get("emails"), "emails"), _email),
+        image_hashes=_unique(_as_list(raw.get("image_hashes"), "hashes"), _image_hash),
     )
 
 

@@ -13,8 +13,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from typing import Final
 
+from phonenumbers import PhoneMetadata
+
+from ctip.indicators.literals import alternation
 from ctip.matching.normalize import email_key, phone_e164
 
 DEFAULT_REGION: Final = "US"
@@ -44,9 +48,16 @@ NUMBER_WORDS: Final[dict[str, str]] = {
 _STRONG_WORDS: Final = "zero|one|two|three|four|five|six|seven|eight|nine"
 _WEAK_WORDS: Final = "oh|o|won|l|i|too|for|ate"
 _STRONG_SET: Final = frozenset(_STRONG_WORDS.split("|"))
-_UNIT: Final = rf"(?:\d|{_STRONG_WORDS}|{_WEAK_WORDS})"
+_UNIT: Final = rf"(?:\d|{alternation(f'{_STRONG_WORDS}|{_WEAK_WORDS}'.split('|'))})"
+"""A digit, or a word for one (a digit|zero|one|...|ate, factored by first letter)."""
 _SEP: Final = r"[\s\-.()\[\]/*_|~+,:]{0,4}"
-PHONE_RUN: Final = re.compile(rf"(?<![a-z0-9@]){_UNIT}(?:{_SEP}{_UNIT}){{6,15}}(?![a-z0-9])")
+_RUN: Final = rf"{_UNIT}(?:{_SEP}{_UNIT}){{6,15}}(?![a-z0-9])"
+PHONE_RUN: Final = re.compile(rf"(?<![a-z0-9@]){_RUN}")
+_RUN_AT_START: Final = re.compile(_RUN)
+_RUN_AFTER: Final = re.compile(rf"[^a-z0-9@]({_RUN})")
+"""`PHONE_RUN` as "a character it may follow, then the run": opening with a character class
+lets the engine skip to such characters (spaces and marks) instead of starting at every
+letter. Equal in ASCII text: a run never begins where the one before it ended."""
 _UNIT_TOKEN: Final = re.compile(rf"\d|{_STRONG_WORDS}|{_WEAK_WORDS}")
 MIN_REAL_DIGITS: Final = 4
 """A run must hold at least this many digits or spelled digits, not only look-alike letters."""
@@ -78,13 +89,22 @@ HANDLE: Final = re.compile(
     r"\s*(?:[:\-=>@]|\bis\s*@)\s*@?([a-z][a-z0-9_.]{2,29})(?![a-z0-9_])"
 )
 _HANDLE_STOPWORDS: Final = frozenset({"the", "and", "for", "you", "call", "text", "only", "me"})
+_HANDLE_SEPARATORS: Final = ":-=>@"
+"""What stands between a platform and a handle in `HANDLE` ("is @" holds an '@')."""
+_PLATFORM_HINTS: Final = tuple(p for p in PLATFORMS if not any(q in p for q in PLATFORMS if q != p))
+"""Platform names none of which holds another: every platform name holds one of them."""
 
 _UNITS: Final = r"(qv|quick\s*visit|hhr|hh|half\s*hour|hr|hour|h|overnight|ovn|night)"
 PRICE: Final = re.compile(
     r"(?:\$\s*(\d{2,4})|(\d{2,4})\s*(?:\$|roses?|dollars|usd|donation))"
     rf"(?:\s*(?:/|per|a|for|each)?\s*{_UNITS}(?![a-z]))?"
 )
+_PRICE_HINTS: Final = ("$", "rose", "dollars", "usd", "donation")
+"""A `PRICE` match holds one of these: checked first, since most ads hold none."""
 SPECIAL: Final = re.compile(r"\b(specials?|discount|deal|cheap|half\s*off|2\s*for\s*1|bogo)\b")
+_SPECIAL_HINTS: Final = ("special", "discount", "deal", "cheap", "half", "bogo")
+_TWO_FOR: Final = re.compile(r"2\s*for")
+"""A `SPECIAL` match holds one of the hints or this: checked first, since most ads don't."""
 AGE: Final = re.compile(r"(\d\d)\s*(?:yo|y/o|y\.o\.?|yrs?|years?(?:\s*old)?)(?![a-z])")
 AGE_STATED: Final = re.compile(r"age\s*[:=]?\s*(\d\d)(?!\d)")
 
@@ -117,6 +137,17 @@ def _city_starts() -> dict[str, tuple[int, ...]]:
 
 _CITY_STARTS: Final = _city_starts()
 _CITY_WORD: Final = re.compile(r"[a-z.]+")
+_START_WORDS: Final = alternation(sorted(_CITY_STARTS))
+_CITY_START: Final = re.compile(rf"[^a-z.](\.*(?:{_START_WORDS})\.*)(?![a-z.])")
+"""A word (a run of letters and dots) that starts a city name, after the character before
+it: opening with a character class lets the engine skip from separator to separator.
+Words are `_CITY_WORD`'s; the next word's separator is never inside the word before."""
+_CITY_START_FIRST: Final = re.compile(rf"(\.*(?:{_START_WORDS})\.*)(?![a-z.])")
+"""The same word at the very beginning of the text."""
+_NOT_CITY_CHARACTER: Final = {
+    code: " " for code in range(128) if not (chr(code).islower() or chr(code) == ".")
+}
+"""`str.translate` table making every ASCII character but a-z and '.' a space."""
 _DOT_WORD: Final = re.compile(r"\bdot\b")
 _AT_BRACKETED: Final = re.compile(r"[\(\[\{<]\s*at\s*[\)\]\}>]")
 _AT_SPACED: Final = re.compile(r"\sat\s+[a-z0-9-]+\.[a-z]")
@@ -199,6 +230,54 @@ def phone_candidates(digits: str) -> list[str]:
     return candidates
 
 
+def _us_number_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The US national-number patterns of `phonenumbers`' own metadata: (the general shape,
+    any valid type of number), for `us_national_e164`."""
+    metadata = PhoneMetadata.metadata_for_region("US")
+    general = metadata.general_desc if metadata is not None else None
+    if general is None or not general.national_number_pattern:
+        raise RuntimeError("phonenumbers has no US metadata")
+    kinds = [getattr(metadata, name) for name in _NUMBER_TYPES]
+    patterns = [
+        desc.national_number_pattern
+        for desc in kinds
+        if desc is not None
+        and desc.national_number_pattern
+        and (not desc.possible_length or 10 in desc.possible_length)
+    ]
+    valid = "|".join(f"(?:{p})" for p in patterns)
+    return re.compile(general.national_number_pattern), re.compile(valid)
+
+
+_NUMBER_TYPES: Final = (
+    "premium_rate",
+    "toll_free",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+    "fixed_line",
+    "mobile",
+)
+"""The number types `phonenumbers.is_valid_number` tries; a number of any of them is valid."""
+_US_GENERAL, _US_VALID = _us_number_patterns()
+
+
+def us_national_e164(digits: str) -> str | None:
+    """E.164 of ten digits that make a valid US number, without a full parse; else None.
+
+    `phone_e164(digits, "US")` gives the same answer for such digits (tests check it over
+    many numbers) at a twentieth of the cost: ten digits starting 2-9 carry neither country
+    code nor national prefix, and validity is the metadata's patterns, matched here directly.
+    None means "not told here", not "invalid": the caller then parses in full.
+    """
+    if len(digits) == 10 and _US_GENERAL.fullmatch(digits) and _US_VALID.fullmatch(digits):
+        return "+1" + digits
+    return None
+
+
 @lru_cache(maxsize=1 << 18)
 def digits_e164(digits: str, region: str = DEFAULT_REGION) -> str | None:
     """E.164 of a run of digits: a national number of `region`, else an international one.
@@ -207,6 +286,8 @@ def digits_e164(digits: str, region: str = DEFAULT_REGION) -> str | None:
     """
     if len(digits) < 10:
         return None
+    if region == "US" and (number := us_national_e164(digits)) is not None:
+        return number
     return phone_e164(digits, region) or phone_e164("+" + digits)
 
 
@@ -222,12 +303,21 @@ def _e164(run: str, region: str) -> str | None:
 def find_phones(folded: str, region: str = DEFAULT_REGION) -> list[Found]:
     """Phone numbers, however written, as E.164 with the words that spelled them."""
     found: dict[str, Found] = {}
-    for match in PHONE_RUN.finditer(folded):
-        run = match.group(0)
+    for run in phone_runs(folded):
         number = run_number(run, region)
         if number is not None and number not in found:
             found[number] = Found(number, run.strip())
     return list(found.values())
+
+
+def phone_runs(folded: str) -> list[str]:
+    """Every run of digits and digit words `PHONE_RUN` finds, in order."""
+    if not folded.isascii():
+        return [match.group(0) for match in PHONE_RUN.finditer(folded)]
+    first = _RUN_AT_START.match(folded)
+    runs = [] if first is None else [first.group(0)]
+    after = _RUN_AFTER.finditer(folded, 0 if first is None else first.end())
+    return runs + [match.group(1) for match in after]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -265,9 +355,19 @@ def _may_hold_email(folded: str) -> bool:
     return _AT_BRACKETED.search(folded) is not None or _AT_SPACED.search(folded) is not None
 
 
+def _may_hold_handle(folded: str) -> bool:
+    """A cheap test before the costly handle pattern: a match needs one of its separators
+    and a platform name (most ads have neither)."""
+    return any(char in folded for char in _HANDLE_SEPARATORS) and any(
+        name in folded for name in _PLATFORM_HINTS
+    )
+
+
 def find_handles(folded: str) -> list[Found]:
     """Social-media accounts named with their platform: 'ig: name' -> 'instagram:name'."""
     found: dict[str, Found] = {}
+    if not _may_hold_handle(folded):
+        return []
     for match in HANDLE.finditer(folded):
         handle = match.group(2).rstrip(".")
         if handle in _HANDLE_STOPWORDS:
@@ -292,7 +392,9 @@ def _price_unit(raw: str | None) -> str:
 
 def find_prices(folded: str) -> list[Price]:
     """Prices with the time they buy ('$80 hh', '150 roses/hr')."""
-    prices = []
+    prices: list[Price] = []
+    if not any(hint in folded for hint in _PRICE_HINTS):
+        return prices
     for match in PRICE.finditer(folded):
         amount = int(match.group(1) or match.group(2))
         prices.append(Price(amount, _price_unit(match.group(3)), match.group(0).strip()))
@@ -314,16 +416,49 @@ def find_ages(folded: str) -> list[Found]:
     return found
 
 
+def city_words(folded: str) -> list[str]:
+    """The words city names are matched on: runs of letters and dots, outer dots dropped.
+
+    In ASCII text (nearly every ad) every other character is made a space and the text
+    split, all in C; a sentence's closing dot goes with the space after it, so most texts
+    need no per-word strip. Elsewhere the pattern says the same for every script.
+    """
+    if not folded.isascii():
+        return [word.strip(".") for word in _CITY_WORD.findall(folded)]
+    text = folded.translate(_NOT_CITY_CHARACTER)
+    if " ." not in text and not text.startswith("."):  # no word is dots alone
+        text = text.replace(". ", " ")
+    words = text.split()
+    return [word.strip(".") for word in words] if "." in text else words
+
+
 def find_cities(folded: str) -> list[Found]:
-    """US cities the text names: each word that starts a city name is tried with its next ones."""
-    words = [w.strip(".") for w in _CITY_WORD.findall(folded)]
+    """US cities the text names: each word that starts a city name is tried with its next ones.
+
+    The words that start a city name are found by one pattern (`_CITY_START`), so the rest
+    of the text is never split into words: only the few words after each start are read.
+    """
     found: dict[str, Found] = {}
-    for i, word in enumerate(words):
-        for size in _CITY_STARTS.get(word, ()):
-            name = " ".join(words[i : i + size])
+    first = _CITY_START_FIRST.match(folded)
+    starts = [] if first is None else [first]
+    starts += _CITY_START.finditer(folded, 0 if first is None else first.end())
+    for start in starts:
+        word = start.group(1).strip(".")
+        sizes = _CITY_STARTS[word]
+        following = islice(_CITY_WORD.finditer(folded, start.end()), sizes[0] - 1)
+        words = [word] + [match.group(0).strip(".") for match in following]
+        for size in sizes:
+            name = " ".join(words[:size])
             if name in _CITY_SET:
                 found.setdefault(name, Found(name, name))
     return list(found.values())
+
+
+def find_specials(folded: str) -> list[Found]:
+    """Discounts and specials the ad offers ('specials', '2 for 1', 'half off')."""
+    if not any(hint in folded for hint in _SPECIAL_HINTS) and _TWO_FOR.search(folded) is None:
+        return []
+    return _all(SPECIAL, folded)
 
 
 def _all(pattern: re.Pattern[str], folded: str) -> list[Found]:
@@ -364,7 +499,7 @@ def extract_folded(folded: str, region: str = DEFAULT_REGION) -> Extraction:
         emails=tuple(find_emails(folded)),
         handles=tuple(find_handles(folded)),
         prices=tuple(find_prices(folded)),
-        specials=tuple(_all(SPECIAL, folded)),
+        specials=tuple(find_specials(folded)),
         cities=tuple(find_cities(folded)),
         ages=tuple(find_ages(folded)),
     )

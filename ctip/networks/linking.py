@@ -325,14 +325,17 @@ def component_labels(count: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.asarray(labels)
 
 
-def grouped(labels: np.ndarray) -> list[np.ndarray]:
-    """Rows by label: each whole as an ascending array of rows, in order of its first row."""
+def grouped(labels: np.ndarray) -> list[list[int]]:
+    """Rows by label: each whole as an ascending list of rows, in order of its first row."""
     if not len(labels):
         return []
     order = np.argsort(labels, kind="stable")
-    cuts = np.flatnonzero(np.diff(labels[order])) + 1
-    wholes = np.split(order, cuts)
-    wholes.sort(key=lambda rows: int(rows[0]))
+    ordered = labels[order]
+    cuts = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
+    bounds = zip(np.r_[0, cuts].tolist(), np.r_[cuts, len(order)].tolist(), strict=True)
+    rows = order.tolist()
+    wholes = [rows[start:end] for start, end in bounds]
+    wholes.sort(key=lambda whole: whole[0])
     return wholes
 
 

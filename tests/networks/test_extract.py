@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ctip.matching.normalize import phone_e164
-from ctip.networks.extract import extract
+from ctip.networks.extract import (
+    _STRONG_WORDS,
+    _WEAK_WORDS,
+    HANDLE,
+    PHONE_RUN,
+    PRICE,
+    SPECIAL,
+    US_CITIES,
+    Found,
+    _may_hold_handle,
+    city_words,
+    digits_e164,
+    extract,
+    find_cities,
+    find_handles,
+    find_prices,
+    find_specials,
+    fold,
+    phone_runs,
+    us_national_e164,
+)
+from ctip.networks.synthetic import generate
 
 WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 KEYCAP = "\ufe0f\u20e3"
@@ -124,3 +148,79 @@ def test_any_hidden_number_decodes_to_its_e164(hidden: tuple[str, str], prefix: 
 def test_extraction_never_fails_on_any_text(text: str) -> None:
     found = extract(text)
     assert all(p.value.startswith("+") for p in found.phones)
+
+
+def test_us_fast_path_agrees_with_a_full_parse() -> None:
+    rng = random.Random(7)
+    numbers = [f"{rng.randint(2_000_000_000, 9_999_999_999)}" for _ in range(4000)]
+    told = 0
+    for digits in numbers:
+        number = us_national_e164(digits)
+        if number is not None:
+            told += 1
+            assert number == phone_e164(digits, "US")
+    assert told > 1000
+    # A Canadian number is valid but not told by the US patterns: the full parse reads it.
+    assert us_national_e164("9054018132") is None
+    assert digits_e164("9054018132") == phone_e164("9054018132", "US") == "+19054018132"
+
+
+def test_phone_runs_equal_the_run_pattern() -> None:
+    rng = random.Random(3)
+    pieces = [*"0123456789 -.()/,:@ab\n", "one", "two", "five", "o", "l", "i", "for", "x"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 80))) for _ in range(3000)]
+    texts += ["5 5 5 5 5 5 5 5 5 5 5 5 5 5 5 5 5\u0663\u0663\u0663 5 5 5 5 5 5 5"]
+    units = rf"(?:\d|{_STRONG_WORDS}|{_WEAK_WORDS})"  # as written before factoring
+    separator = r"[\s\-.()\[\]/*_|~+,:]{0,4}"
+    written = re.compile(rf"(?<![a-z0-9@]){units}(?:{separator}{units}){{6,15}}(?![a-z0-9])")
+    for text in texts:
+        expected = [m.group(0) for m in written.finditer(text)]
+        assert phone_runs(text) == expected == [m.group(0) for m in PHONE_RUN.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "new . york",
+        "..new york",
+        "new york.",
+        "st.louis st. louis. x",
+        "a.. b new.. york",
+        ". new york",
+        "las.vegas las . vegas las .. vegas",
+        "café houston, new-york",
+    ],
+)
+def test_city_words_are_the_pattern_words(text: str) -> None:
+    assert city_words(text) == [w.strip(".") for w in re.findall(r"[a-z.]+", text)]
+    assert find_cities(text) == cities_word_by_word(text)
+
+
+def cities_word_by_word(folded: str) -> list[Found]:
+    """Cities as first defined: every word tried with its next ones."""
+    words = [w.strip(".") for w in re.findall(r"[a-z.]+", folded)]
+    found: dict[str, Found] = {}
+    for i in range(len(words)):
+        for size in (3, 2, 1):
+            name = " ".join(words[i : i + size])
+            if name in {c.replace(".", "") for c in US_CITIES}:
+                found.setdefault(name, Found(name, name))
+    return list(found.values())
+
+
+def test_cities_are_found_as_word_by_word() -> None:
+    world = generate(ads=800, networks=8, seed=6)
+    for row in world.ads:
+        text = fold(f"{row['title']}\n{row['body']}")
+        assert find_cities(text) == cities_word_by_word(text)
+
+
+def test_cheap_checks_never_hide_a_match() -> None:
+    world = generate(ads=1500, networks=10, seed=4)
+    texts = [fold(f"{row['title']}\n{row['body']}") for row in world.ads]
+    texts += ["ig: candy_88", "kik=>xo99", "telegram @ bob12", "$80 hh", "90 usd", "2for1", "bogo"]
+    for text in texts:
+        assert _may_hold_handle(text) or HANDLE.search(text) is None, text
+        assert bool(find_prices(text)) == (PRICE.search(text) is not None), text
+        assert bool(find_specials(text)) == (SPECIAL.search(text) is not None), text
+    assert [h.value for h in find_handles("ig: candy_88")] == ["instagram:candy_88"]

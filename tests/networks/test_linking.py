@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ctip.networks.ads import read_ad, validate_ad
 from ctip.networks.evaluate import pairwise_score
-from ctip.networks.linking import AdSignals, components, identifier_links, link_ads, text_links
+from ctip.networks.extract import fold
+from ctip.networks.linking import (
+    MIN_SHINGLES,
+    TEXT_THRESHOLD,
+    AdSignals,
+    NetworkBuilder,
+    Signer,
+    build_networks_of,
+    components,
+    identifier_links,
+    identifier_tag,
+    link_ads,
+    near_duplicates,
+    shingles,
+    text_links,
+)
 from ctip.networks.service import assign_ids
 from ctip.networks.synthetic import generate
 
@@ -69,3 +86,43 @@ def test_accuracy_against_the_planted_truth_at_a_few_thousand_ads() -> None:
     print(f"pairwise precision {result.precision:.4f} recall {result.recall:.4f}")
     assert result.precision >= 0.95
     assert result.recall >= 0.95
+
+
+def test_signer_hashes_exactly_the_shingles() -> None:
+    world = generate(ads=800, networks=5, seed=3)
+    texts = [f"{row['title']}\n{row['body']}" for row in world.ads]
+    texts += [
+        "5yo #1 girl 24/7 call \u0663\u0664\u0665 now caf\u00e9 ok, more words to fill it",
+        "la la la la la la la la la la la la",
+        "short one",
+        "",
+    ]
+    signer = Signer()
+    text_of, _ = signer._shingle_hashes([fold(text) for text in texts])
+    counts = np.bincount(text_of, minlength=len(texts))
+    assert counts.tolist() == [len(shingles(text)) for text in texts]
+    signed = signer.sign_many(texts).signed
+    assert signed.tolist() == [len(shingles(text)) >= MIN_SHINGLES for text in texts]
+
+
+def test_each_ad_links_to_at_most_two_earlier_look_alikes() -> None:
+    texts = [TEMPLATE.format(name=name, city="Houston") for name in ("Mia", "Jade", "Ivy", "Kim")]
+    a, b, likeness = near_duplicates(Signer().sign_many(texts))
+    assert all(earlier < later for earlier, later in zip(a, b, strict=True))
+    assert np.bincount(b, minlength=4).tolist() == [0, 1, 2, 2]
+    assert (likeness >= TEXT_THRESHOLD).all()
+
+
+def test_chunks_give_the_networks_of_one_batch() -> None:
+    world = generate(ads=1500, networks=10, seed=8)
+    ads = [validate_ad(row) for row in world.ads]
+    signals = [read_ad(ad).signals(i) for i, ad in enumerate(ads)]
+    whole = build_networks_of(signals)
+    builder, signer = NetworkBuilder(), Signer()
+    for start in range(0, len(signals), 97):
+        batch = signals[start : start + 97]
+        tags = [sorted(identifier_tag(*i) for i in ad.identifiers) for ad in batch]
+        builder.add([ad.key for ad in batch], tags, signer.sign_many([ad.text for ad in batch]))
+    chunked = builder.finish()
+    assert chunked.groups() == whole.groups()
+    assert chunked.links() == whole.links()
