@@ -10,6 +10,7 @@ date one digit off (a typing error), an address that names the same town.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
@@ -37,10 +38,14 @@ def country_code(value: str) -> str | None:
     return cleaned.lower() if cleaned else None
 
 
+def _keys(values: tuple[str, ...], key: Callable[[str], str | None]) -> set[str]:
+    """The comparable keys of a record's values, unreadable ones left out."""
+    return {k for k in map(key, values) if k}
+
+
 def compare_countries(query: tuple[str, ...], listed: tuple[str, ...]) -> FieldEvidence | None:
     """Countries agree when any pair is the same country; conflict when none is."""
-    left = {c for c in map(country_code, query) if c}
-    right = {c for c in map(country_code, listed) if c}
+    left, right = _keys(query, country_code), _keys(listed, country_code)
     if not left or not right:
         return None
     shared = left & right
@@ -140,8 +145,7 @@ def compare_addresses(query: tuple[str, ...], listed: tuple[str, ...]) -> FieldE
 
 def compare_identifiers(query: tuple[str, ...], listed: tuple[str, ...]) -> FieldEvidence | None:
     """Identifiers (registration, tax, IMO numbers) agree exactly or nearly (one typo)."""
-    left = {k for k in map(identifier_key, query) if k}
-    right = {k for k in map(identifier_key, listed) if k}
+    left, right = _keys(query, identifier_key), _keys(listed, identifier_key)
     if not left or not right:
         return None
     shared = left & right

@@ -115,15 +115,7 @@ def query_words(name: str) -> tuple[tuple[str, WordKeys], ...]:
     for start, stop, joined in joined_words(words):
         for position in range(start, stop):
             keys[position].append((f"w:{joined}", EXACT))
-    return tuple((w, _best_credits(k)) for (w, _), k in zip(words, keys, strict=True))
-
-
-def _best_credits(keys: list[tuple[str, float]]) -> WordKeys:
-    """Each key once, with its best credit."""
-    best: dict[str, float] = {}
-    for key, factor in keys:
-        best[key] = max(factor, best.get(key, 0.0))
-    return tuple(best.items())
+    return tuple((w, tuple(k)) for (w, _), k in zip(words, keys, strict=True))
 
 
 def blocking_keys(name: str) -> frozenset[str]:

@@ -16,7 +16,7 @@ decides the spacing), go to ICU whole, so the result is always exactly ICU's.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Final
 
 from icu import Transliterator  # type: ignore[import-untyped]
@@ -27,16 +27,15 @@ _CONTEXT_RULE: Final = re.compile(r"^\{((?:\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})+
 _SPACES: Final = re.compile(r"(\s+)")
 
 
-def _context_characters() -> frozenset[str]:
-    """The characters ICU's Han-Latin reads by their neighbours (its rules `{X} ... > ...`)."""
+@cache
+def context_characters() -> frozenset[str]:
+    """The characters ICU's Han-Latin reads by their neighbours (its rules `{X} ... > ...`),
+    read from ICU's rules on first use (a fifth of a second; most commands never need it)."""
     rules = Transliterator.createInstance("Han-Latin").toRules(True)
     found: set[str] = set()
     for match in _CONTEXT_RULE.finditer(rules):
         found.update(chr(int(code, 16)) for code in re.findall(r"[0-9A-Fa-f]{4,8}", match[1]))
     return frozenset(found)
-
-
-CONTEXT_CHARACTERS: Final = _context_characters()
 
 
 @lru_cache(maxsize=65_536)
@@ -59,7 +58,7 @@ def ascii_latin(text: str) -> str:
     """
     if text.isascii():
         return text
-    if CONTEXT_CHARACTERS.intersection(text):
+    if context_characters().intersection(text):
         return ascii_text(text)
     pieces = _SPACES.split(text)  # words at even positions, the spaces between at odd
     for position, piece in enumerate(pieces):

@@ -244,12 +244,6 @@ def latest_screening(session: Session, entry_number: str, line_number: int) -> S
     return session.execute(query).scalar_one_or_none()
 
 
-def latest_decision(session: Session, entry_number: str, line_number: int) -> str | None:
-    """The decision of the line's most recent screening."""
-    screening = latest_screening(session, entry_number, line_number)
-    return screening.decision if screening else None
-
-
 def under_cbp_order(features_json: str) -> bool:
     """Whether a screening flagged the line under a CBP Withhold Release Order or Finding
     (a party on the WRO list, or one of its goods x place rules), which gives the importer

@@ -7,7 +7,7 @@ import random
 
 from rigour.text import ascii_text
 
-from ctip.matching.latin import CONTEXT_CHARACTERS, ascii_latin
+from ctip.matching.latin import ascii_latin, context_characters
 from tests.conftest import shared_data
 
 PIECES = [
@@ -28,7 +28,7 @@ PIECES = [
 
 
 def test_icu_context_rules_are_found() -> None:
-    assert {"重", "沈"} <= CONTEXT_CHARACTERS
+    assert {"重", "沈"} <= context_characters()
 
 
 def test_random_mixtures_spell_as_icu_does() -> None:
