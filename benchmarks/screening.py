@@ -34,8 +34,8 @@ from rigour.text import ascii_text
 
 from benchmarks.synthetic import WORDS
 from ctip.matching.index import DEFAULT_LIMIT, CandidateIndex
-from ctip.matching.scoring import MatchQuery, score
-from ctip.watchlists.model import ListEntry
+from ctip.matching.scoring import score
+from ctip.matching.types import ListEntry, MatchQuery
 
 # Characters common in Chinese company brand names; their pinyin is computed, not listed.
 BRAND_CHARS = (

@@ -1,54 +1,105 @@
-"""Discovery of what each area contributes: its tables and its part of the demo world.
+"""The area registry: the one list of areas that the API, the workbench, the CLI, the policy,
+the migrations, the demo and the fiscal-year report iterate.
 
-Areas never import each other; the platform finds `ctip.<area>.tables` (SQLAlchemy models on
-the shared `Base`) and `ctip.<area>.demo` (a `seed_demo(session) -> str` function) by name, so a
-new area plugs in without editing a central list.
+Each area declares itself once, in its own package (`ctip/<area>/area.py`, an `Area`). Adding
+an area is a new folder and one line in `AREAS` below. `install` hands the cores what they
+hold for the areas (grants to the policy, migration folders to the store); the app factory
+and the CLI read the rest from the registry itself.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import pkgutil
 from collections.abc import Callable, Iterator
-from types import ModuleType
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+import typer
+from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
-import ctip
+from ctip.authz import policy
+from ctip.graph.area import AREA as GRAPH
+from ctip.lists import formats
+from ctip.lists.area import AREA as LISTS
+from ctip.model.area import Area, Metric, NavEntry
+from ctip.networks.area import AREA as NETWORKS
+from ctip.resolve.area import AREA as RESOLVE
+from ctip.store import db
+from ctip.trade.area import AREA as TRADE
 
-DemoSeed = Callable[[Session], str]
-
-
-def area_modules(name: str) -> Iterator[ModuleType]:
-    """`ctip.<area>.<name>` for every area package that has such a module, by area name."""
-    for package in sorted(pkgutil.iter_modules(ctip.__path__), key=lambda p: p.name):
-        if not package.ispkg:
-            continue
-        module_name = f"ctip.{package.name}.{name}"
-        if importlib.util.find_spec(module_name) is not None:
-            yield importlib.import_module(module_name)
-
-
-def load_area_tables() -> None:
-    """Import every area's tables so they are on `Base.metadata` (migrations, drift test)."""
-    for _module in area_modules("tables"):
-        pass
+AREAS: tuple[Area, ...] = (LISTS, GRAPH, NETWORKS, TRADE, RESOLVE)
+"""Every area, in the order of the workbench's navigation."""
 
 
-DEFAULT_DEMO_ORDER = 50
+@dataclass(frozen=True)
+class Registry:
+    """A set of areas and what they contribute, gathered for each consumer."""
+
+    areas: tuple[Area, ...]
+
+    def __post_init__(self) -> None:
+        names = [area.name for area in self.areas]
+        if len(set(names)) != len(names):
+            raise ValueError(f"an area is registered twice: {names}")
+
+    def routers(self) -> Iterator[APIRouter]:
+        """Every area's API routers (mounted under /api/v1)."""
+        for area in self.areas:
+            yield from area.routers
+
+    def pages(self) -> Iterator[APIRouter]:
+        """Every area's workbench page routers."""
+        for area in self.areas:
+            yield from area.pages
+
+    def navigation(self) -> tuple[NavEntry, ...]:
+        """Every area's navigation entries, in registry order."""
+        return tuple(entry for area in self.areas for entry in area.nav)
+
+    def template_dirs(self) -> tuple[Path, ...]:
+        """Every area's template folder."""
+        return tuple(area.templates for area in self.areas if area.templates is not None)
+
+    def command_groups(self) -> Iterator[tuple[str, typer.Typer]]:
+        """(name, group) of every `ctip NAME ...` group."""
+        for area in self.areas:
+            yield from area.command_groups.items()
+
+    def commands(self) -> Iterator[tuple[str, Callable[..., Any]]]:
+        """(name, function) of every single `ctip NAME` command."""
+        for area in self.areas:
+            yield from area.commands.items()
+
+    def migration_dirs(self) -> tuple[Path, ...]:
+        """Every area's Alembic versions folder."""
+        return tuple(area.migrations for area in self.areas if area.migrations is not None)
+
+    def demo_steps(self) -> list[tuple[str, Callable[[Session], str]]]:
+        """(area, seed) in demo order: lists first, resolution last, the rest by name."""
+        steps = [(a.demo.order, a.name, a.demo.seed) for a in self.areas if a.demo is not None]
+        return [(name, seed) for _order, name, seed in sorted(steps, key=lambda s: s[:2])]
+
+    def metrics(self) -> Iterator[tuple[str, Metric]]:
+        """(area, metric) of every fiscal-year figure the areas compute."""
+        for area in self.areas:
+            for metric in area.metrics:
+                yield area.name, metric
+
+    def install(self) -> None:
+        """Hand the cores what they keep for the areas: grants, list formats, migrations."""
+        for area in self.areas:
+            policy.declare_grants(area.grants)
+            formats.declare_formats(area.list_formats)
+        db.add_version_locations(self.migration_dirs())
+
+    def uninstall(self) -> None:
+        """Take back what `install` handed over (a throwaway area in a test)."""
+        for area in self.areas:
+            policy.withdraw_grants(area.grants)
+            formats.withdraw_formats(area.list_formats)
+        db.remove_version_locations(self.migration_dirs())
 
 
-def demo_seeds() -> list[tuple[str, DemoSeed]]:
-    """(area, seed function) of every area that adds to the demo world, in `DEMO_ORDER`.
-
-    Lists come first (screening needs them) and resolution last (it resolves what the
-    others wrote); an area without `DEMO_ORDER` runs in between, by name.
-    """
-    seeds = []
-    for module in area_modules("demo"):
-        seed = getattr(module, "seed_demo", None)
-        if callable(seed):
-            order = getattr(module, "DEMO_ORDER", DEFAULT_DEMO_ORDER)
-            seeds.append((order, module.__name__.split(".")[1], seed))
-    return [(area, seed) for _order, area, seed in sorted(seeds, key=lambda s: s[:2])]
+REGISTRY = Registry(AREAS)
+REGISTRY.install()

@@ -2,85 +2,57 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+import uvicorn
 from rich.table import Table
 
-from ctip.areas import demo_seeds
+from ctip.api.app import create_app
+from ctip.areas import REGISTRY, Registry
 from ctip.authz import audit, users
-from ctip.commands import graph as graph_commands
-from ctip.commands import lists as lists_commands
-from ctip.commands import networks as networks_commands
-from ctip.commands import resolve as resolve_commands
-from ctip.commands import screen as screen_commands
-from ctip.commands import trade as trade_commands
-from ctip.config import Environment, Settings, get_settings
+from ctip.commands.common import (
+    cli_actor,
+    console,
+    errors,
+    fail,
+    load_settings,
+    open_database,
+    progress_bar,
+)
+from ctip.config import Environment, Settings
+from ctip.demo import world
 from ctip.ingest.errors import FileRejected
 from ctip.store import entities as store
-from ctip.store.db import Database
 from ctip.store.imports import import_ftm_bytes
 
-app = typer.Typer(help="ctip: counter-human-trafficking platform.", no_args_is_help=True)
+
+def build_app(registry: Registry) -> typer.Typer:
+    """The `ctip` command: the platform's groups and every area's commands."""
+    registry.install()
+    root = typer.Typer(help="ctip: counter-human-trafficking platform.", no_args_is_help=True)
+    root.add_typer(entities_app, name="entities")
+    root.add_typer(users_app, name="users")
+    root.add_typer(audit_app, name="audit")
+    root.add_typer(db_app, name="db")
+    root.command()(serve)
+    root.command()(demo)
+    for name, group in registry.command_groups():
+        root.add_typer(group, name=name)
+    for name, command in registry.commands():
+        root.command(name)(command)
+    return root
+
+
 entities_app = typer.Typer(help="Entities in the FollowTheMoney model.", no_args_is_help=True)
 users_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
-app.add_typer(entities_app, name="entities")
-app.add_typer(users_app, name="users")
-app.add_typer(audit_app, name="audit")
-app.add_typer(db_app, name="db")
-app.add_typer(lists_commands.app, name="lists")
-app.add_typer(trade_commands.app, name="trade")
-app.add_typer(networks_commands.app, name="networks")
-app.command("resolve")(resolve_commands.resolve_file)
-app.add_typer(resolve_commands.clusters_app, name="clusters")
-app.command("screen")(screen_commands.screen)
-app.add_typer(graph_commands.app, name="graph")
-
-console = Console()
-errors = Console(stderr=True)
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print an error and return the exit to raise."""
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(code)
-
-
-def load_settings() -> Settings:
-    """The settings, or a readable refusal when they are unsafe or invalid."""
-    try:
-        return get_settings()
-    except ValidationError as error:
-        messages = "; ".join(str(e["msg"]) for e in error.errors())
-        raise fail(f"settings refused: {messages}") from None
-
-
-def cli_actor() -> str:
-    """Who the audit log names for a command run at this terminal."""
-    return f"cli:{getpass.getuser()}"
-
-
-@contextmanager
-def open_database() -> Iterator[Database]:
-    """The configured database, migrated to head."""
-    database = Database(load_settings().database_url)
-    database.upgrade()
-    try:
-        yield database
-    finally:
-        database.dispose()
 
 
 @db_app.command("upgrade")
@@ -97,7 +69,7 @@ def entities_import(
 ) -> None:
     """Import FtM JSON lines: validated whole, written all or nothing, idempotent."""
     data = file.read_bytes()
-    with open_database() as database, _progress() as progress:
+    with open_database() as database, progress_bar() as progress:
         task = progress.add_task(f"importing {file.name}", total=None)
         try:
             with database.session() as session:
@@ -122,13 +94,6 @@ def entities_import(
         f"imported {outcome.entities} entities from {file.name} as {source}: "
         f"{outcome.statements_new} new statements, {outcome.statements_seen_again} seen again"
     )
-
-
-@contextmanager
-def _progress() -> Iterator[Progress]:
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=errors, transient=True) as progress:
-        yield progress
 
 
 @entities_app.command("export")
@@ -277,7 +242,6 @@ def audit_verify() -> None:
     console.print(f"audit log intact: {report.rows_checked} rows")
 
 
-@app.command()
 def serve(
     host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None,
@@ -288,14 +252,9 @@ def serve(
 
 
 def _serve(settings: Settings, host: str, port: int) -> None:
-    import uvicorn
-
-    from ctip.api.app import create_app
-
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
-@app.command()
 def demo(
     serve_it: Annotated[
         bool, typer.Option("--serve/--no-serve", help="serve the workbench")
@@ -304,15 +263,13 @@ def demo(
     port: Annotated[int | None, typer.Option()] = None,
 ) -> None:
     """Build the deterministic demo world, print the logins, and serve the workbench."""
-    from ctip.demo import world
-
     settings = load_settings()
     if settings.env is Environment.PRODUCTION:
         raise fail("the demo creates users with published passwords; it refuses production")
     with open_database() as database, database.session() as session:
         created = world.seed_users(session)
         outcome = world.seed_entities(session)
-        parts = [f"{area}: {seed(session)}" for area, seed in demo_seeds()]
+        parts = [f"{area}: {seed(session)}" for area, seed in REGISTRY.demo_steps()]
         total = store.count_entities(session)
     network = "already there" if outcome.already_imported else "imported"
     console.print(
@@ -334,6 +291,8 @@ def _print_logins(logins: Iterator[tuple[object, str, str]]) -> None:
         table.add_row(str(role), username, password)
     console.print(table)
 
+
+app = build_app(REGISTRY)
 
 if __name__ == "__main__":
     app()

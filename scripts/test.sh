@@ -45,4 +45,5 @@ ensure_java
 run .venv/bin/ruff check ctip tests benchmarks
 run .venv/bin/ruff format --check ctip tests benchmarks
 run .venv/bin/mypy
+run .venv/bin/lint-imports
 run .venv/bin/python -m pytest "$@"

@@ -8,50 +8,34 @@ from starlette.middleware.sessions import SessionMiddleware
 from ctip import __version__
 from ctip.api.errors import install_error_handlers
 from ctip.api.guards import RejectNulMiddleware
-from ctip.api.routes import (
-    audit,
-    auth,
-    entities,
-    graph,
-    lists,
-    networks,
-    resolve,
-    screening,
-    system,
-    trade,
-    users,
-)
+from ctip.api.routes import audit, auth, entities, system, users
 from ctip.api.schemas import error_responses
+from ctip.areas import REGISTRY, Registry
 from ctip.config import Settings, get_settings
 from ctip.store.db import Database
+from ctip.web.routes import install_workbench
 
 API_PREFIX = "/api/v1"
 SESSION_COOKIE = "ctip_session"
 
 
-def api_router() -> APIRouter:
-    """Every area's router under /api/v1."""
+def api_router(registry: Registry) -> APIRouter:
+    """The platform's routers and every area's, under /api/v1."""
     router = APIRouter(prefix=API_PREFIX, responses=error_responses(400, 401, 403, 422))
-    areas = (
-        system,
-        auth,
-        entities,
-        users,
-        audit,
-        lists,
-        screening,
-        trade,
-        networks,
-        resolve,
-        graph,
-    )
-    for area in areas:
-        router.include_router(area.router)
+    for platform in (system, auth, entities, users, audit):
+        router.include_router(platform.router)
+    for area_router in registry.routers():
+        router.include_router(area_router)
     return router
 
 
-def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
-    """A ready app; the database is migrated to head on creation."""
+def create_app(
+    settings: Settings | None = None,
+    database: Database | None = None,
+    registry: Registry = REGISTRY,
+) -> FastAPI:
+    """A ready app with every area of `registry`; the database is migrated to head."""
+    registry.install()
     settings = settings or get_settings()
     database = database or Database(settings.database_url)
     database.upgrade()
@@ -76,8 +60,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.add_middleware(RejectNulMiddleware)
     install_error_handlers(app)
-    app.include_router(api_router())
-    from ctip.web.routes import install_workbench
-
-    install_workbench(app)
+    app.include_router(api_router(registry))
+    install_workbench(app, registry.navigation(), registry.pages(), registry.template_dirs())
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from enum import StrEnum
 from functools import cache
 from typing import Annotated, Any
 
@@ -11,7 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from ctip.api.errors import ApiError
-from ctip.authz.policy import ANONYMOUS, Action, Principal, Resource, can
+from ctip.authz.policy import ANONYMOUS, Principal, Resource, can
 from ctip.authz.users import principal_for_token
 from ctip.config import Settings
 from ctip.store.db import Database
@@ -57,7 +58,7 @@ def get_principal(
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
-def authorize(principal: Principal, action: Action, resource: Resource | None = None) -> None:
+def authorize(principal: Principal, action: StrEnum, resource: Resource | None = None) -> None:
     """Raise 401 (nobody signed in) or 403 unless the policy allows the action."""
     if can(principal, action, resource):
         return
@@ -66,12 +67,12 @@ def authorize(principal: Principal, action: Action, resource: Resource | None = 
     raise ApiError(403, f"role {principal.role.value} may not {action.value}")
 
 
-_REQUIRED_ACTIONS: dict[Callable[..., Any], Action] = {}
+_REQUIRED_ACTIONS: dict[Callable[..., Any], StrEnum] = {}
 """Each dependency made by `require`, with the action it checks (read by the access tests)."""
 
 
 @cache
-def require(action: Action) -> Callable[[Principal], Principal]:
+def require(action: StrEnum) -> Callable[[Principal], Principal]:
     """A dependency that admits only principals the policy allows `action`.
 
     One dependency per action, remembered, so the action a route checks can be read back
@@ -86,7 +87,7 @@ def require(action: Action) -> Callable[[Principal], Principal]:
     return dependency
 
 
-def required_action(dependency: Callable[..., Any] | None) -> Action | None:
+def required_action(dependency: Callable[..., Any] | None) -> StrEnum | None:
     """The action a dependency made by `require` checks, or None for any other callable."""
     if dependency is None:
         return None

@@ -1,11 +1,14 @@
 """The one policy function that decides every access: `can(principal, action, resource)`.
 
-Grants are declared as data (role -> actions). Resource-level rules (a victim's identity
-compartment, readable only by the specialists assigned to that victim) are checked on top.
+Grants are declared as data: the platform's own here (role -> actions), each area's in its
+descriptor (action -> roles), handed to this module by the area registry. Resource-level
+rules (a victim's identity compartment, readable only by the specialists assigned to that
+victim) are checked on top.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -13,7 +16,7 @@ from ctip.model.roles import Role
 
 
 class Action(StrEnum):
-    """Everything a person can ask ctip to do."""
+    """What a person can ask of the platform itself; each area declares its own actions."""
 
     HEALTH = "health:read"
     SIGN_IN = "session:create"
@@ -26,20 +29,6 @@ class Action(StrEnum):
     AUDIT_READ = "audit:read"
     AUDIT_VERIFY = "audit:verify"
     VICTIM_IDENTITY_READ = "victim_identity:read"
-    LIST_READ = "list:read"
-    LIST_WRITE = "list:write"
-    SCREEN_RUN = "screen:run"
-    TRADE_READ = "trade:read"
-    TRADE_WRITE = "trade:write"
-    TRADE_DECIDE = "trade:decide"
-    AD_READ = "ads:read"
-    AD_WRITE = "ads:write"
-    NETWORK_READ = "network:read"
-    NETWORK_BUILD = "network:build"
-    GRAPH_READ = "graph:read"
-    RESOLVE_READ = "resolve:read"
-    RESOLVE_RUN = "resolve:run"
-    RESOLVE_JUDGE = "resolve:judge"
 
 
 PUBLIC_ACTIONS = frozenset({Action.HEALTH, Action.SIGN_IN})
@@ -47,38 +36,47 @@ PUBLIC_ACTIONS = frozenset({Action.HEALTH, Action.SIGN_IN})
 
 SIGNED_IN = frozenset({Action.SELF_READ})
 ENTITY_ANALYSIS = frozenset({Action.ENTITY_READ, Action.ENTITY_WRITE, Action.ENTITY_EXPORT})
-SCREENING = frozenset({Action.LIST_READ, Action.LIST_WRITE, Action.SCREEN_RUN})
-"""Loading watchlists and screening names against them: every analyst's daily work."""
-TRADE_WORK = frozenset({Action.TRADE_READ, Action.TRADE_WRITE})
-TRADE_ALL = TRADE_WORK | {Action.TRADE_DECIDE}
-"""Deciding a detention (release, exclusion, seizure) is the trade analyst's and supervisor's."""
-NETWORK_WORK = frozenset(
-    {
-        Action.AD_READ,
-        Action.AD_WRITE,
-        Action.NETWORK_READ,
-        Action.NETWORK_BUILD,
-        Action.GRAPH_READ,
-        Action.RESOLVE_READ,
-        Action.RESOLVE_RUN,
-        Action.RESOLVE_JUDGE,
-    }
-)
-"""Ads, networks, the link graph and entity resolution: investigators' and intel analysts'."""
 OVERSIGHT = frozenset({Action.USER_READ, Action.AUDIT_READ, Action.AUDIT_VERIFY})
-ANALYSIS = ENTITY_ANALYSIS | SCREENING
 
 GRANTS: dict[Role, frozenset[Action]] = {
-    Role.ADMIN: SIGNED_IN | ANALYSIS | TRADE_ALL | NETWORK_WORK | OVERSIGHT | {Action.USER_MANAGE},
-    Role.SUPERVISOR: SIGNED_IN | ANALYSIS | TRADE_ALL | NETWORK_WORK | OVERSIGHT,
-    Role.INVESTIGATOR: SIGNED_IN | ANALYSIS | NETWORK_WORK | {Action.TRADE_READ},
-    Role.INTEL_ANALYST: SIGNED_IN | ANALYSIS | NETWORK_WORK | {Action.TRADE_READ},
-    Role.TRADE_ANALYST: SIGNED_IN | ANALYSIS | TRADE_ALL | {Action.GRAPH_READ, Action.RESOLVE_READ},
+    Role.ADMIN: SIGNED_IN | ENTITY_ANALYSIS | OVERSIGHT | {Action.USER_MANAGE},
+    Role.SUPERVISOR: SIGNED_IN | ENTITY_ANALYSIS | OVERSIGHT,
+    Role.INVESTIGATOR: SIGNED_IN | ENTITY_ANALYSIS,
+    Role.INTEL_ANALYST: SIGNED_IN | ENTITY_ANALYSIS,
+    Role.TRADE_ANALYST: SIGNED_IN | ENTITY_ANALYSIS,
     Role.VICTIM_SPECIALIST: SIGNED_IN | {Action.ENTITY_READ, Action.VICTIM_IDENTITY_READ},
     Role.FRONTLINE_OFFICER: SIGNED_IN,
     Role.OUTREACH: SIGNED_IN,
     Role.TIP_SUBMITTER: frozenset(),
 }
+"""The platform's own grants, by role; areas' grants are declared by the areas."""
+
+_area_grants: dict[str, frozenset[Role]] = {}
+"""Action value -> roles, as the areas in the registry declared them (`declare_grants`)."""
+
+
+def declare_grants(grants: Mapping[StrEnum, frozenset[Role]]) -> None:
+    """Add an area's actions and the roles granted each (the registry calls this).
+
+    An action may be declared again with the same roles (a second app in one process); an
+    action that is never declared is refused to everyone.
+    """
+    for action, roles in grants.items():
+        known = _area_grants.get(action.value)
+        if known is not None and known != roles:
+            raise ValueError(f"action {action.value!r} declared twice with other roles")
+        _area_grants[action.value] = frozenset(roles)
+
+
+def withdraw_grants(actions: Iterable[StrEnum]) -> None:
+    """Forget actions declared earlier (a throwaway area in a test)."""
+    for action in actions:
+        _area_grants.pop(action.value, None)
+
+
+def declared_actions() -> frozenset[str]:
+    """Every area action declared so far, by value."""
+    return frozenset(_area_grants)
 
 
 @dataclass(frozen=True)
@@ -107,13 +105,19 @@ class Resource:
     assigned: frozenset[str] | None = field(default=None)
 
 
-def can(principal: Principal, action: Action, resource: Resource | None = None) -> bool:
-    """Whether `principal` may perform `action` on `resource`."""
+def can(principal: Principal, action: StrEnum, resource: Resource | None = None) -> bool:
+    """Whether `principal` may perform `action` (the platform's or an area's) on `resource`."""
     if action in PUBLIC_ACTIONS:
         return True
-    if action not in GRANTS[principal.role]:
+    if not _granted(principal.role, action):
         return False
     return _compartment_allows(principal, resource)
+
+
+def _granted(role: Role, action: StrEnum) -> bool:
+    if isinstance(action, Action):
+        return action in GRANTS[role]
+    return role in _area_grants.get(action.value, frozenset())
 
 
 def _compartment_allows(principal: Principal, resource: Resource | None) -> bool:
@@ -123,6 +127,6 @@ def _compartment_allows(principal: Principal, resource: Resource | None) -> bool
     return principal.username in resource.assigned
 
 
-def allowed_roles(action: Action) -> frozenset[Role]:
+def allowed_roles(action: StrEnum) -> frozenset[Role]:
     """The roles that may perform `action` when no compartment applies."""
     return frozenset(r for r in Role if can(Principal(r.value, r, user_id=0), action))

@@ -30,8 +30,8 @@ from rigour.text import metaphone
 
 from ctip.matching import names
 from ctip.matching.latin import ascii_latin
-from ctip.matching.scoring import DEFAULT_THRESHOLD, MatchQuery, MatchResult, score
-from ctip.watchlists.model import ListEntry
+from ctip.matching.scoring import DEFAULT_THRESHOLD, score
+from ctip.matching.types import ListEntry, MatchQuery, MatchResult
 
 DEFAULT_LIMIT: Final = 10
 MIN_SHARE: Final = 0.3  # share of the query's word weight a candidate must carry

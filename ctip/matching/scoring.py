@@ -15,57 +15,10 @@ whose schemas cannot be the same thing (a Person and a Vessel) score 0.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Final
 
 from ctip.matching import fields, names
-from ctip.watchlists.model import ListEntry
-
-
-@dataclass(frozen=True)
-class MatchQuery:
-    """A record to screen: a party of an entry line, a name typed by an analyst."""
-
-    query_id: str
-    name: str
-    schema: str = "LegalEntity"
-    countries: tuple[str, ...] = ()
-    birth_dates: tuple[str, ...] = ()
-    addresses: tuple[str, ...] = ()
-    identifiers: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Feature:
-    """One piece of evidence: its name, value in [-1, 1], weight, and what it rests on."""
-
-    name: str
-    value: float
-    weight: float
-    evidence: str
-
-    @property
-    def contribution(self) -> float:
-        """Value times weight."""
-        return self.value * self.weight
-
-
-@dataclass(frozen=True)
-class MatchResult:
-    """A score in [0, 1], whether it clears the threshold, and the features behind it."""
-
-    query_id: str
-    entry: ListEntry
-    score: float
-    is_match: bool
-    features: tuple[Feature, ...] = field(default=())
-
-    def explanation(self) -> str:
-        """The features as one line a person (or a court) can read."""
-        return "; ".join(
-            f"{f.name}={f.value:.2f} (w {f.weight:.2f}): {f.evidence}" for f in self.features
-        )
-
+from ctip.matching.types import Feature, ListEntry, MatchQuery, MatchResult
 
 DEFAULT_THRESHOLD: Final = 0.7
 

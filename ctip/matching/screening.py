@@ -19,8 +19,8 @@ from followthemoney.types import registry
 
 from ctip.ingest.errors import FileRejected, RowError
 from ctip.matching.index import CandidateIndex, screen
-from ctip.matching.scoring import DEFAULT_THRESHOLD, MatchQuery, MatchResult
-from ctip.watchlists.model import ListEntry
+from ctip.matching.scoring import DEFAULT_THRESHOLD
+from ctip.matching.types import ListEntry, MatchQuery, MatchResult
 
 SCHEMAS: Final = frozenset({"Person", "Company", "Organization", "LegalEntity", "Vessel"})
 REQUIRED_COLUMNS: Final = ("id", "name")

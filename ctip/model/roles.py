@@ -26,3 +26,14 @@ class Role(StrEnum):
 
 STAFF_ROLES: tuple[Role, ...] = tuple(r for r in Role if r is not Role.TIP_SUBMITTER)
 """Roles a signed-in user can hold; the tip submitter is the anonymous public."""
+
+ANALYSTS: frozenset[Role] = frozenset(
+    {Role.ADMIN, Role.SUPERVISOR, Role.INVESTIGATOR, Role.INTEL_ANALYST, Role.TRADE_ANALYST}
+)
+"""Everyone whose daily work is analysis: screening, lists, entities, the link graph."""
+OVERSIGHT: frozenset[Role] = frozenset({Role.ADMIN, Role.SUPERVISOR})
+"""Who answers for others' work: users, the audit log, four-eyes approvals."""
+INVESTIGATORS: frozenset[Role] = OVERSIGHT | {Role.INVESTIGATOR, Role.INTEL_ANALYST}
+"""Who works trafficking networks: ads, networks, resolution runs and judgements."""
+TRADE_OFFICERS: frozenset[Role] = OVERSIGHT | {Role.TRADE_ANALYST}
+"""Who screens imports and decides detentions."""

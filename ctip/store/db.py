@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,24 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+FOUNDATION_VERSIONS = MIGRATIONS_DIR / "versions"
+
+_area_versions: list[Path] = []
+"""The areas' Alembic versions folders, handed over by the area registry."""
+
+
+def add_version_locations(folders: Iterable[Path]) -> None:
+    """Add areas' versions folders to every later upgrade (the registry calls this)."""
+    for folder in folders:
+        if folder not in _area_versions:
+            _area_versions.append(folder)
+
+
+def remove_version_locations(folders: Iterable[Path]) -> None:
+    """Forget versions folders added earlier (a throwaway area in a test)."""
+    for folder in folders:
+        if folder in _area_versions:
+            _area_versions.remove(folder)
 
 
 def utc_now() -> str:
@@ -54,9 +73,12 @@ def make_engine(url: str) -> Engine:
 
 
 def alembic_config(url: str) -> Config:
-    """An Alembic configuration pointing at the packaged migrations."""
+    """An Alembic configuration: the foundation's migrations and every installed area's."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
+    locations = (FOUNDATION_VERSIONS, *_area_versions)
+    config.set_main_option("version_locations", os.pathsep.join(str(p) for p in locations))
     config.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
     return config
 

@@ -8,6 +8,8 @@ import time and only speed up searches.
 
 from __future__ import annotations
 
+from types import ModuleType
+
 from sqlalchemy import (
     Boolean,
     ForeignKey,
@@ -161,3 +163,15 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+def tables_in(module: ModuleType) -> tuple[type[Base], ...]:
+    """The models a tables module defines, for an area's descriptor (imported ones excluded)."""
+    return tuple(
+        value
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and issubclass(value, Base)
+        and value is not Base
+        and value.__module__ == module.__name__
+    )

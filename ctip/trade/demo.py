@@ -17,12 +17,12 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ctip.lists.store import save_edition
 from ctip.trade import detentions, entries, service, tiers
 from ctip.trade.entries import EntryLine
 from ctip.trade.lists import UFLPA_LIST
 from ctip.trade.lists.uflpa import prepare_uflpa, sample_bytes
 from ctip.trade.tables import DetentionRow, ScreeningRow
-from ctip.watchlists.store import save_edition
 
 DEMO_ACTOR = "demo"
 STAGE_AGE = {
@@ -99,7 +99,7 @@ def _listed_names(session: Session) -> list[str]:
 
 
 def _load_lists(session: Session) -> None:
-    """The shipped UFLPA excerpt, exactly as the lists' demo loads it (so it is one edition)."""
+    """The shipped UFLPA excerpt as one edition (the same bytes load once: idempotent)."""
     prepared = prepare_uflpa(sample_bytes(), "uflpa_sample.csv", UFLPA_LIST)
     save_edition(session, UFLPA_LIST, prepared, DEMO_ACTOR, "sample", "uflpa")
 

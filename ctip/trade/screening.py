@@ -21,12 +21,12 @@ from typing import Any
 
 from ctip.matching.index import CandidateIndex
 from ctip.matching.normalize import name_key
-from ctip.matching.scoring import Feature, MatchQuery, MatchResult, score
+from ctip.matching.scoring import score
+from ctip.matching.types import Feature, ListEntry, MatchQuery, MatchResult
 from ctip.trade.entries import EntryLine
 from ctip.trade.lists.sectors import uflpa_priority_sector
 from ctip.trade.lists.tvpra import TvpraListing, TvpraRisk, tvpra_risk
 from ctip.trade.regions import CHINA, find_region_places
-from ctip.watchlists.model import ListEntry
 
 PARTY_ROLES = ("manufacturer", "seller", "shipper", "importer")
 CANDIDATE_LIMIT = 20

@@ -19,7 +19,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ctip.authz import audit
-from ctip.matching.scoring import Feature
+from ctip.lists.readers import GoodsRule
+from ctip.lists.store import goods_rules, list_entries, list_summaries
+from ctip.matching.types import Feature, ListEntry
 from ctip.store.db import utc_now
 from ctip.trade import tiers
 from ctip.trade.entries import EntryLine, get_line, line_of
@@ -34,9 +36,6 @@ from ctip.trade.screening import (
     TvpraRule,
 )
 from ctip.trade.tables import EntryLineRow, ScreeningRow
-from ctip.watchlists.model import ListEntry
-from ctip.watchlists.readers import GoodsRule
-from ctip.watchlists.store import goods_rules, list_entries, list_summaries
 
 Engine = Literal["local", "spark"]
 ENGINES: tuple[str, ...] = ("local", "spark")

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterator
+from enum import StrEnum
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from ctip.authz.policy import Action, Principal, can
+from ctip.authz.policy import Principal, can
 from ctip.authz.users import principal_for_username
 from ctip.store.db import Database
 
@@ -30,7 +31,7 @@ class SignInRequired(Exception):
 class PageForbidden(Exception):
     """The signed-in user's role may not use this page."""
 
-    def __init__(self, principal: Principal, action: Action) -> None:
+    def __init__(self, principal: Principal, action: StrEnum) -> None:
         super().__init__(f"role {principal.role.value} may not {action.value}")
         self.principal = principal
         self.action = action
@@ -97,7 +98,7 @@ def signed_in(request: Request, session: WebSession) -> Principal:
 SignedIn = Annotated[Principal, Depends(signed_in)]
 
 
-def page_for(action: Action) -> Callable[[SignedIn], Principal]:
+def page_for(action: StrEnum) -> Callable[[SignedIn], Principal]:
     """A dependency admitting only users whose role the policy allows `action`."""
 
     def dependency(principal: SignedIn) -> Principal:

@@ -16,7 +16,7 @@ def page_context(request: Request, principal: Principal | None, **extra: Any) ->
     """What the page frame needs: who is signed in, their areas, the sign-out form's token."""
     return {
         "principal": principal,
-        "areas": views.areas_for(principal) if principal is not None else [],
+        "areas": views.areas_for(principal, request.app.state.navigation) if principal else [],
         "csrf_token": csrf_token(request),
         "active": "",
         **extra,

@@ -6,6 +6,7 @@ referrers and any script or style that is not served by ctip itself.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,15 @@ def _environment() -> jinja2.Environment:
 
 
 templates = Jinja2Templates(env=_environment())
+
+
+def add_template_dirs(folders: Iterable[Path]) -> None:
+    """Let pages render the areas' templates (each area keeps its own, named `<area>/...`)."""
+    loader = templates.env.loader
+    assert isinstance(loader, jinja2.FileSystemLoader)
+    for folder in folders:
+        if str(folder) not in loader.searchpath:
+            loader.searchpath.append(str(folder))
 
 
 def harden(response: Response) -> Response:

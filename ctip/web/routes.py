@@ -6,6 +6,8 @@ give the same answer; this module only decides which template to show and who ma
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request, Response
@@ -16,6 +18,7 @@ from ctip.api.errors import json_error
 from ctip.authz import audit
 from ctip.authz.policy import Action, Principal, can
 from ctip.authz.users import authenticate, list_users, record_sign_out
+from ctip.model.area import NavEntry
 from ctip.store import entities as store
 from ctip.web import views
 from ctip.web.auth import (
@@ -31,11 +34,14 @@ from ctip.web.auth import (
     sign_out,
 )
 from ctip.web.frame import error_page, page_context
-from ctip.web.pages import graph as graph_pages
-from ctip.web.pages import networks as networks_pages
-from ctip.web.pages import resolve as resolve_pages
-from ctip.web.pages import trade as trade_pages
-from ctip.web.rendering import STATIC_DIR, harden, is_fragment_request, redirect, render
+from ctip.web.rendering import (
+    STATIC_DIR,
+    add_template_dirs,
+    harden,
+    is_fragment_request,
+    redirect,
+    render,
+)
 
 MAX_SEARCH_CHARS = 200
 MAX_USERNAME_CHARS = 100
@@ -197,12 +203,19 @@ async def _missing_page(request: Request, error: Exception) -> Response:
     return error_page(request, None, error.status_code, "There is no page at this address.")
 
 
-def install_workbench(app: FastAPI) -> None:
-    """Mount the workbench's pages and static files on the app."""
+def install_workbench(
+    app: FastAPI,
+    area_navigation: Iterable[NavEntry],
+    area_pages: Iterable[APIRouter],
+    template_dirs: Iterable[Path],
+) -> None:
+    """Mount the workbench: its own pages, the areas' pages, templates and navigation."""
+    app.state.navigation = views.navigation(area_navigation)
+    add_template_dirs(template_dirs)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(router)
-    for area in (trade_pages, networks_pages, resolve_pages, graph_pages):
-        app.include_router(area.router)
+    for pages in area_pages:
+        app.include_router(pages)
     app.add_exception_handler(SignInRequired, _sign_in_required)
     app.add_exception_handler(PageForbidden, _page_forbidden)
     app.add_exception_handler(StarletteHTTPException, _missing_page)

@@ -17,55 +17,19 @@ from followthemoney.schema import Schema
 
 from ctip.authz.policy import Action, Principal, can
 from ctip.ingest.ftm import BASE_PROP
+from ctip.model.area import NavEntry
 from ctip.store.entities import EntityLink, EntityRecord, EntitySummary, Provenance
 
-
-@dataclass(frozen=True)
-class Area:
-    """A part of the workbench, shown to the roles the policy lets use it."""
-
-    title: str
-    path: str
-    action: Action
-    description: str
-
-
-AREAS: tuple[Area, ...] = (
-    Area(
-        "Entities",
-        "/entities",
-        Action.ENTITY_READ,
-        "Search people, companies, accounts and addresses by name or identifier, "
-        "and see where every fact came from.",
-    ),
-    Area(
-        "Link graph",
-        "/graph",
-        Action.GRAPH_READ,
-        "The network around an entity: paths, communities and who sits in the middle.",
-    ),
-    Area(
-        "Networks",
-        "/networks",
-        Action.NETWORK_READ,
-        "Online ads joined by shared phones, accounts and reused text, drawn as networks.",
-    ),
-    Area(
-        "Trade",
-        "/trade",
-        Action.TRADE_READ,
-        "Screen import lines for forced labour, see why a line was flagged, trace supplier "
-        "tiers and work detentions to release, exclusion or seizure.",
-    ),
-    Area(
-        "Entity resolution",
-        "/resolve",
-        Action.RESOLVE_READ,
-        "The same person or organisation across sources: clusters with stable ids, the "
-        "evidence for every link, and analysts' confirm or reject decisions.",
-    ),
-    Area("Users", "/users", Action.USER_READ, "Who can sign in, with which role."),
-    Area(
+ENTITIES_NAV = NavEntry(
+    "Entities",
+    "/entities",
+    Action.ENTITY_READ,
+    "Search people, companies, accounts and addresses by name or identifier, "
+    "and see where every fact came from.",
+)
+OVERSIGHT_NAV = (
+    NavEntry("Users", "/users", Action.USER_READ, "Who can sign in, with which role."),
+    NavEntry(
         "Audit log",
         "/audit",
         Action.AUDIT_READ,
@@ -74,9 +38,14 @@ AREAS: tuple[Area, ...] = (
 )
 
 
-def areas_for(principal: Principal) -> list[Area]:
-    """The areas this person may open, so links never lead to a refusal."""
-    return [area for area in AREAS if can(principal, area.action)]
+def navigation(area_entries: Iterable[NavEntry]) -> tuple[NavEntry, ...]:
+    """The whole navigation: entities first, the areas' pages, then oversight."""
+    return (ENTITIES_NAV, *area_entries, *OVERSIGHT_NAV)
+
+
+def areas_for(principal: Principal, entries: Iterable[NavEntry]) -> list[NavEntry]:
+    """The pages this person may open, so links never lead to a refusal."""
+    return [entry for entry in entries if can(principal, entry.action)]
 
 
 def timestamp(iso: str) -> str:

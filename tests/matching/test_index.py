@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ctip.matching.index import CandidateIndex, screen
-from ctip.matching.scoring import MatchQuery
-from ctip.watchlists.model import ListEntry
+from ctip.matching.types import ListEntry, MatchQuery
 
 LISTED = [
     ListEntry(

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from ctip.matching.scoring import DEFAULT_THRESHOLD, MatchQuery, score
-from ctip.watchlists.model import ListEntry
+from ctip.matching.scoring import DEFAULT_THRESHOLD, score
+from ctip.matching.types import ListEntry, MatchQuery
 from tests.conftest import shared_data
 
 # logic-v2 at its 0.7 threshold on name_bench_cases.csv (true positives, false positives,

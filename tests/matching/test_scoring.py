@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ctip.matching.index import CandidateIndex
-from ctip.matching.scoring import DEFAULT_THRESHOLD, MatchQuery, MatchResult, score
-from ctip.watchlists.model import ListEntry
+from ctip.matching.scoring import DEFAULT_THRESHOLD, score
+from ctip.matching.types import ListEntry, MatchQuery, MatchResult
 
 
 def entry(name: str, schema: str = "Company", **fields: tuple[str, ...]) -> ListEntry:

@@ -9,7 +9,7 @@ import pytest
 
 from ctip.ingest.errors import FileRejected
 from ctip.matching.screening import OUTPUT_COLUMNS, read_queries, screen_names, write_hits
-from ctip.watchlists.model import ListEntry
+from ctip.matching.types import ListEntry
 
 ENTRIES = [
     ListEntry("team", "v1", "E1", "Person", "Ivan Petrov", birth_dates=("1970-03-12",)),

@@ -6,11 +6,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from ctip.areas import load_area_tables
+from ctip.areas import REGISTRY
 from ctip.store.db import Database
 from ctip.store.tables import Base
-
-load_area_tables()
 
 
 def test_upgrade_from_empty_creates_every_table(database: Database) -> None:
@@ -29,3 +27,12 @@ def test_models_and_migrations_do_not_drift(database: Database) -> None:
 def test_upgrade_twice_is_harmless(database: Database) -> None:
     database.upgrade()
     assert set(Base.metadata.tables) <= set(inspect(database.engine).get_table_names())
+
+
+def test_every_area_table_is_declared_by_its_area() -> None:
+    """A table on the shared metadata belongs to the foundation or to exactly one area."""
+    declared = [name for area in REGISTRY.areas for name in area.table_names]
+    assert len(declared) == len(set(declared))
+    foundation = {"imports", "statements", "users", "api_tokens", "audit_log", "audit_head"}
+    undeclared = set(Base.metadata.tables) - set(declared)
+    assert {name for name in undeclared if not name.startswith("entity_")} <= foundation

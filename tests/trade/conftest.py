@@ -9,8 +9,8 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from ctip.matching.types import ListEntry
 from ctip.trade.entries import COLUMNS, EntryLine
-from ctip.watchlists.model import ListEntry
 
 BASE_LINE = EntryLine(
     entry_number="ABC12345671",

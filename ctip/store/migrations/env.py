@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 
-from ctip.areas import load_area_tables
 from ctip.store.db import make_engine
 from ctip.store.tables import Base
 
-load_area_tables()
+# The areas' models are on Base.metadata once the area registry is imported (each area's
+# descriptor imports its tables module); the migrations themselves are plain DDL.
 target_metadata = Base.metadata
 
 

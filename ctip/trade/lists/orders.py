@@ -16,10 +16,10 @@ from normality import slugify
 from openpyxl import load_workbook
 
 from ctip.ingest.errors import FileRejected, RowError
+from ctip.lists.readers import GoodsRule, PreparedList, content_hash, csv_rows, ftm_lines
+from ctip.matching.types import ListEntry
 from ctip.trade.lists.tvpra import goods_headings
 from ctip.trade.lists.wro import ListedParty, ParsedListing, PlaceRule, parse_listing
-from ctip.watchlists.model import ListEntry
-from ctip.watchlists.readers import GoodsRule, PreparedList, content_hash, csv_rows, ftm_lines
 
 COLUMNS = ("date", "country", "entity", "merchandise", "status", "type")
 ORDER_TYPES = {"wro": "WRO", "finding": "Finding"}

@@ -21,10 +21,10 @@ from followthemoney import registry
 from sqlalchemy.orm import Session
 
 from ctip.ingest.errors import FileRejected, RowError
+from ctip.lists.readers import GoodsRule, PreparedList, content_hash, csv_rows
+from ctip.lists.store import goods_rules
 from ctip.trade.lists import TVPRA_LIST
 from ctip.trade.lists.sectors import hts_heading, read_package_csv, split_headings
-from ctip.watchlists.readers import GoodsRule, PreparedList, content_hash, csv_rows
-from ctip.watchlists.store import goods_rules
 
 CHILD, FORCED, FORCED_CHILD = "child_labor", "forced_labor", "forced_child_labor"
 LABOUR_TYPES = (CHILD, FORCED, FORCED_CHILD)

@@ -14,8 +14,7 @@ from importlib import resources
 from followthemoney import registry
 from normality import slugify
 
-from ctip.watchlists.model import ListEntry
-from ctip.watchlists.readers import (
+from ctip.lists.readers import (
     PreparedList,
     clean_values,
     collect_rows,
@@ -24,6 +23,7 @@ from ctip.watchlists.readers import (
     ftm_lines,
     split_values,
 )
+from ctip.matching.types import ListEntry
 
 SECTION = re.compile(r"^(?:section\s+)?2\(d\)\(2\)\(B\)\((?:i|ii|iii|iv|v)\)$", re.IGNORECASE)
 SAMPLE_FILE = "uflpa_sample.csv"

@@ -7,6 +7,7 @@ import csv
 import pytest
 
 from ctip.ingest.errors import FileRejected
+from ctip.lists.store import goods_rules, save_edition
 from ctip.store.db import Database
 from ctip.trade.lists import TVPRA_LIST
 from ctip.trade.lists.tvpra import (
@@ -19,7 +20,6 @@ from ctip.trade.lists.tvpra import (
     tvpra_listings,
     tvpra_risk,
 )
-from ctip.watchlists.store import goods_rules, save_edition
 from tests.conftest import shared_data
 
 SNAPSHOT = shared_data("ilab_tvpra_list", "tvpra_goods_by_country_2023snapshot.csv")

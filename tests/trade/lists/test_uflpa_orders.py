@@ -9,11 +9,11 @@ import pytest
 from openpyxl import Workbook
 
 from ctip.ingest.errors import FileRejected
+from ctip.lists.store import goods_rules, list_entries, save_edition
 from ctip.store.db import Database
 from ctip.trade.lists import UFLPA_LIST, WRO_LIST
 from ctip.trade.lists.orders import prepare_orders
 from ctip.trade.lists.uflpa import prepare_uflpa, sample_bytes
-from ctip.watchlists.store import goods_rules, list_entries, save_edition
 
 ORDERS = [
     ("date", "country", "entity", "merchandise", "status", "type"),

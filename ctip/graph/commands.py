@@ -1,0 +1,176 @@
+"""The `ctip graph` commands: neighbours, paths, communities, centrality, FtM export.
+
+Each command calls the same service functions as the API and the workbench.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from ctip.commands.common import errors, fail, open_database
+from ctip.graph import service
+from ctip.graph.build import Edge, LinkGraph, cached_graph
+from ctip.graph.export import export_network
+
+app = typer.Typer(
+    help="The link graph: neighbours, paths, communities, centrality, FtM export.",
+    no_args_is_help=True,
+)
+console = Console()
+Depth = Annotated[int, typer.Option(min=1, max=service.MAX_DEPTH, help="hops from the entity")]
+
+
+@contextmanager
+def _graph() -> Iterator[tuple[Session, LinkGraph]]:
+    """A session on the configured store and its link graph, with a progress spinner."""
+
+    with open_database() as database, database.session() as session:
+        with errors.status("building the link graph"):
+            graph = cached_graph(session)
+        yield session, graph
+
+
+def _fail(message: str) -> typer.Exit:
+
+    return fail(message)
+
+
+def _evidence(edge: Edge) -> str:
+    facts = ", ".join(f"{k}={v}" for k, v in edge.evidence)
+    via = f" via {edge.via}" if edge.via else ""
+    return escape(f"{edge.label}{via} [{facts}]")
+
+
+@app.command("neighbours")
+def neighbours(entity_id: str, depth: Depth = 1) -> None:
+    """The entities within DEPTH hops of ENTITY_ID, and the links among them."""
+    with _graph() as (_, graph):
+        try:
+            network = service.neighbourhood(graph, [entity_id], depth)
+        except service.UnknownEntity as error:
+            raise _fail(str(error)) from None
+    table = Table("hops", "id", "schema", "caption")
+    for node in sorted(network.nodes, key=lambda n: (network.hops[n.id], n.caption)):
+        table.add_row(
+            str(network.hops[node.id]), escape(node.id), node.schema, escape(node.caption)
+        )
+    console.print(table)
+    for edge in network.edges:
+        console.print(f"{escape(edge.source)} — {escape(edge.target)}: {_evidence(edge)}")
+    cut = " (cut at the limit)" if network.truncated else ""
+    console.print(f"{len(network.nodes)} entities, {len(network.edges)} links{cut}")
+
+
+@app.command("path")
+def path(source: str, target: str) -> None:
+    """Every shortest chain of links between two entities, each hop with its evidence."""
+    with _graph() as (_, graph):
+        try:
+            paths = service.shortest_paths(graph, source, target)
+        except service.UnknownEntity as error:
+            raise _fail(str(error)) from None
+    if not paths:
+        raise _fail(f"{source} and {target} are not connected")
+    for number, found in enumerate(paths, start=1):
+        console.print(f"[bold]path {number}[/] ({found.length} links)")
+        for hop in found.hops:
+            console.print(escape(f"  {hop.source.caption} → {hop.target.caption}"), highlight=False)
+            for edge in hop.edges:
+                console.print(f"      {_evidence(edge)}", highlight=False)
+
+
+@app.command("communities")
+def communities(
+    min_size: Annotated[int, typer.Option(min=1, help="leave out smaller communities")] = 3,
+) -> None:
+    """Leiden communities of the whole graph, largest first (fixed seed: repeatable)."""
+    with _graph() as (_, graph):
+        groups = service.communities(graph, min_size)
+    _print_groups(groups)
+
+
+@app.command("components")
+def components(
+    min_size: Annotated[int, typer.Option(min=1, help="leave out smaller components")] = 2,
+) -> None:
+    """Connected components, largest first."""
+    with _graph() as (_, graph):
+        groups = service.components(graph, min_size)
+    _print_groups(groups)
+
+
+def _print_groups(groups: list[service.Group]) -> None:
+    table = Table("number", "entities", "links", "members (first 5)")
+    for group in groups:
+        names = ", ".join(node.caption for node in group.members[:5])
+        table.add_row(str(group.number), str(group.size), str(group.edge_count), escape(names))
+    console.print(table)
+    console.print(f"{len(groups)} groups")
+
+
+@app.command("central")
+def central(
+    top: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    entity: Annotated[str | None, typer.Option(help="only this entity's component")] = None,
+    community: Annotated[int | None, typer.Option(min=1, help="only this community")] = None,
+) -> None:
+    """The most central entities by PageRank, with degree and betweenness."""
+    with _graph() as (_, graph):
+        try:
+            scope = _scope(graph, entity, community)
+        except (service.UnknownEntity, ValueError) as error:
+            raise _fail(str(error)) from None
+        rows = service.centrality(graph, scope, top)
+    table = Table("id", "schema", "caption", "degree", "betweenness", "PageRank")
+    for row in rows:
+        node = row.node
+        table.add_row(
+            escape(node.id),
+            node.schema,
+            escape(node.caption),
+            str(row.degree),
+            f"{row.betweenness:.1f}",
+            f"{row.pagerank:.4f}",
+        )
+    console.print(table)
+    if rows and rows[0].approximate:
+        limit = service.BETWEENNESS_CUTOFF
+        console.print(f"betweenness counts paths of up to {limit} links (a large scope)")
+
+
+def _scope(graph: LinkGraph, entity: str | None, community: int | None) -> list[str] | None:
+    if entity is not None:
+        return service.component_of(graph, entity)
+    if community is not None:
+        return service.community_members(graph, community)
+    return None
+
+
+@app.command("export")
+def export(
+    entity_id: str,
+    out: Annotated[Path, typer.Option(dir_okay=False, help="FtM JSON lines file to write")],
+    depth: Depth = 2,
+) -> None:
+    """The sub-network around ENTITY_ID as FtM JSON lines (entities and edge entities)."""
+    with _graph() as (session, graph):
+        try:
+            network = service.neighbourhood(graph, [entity_id], depth)
+        except service.UnknownEntity as error:
+            raise _fail(str(error)) from None
+        count = 0
+        with out.open("w", encoding="utf-8") as stream:
+            for entity in export_network(session, network):
+                stream.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
+                count += 1
+    console.print(f"wrote {count} entities ({len(network.edges)} links) to {out}")

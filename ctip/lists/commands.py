@@ -1,0 +1,154 @@
+"""The `ctip lists` commands: load watchlists as editions, list, show and compare them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from ctip.commands.common import cli_actor, errors, fail, open_database
+from ctip.ingest.errors import FileRejected
+from ctip.lists import store
+from ctip.lists.readers import PreparedList, prepare_watchlist
+
+app = typer.Typer(help="Watchlists with editions: load, list, show, diff.", no_args_is_help=True)
+console = Console()
+ReadableFile = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)]
+EditionOption = Annotated[
+    str | None, typer.Option(help="edition label, e.g. the publication date; default: today-hash")
+]
+
+
+@contextmanager
+def list_session() -> Iterator[Session]:
+    """A session on the configured database; list errors print as a message and exit 1."""
+
+    with open_database() as database:
+        try:
+            with database.session() as session:
+                yield session
+        except FileRejected as error:
+            _print_rejection(error)
+            raise fail(f"{error.total_errors} bad row(s); nothing was loaded") from None
+        except ValueError as error:
+            raise fail(str(error)) from None
+
+
+def _print_rejection(error: FileRejected) -> None:
+
+    for row_error in error.errors:
+        errors.print(f"{escape(error.file_name)}: {escape(str(row_error))}", highlight=False)
+
+
+def load_prepared(
+    file: Path,
+    list_name: str,
+    prepare: Callable[[bytes, str, str], PreparedList],
+    edition: str | None,
+    kind: str,
+) -> None:
+    """Read, validate and store one list file as an edition; print what happened."""
+
+    data = file.read_bytes()
+    with errors.status(f"loading {file.name} into {list_name}"), list_session() as session:
+        store.check_list_name(list_name)
+        prepared = prepare(data, file.name, list_name)
+        outcome = store.save_edition(session, list_name, prepared, cli_actor(), edition, kind)
+    if outcome.already_loaded:
+        console.print(
+            f"{file.name} is already edition {outcome.edition} of {list_name}: nothing changed"
+        )
+        return
+    console.print(
+        f"loaded {list_name} edition {outcome.edition}: "
+        f"{outcome.entries} entries, {outcome.rules} goods x place rules"
+    )
+
+
+@app.command("load")
+def load(
+    file: ReadableFile,
+    name: Annotated[str, typer.Option("--name", help="the list's name, e.g. team-watchlist")],
+    edition: EditionOption = None,
+) -> None:
+    """Load FtM JSON lines or a CSV (id, name, aliases, schema, country, birth_date, address)."""
+
+    load_prepared(file, name, prepare_watchlist, edition, "watchlist")
+
+
+@app.command("list")
+def list_lists() -> None:
+    """Every loaded list with its latest edition."""
+    with list_session() as session:
+        summaries = store.list_summaries(session)
+    table = Table("list", "kind", "latest edition", "entries", "rules", "editions", "loaded")
+    for s in summaries:
+        latest = s.latest
+        table.add_row(
+            s.list_name,
+            s.kind,
+            latest.edition,
+            str(latest.entries),
+            str(latest.rules),
+            str(s.editions),
+            latest.loaded_at,
+        )
+    console.print(table)
+
+
+@app.command("show")
+def show(
+    list_name: Annotated[str, typer.Argument(metavar="LIST")],
+    edition: Annotated[str | None, typer.Option(help="default: the latest")] = None,
+) -> None:
+    """The entries of one edition of a list (the latest by default)."""
+    with list_session() as session:
+        entries = store.list_entries(session, list_name, edition)
+        rules = store.goods_rules(session, list_name, edition)
+    table = Table("entry", "schema", "name", "aliases", "countries", "subsidiaries")
+    for e in entries:
+        table.add_row(
+            e.entry_id,
+            e.schema,
+            e.name,
+            "; ".join(e.aliases),
+            ", ".join(e.countries),
+            "yes" if e.includes_subsidiaries else "",
+        )
+    console.print(table)
+    for rule in rules:
+        console.print(
+            f"rule: {rule.goods} from {rule.place} ({rule.country}) {', '.join(rule.hts_headings)}"
+        )
+    console.print(f"{len(entries)} entries, {len(rules)} rules")
+
+
+@app.command("diff")
+def diff(
+    list_name: Annotated[str, typer.Argument(metavar="LIST")],
+    old: Annotated[str, typer.Argument(help="the older edition")],
+    new: Annotated[str, typer.Argument(help="the newer edition")],
+) -> None:
+    """Entries added, removed and changed between two editions of a list."""
+    with list_session() as session:
+        result = store.diff_editions(session, list_name, old, new)
+    for entry in result.added:
+        console.print(f"[green]+ {escape(entry.entry_id)}[/] {escape(entry.name)}")
+    for entry in result.removed:
+        console.print(f"[red]- {escape(entry.entry_id)}[/] {escape(entry.name)}")
+    for change in result.changed:
+        fields = "; ".join(f"{k}: {v[0]!r} -> {v[1]!r}" for k, v in change.fields.items())
+        console.print(
+            f"[yellow]~ {escape(change.entry_id)}[/] {escape(change.name)}: {escape(fields)}"
+        )
+    console.print(
+        f"{list_name} {old} -> {new}: {len(result.added)} added, "
+        f"{len(result.removed)} removed, {len(result.changed)} changed"
+    )

@@ -1,0 +1,267 @@
+"""Reading a watchlist file (CSV or FtM JSON lines) into entries, every row validated.
+
+A list an officer screens against must be exactly what the authority published: a row with
+an unknown schema, a country nobody can read or a birth date that is not a date is refused
+with its row number, and nothing from the file is loaded, rather than silently dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from followthemoney import model, registry
+from followthemoney.types.common import PropertyType
+
+from ctip.ingest.errors import FileRejected, RowError
+from ctip.ingest.ftm import ParsedEntity, parse_ftm_lines, storable
+from ctip.matching.types import ListEntry
+
+LIST_SCHEMATA = ("Person", "Company", "Organization", "LegalEntity", "Vessel")
+DEFAULT_SCHEMA = "LegalEntity"
+CSV_COLUMNS = ("id", "name", "aliases", "schema", "country", "birth_date", "address")
+MAX_ENTRY_ID = 200
+NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
+
+
+@dataclass
+class GoodsRule:
+    """A goods x place rule of a list (a country-wide WRO, a TVPRA good x country)."""
+
+    rule_id: str
+    goods: str
+    country: str
+    place: str
+    hts_headings: tuple[str, ...] = ()
+    labour: tuple[str, ...] = ()
+    basis: str = ""
+
+
+@dataclass
+class PreparedList:
+    """A file read and validated whole: its entries, rules and FtM lines for the store."""
+
+    file_name: str
+    sha256: str
+    entries: list[ListEntry] = field(default_factory=list)
+    rules: list[GoodsRule] = field(default_factory=list)
+    ftm_lines: bytes = b""
+    native_ids: bool = False
+    """True when the entries came as FtM entities: their ids are the store's entity ids."""
+
+    def entity_id(self, list_name: str, entry_id: str) -> str:
+        """Where an entry lives in the entity store."""
+        return entry_id if self.native_ids else entity_id_for(list_name, entry_id)
+
+
+def content_hash(data: bytes) -> str:
+    """SHA-256 of the bytes as loaded: the same file twice is one edition."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def decode_text(data: bytes, file_name: str) -> str:
+    """UTF-8 text (a BOM is allowed), or the file is refused as a whole."""
+    try:
+        return storable(data.decode("utf-8-sig"), "the file")
+    except UnicodeDecodeError as error:
+        raise FileRejected(file_name, [RowError(1, f"not UTF-8 text ({error.reason})")]) from None
+    except ValueError as error:
+        raise FileRejected(file_name, [RowError(1, str(error))]) from None
+
+
+def csv_rows(
+    data: bytes, file_name: str, required: Iterable[str]
+) -> list[tuple[int, dict[str, str]]]:
+    """(row number, row) for every data row; a missing column rejects the file (row 1)."""
+    try:
+        return _csv_rows(decode_text(data, file_name), file_name, tuple(required))
+    except csv.Error as error:
+        raise FileRejected(file_name, [RowError(1, f"not a readable CSV ({error})")]) from None
+
+
+def _csv_rows(
+    text: str, file_name: str, required: tuple[str, ...]
+) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [(h or "").strip().lower().replace(" ", "_") for h in (reader.fieldnames or [])]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise FileRejected(file_name, [RowError(1, f"missing column(s): {', '.join(missing)}")])
+    reader.fieldnames = header
+    rows = []
+    for row in reader:
+        if None in row:
+            rows.append((reader.line_num, {"__extra__": "more values than columns"}))
+            continue
+        values = {k: (v or "").strip() for k, v in row.items()}
+        if any(values.values()):
+            rows.append((reader.line_num, values))
+    return rows
+
+
+def split_values(text: str) -> tuple[str, ...]:
+    """A ';'-separated cell as its values, blanks dropped, order and case kept."""
+    return tuple(dict.fromkeys(v.strip() for v in text.split(";") if v.strip()))
+
+
+def clean_values(kind: PropertyType, values: Iterable[str], what: str) -> tuple[str, ...]:
+    """Values read by an FtM type (country names to codes, dates); ValueError names a bad one."""
+    cleaned = []
+    for value in values:
+        result = kind.clean(value)
+        if result is None:
+            raise ValueError(f"{what} {value!r} is not a valid {kind.name}")
+        cleaned.append(str(result))
+    return tuple(dict.fromkeys(cleaned))
+
+
+def entry_from_csv_row(row: dict[str, str]) -> ListEntry:
+    """One CSV row as an entry; ValueError with the reason when a field is bad."""
+    if "__extra__" in row:
+        raise ValueError(row["__extra__"])
+    entry_id, name = row.get("id", ""), row.get("name", "")
+    if not entry_id or not name:
+        raise ValueError("id and name are required")
+    if len(entry_id) > MAX_ENTRY_ID:
+        raise ValueError(f"id longer than {MAX_ENTRY_ID} characters")
+    schema = row.get("schema") or DEFAULT_SCHEMA
+    if schema not in LIST_SCHEMATA:
+        raise ValueError(f"schema {schema!r}: use one of {', '.join(LIST_SCHEMATA)}")
+    birth_dates = clean_values(registry.date, split_values(row.get("birth_date", "")), "birth_date")
+    if birth_dates and schema != "Person":
+        raise ValueError(f"birth_date is for Person entries, this one is a {schema}")
+    return ListEntry(
+        list_name="",
+        edition="",
+        entry_id=entry_id,
+        schema=schema,
+        name=name,
+        aliases=tuple(a for a in split_values(row.get("aliases", "")) if a != name),
+        countries=clean_values(registry.country, split_values(row.get("country", "")), "country"),
+        birth_dates=birth_dates,
+        addresses=split_values(row.get("address", "")),
+    )
+
+
+def read_entries_csv(data: bytes, file_name: str) -> list[ListEntry]:
+    """A watchlist CSV (id, name, aliases, schema, country, birth_date, address)."""
+    return collect_rows(csv_rows(data, file_name, ("id", "name")), entry_from_csv_row, file_name)
+
+
+def collect_rows(
+    rows: list[tuple[int, dict[str, str]]],
+    read: Callable[[dict[str, str]], ListEntry],
+    file_name: str,
+) -> list[ListEntry]:
+    """Read every row; reject the file naming each bad row and each duplicate id."""
+    entries: list[ListEntry] = []
+    errors: list[RowError] = []
+    first_row: dict[str, int] = {}
+    for number, row in rows:
+        try:
+            entry = read(row)
+            storable(json.dumps(row, ensure_ascii=False), "the row")
+        except ValueError as error:
+            errors.append(RowError(number, str(error)))
+            continue
+        if entry.entry_id in first_row:
+            errors.append(
+                RowError(number, f"id {entry.entry_id!r} also on row {first_row[entry.entry_id]}")
+            )
+            continue
+        first_row[entry.entry_id] = number
+        entries.append(entry)
+    if errors:
+        raise FileRejected(file_name, errors)
+    if not entries:
+        raise FileRejected(file_name, [RowError(1, "the file holds no entries")])
+    return entries
+
+
+def entry_from_ftm(entity: ParsedEntity) -> ListEntry | None:
+    """An FtM entity as an entry, or None for entities without a name (links, addresses)."""
+    values: dict[str, list[str]] = {}
+    for stated in entity.values:
+        values.setdefault(stated.prop.name, []).append(stated.value)
+    names = [n for prop in NAME_PROPS for n in values.get(prop, [])]
+    if not names or not entity.schema.is_a("Thing"):
+        return None
+    identifiers = [v.value for v in entity.values if v.prop.type is registry.identifier]
+    return ListEntry(
+        list_name="",
+        edition="",
+        entry_id=entity.entity_id,
+        schema=entity.schema.name,
+        name=names[0],
+        aliases=tuple(n for n in dict.fromkeys(names[1:]) if n != names[0]),
+        countries=tuple(
+            dict.fromkeys(v.value for v in entity.values if v.prop.type is registry.country)
+        ),
+        birth_dates=tuple(values.get("birthDate", [])),
+        addresses=tuple(values.get("address", [])),
+        identifiers=tuple(dict.fromkeys(identifiers)),
+        notes="; ".join(values.get("notes", [])),
+    )
+
+
+def read_entries_ftm(data: bytes, file_name: str) -> list[ListEntry]:
+    """FtM JSON lines: every line validated by the store's strict reader."""
+    parsed = parse_ftm_lines(data, file_name)
+    entries = [e for e in (entry_from_ftm(p) for p in parsed.entities) if e is not None]
+    if not entries:
+        raise FileRejected(file_name, [RowError(1, "no entity with a name to list")])
+    return list({e.entry_id: e for e in entries}.values())
+
+
+def is_ftm_lines(data: bytes) -> bool:
+    """FtM JSON lines start with '{'; a CSV starts with its header."""
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+
+
+def entity_id_for(list_name: str, entry_id: str) -> str:
+    """The entity id of a CSV entry in the store: stable across editions of the list."""
+    return f"{list_name}-{entry_id}"[:255]
+
+
+def ftm_entity(list_name: str, entry: ListEntry) -> dict[str, Any]:
+    """An entry as an FtM entity, so it shows in entity search with its list as source."""
+    schema = model.get(entry.schema) or model.get(DEFAULT_SCHEMA)
+    assert schema is not None
+    properties: dict[str, list[str]] = {"name": [entry.name]}
+    wanted = {
+        "alias": list(entry.aliases),
+        "country": list(entry.countries),
+        "birthDate": list(entry.birth_dates),
+        "address": list(entry.addresses),
+        "notes": [entry.notes] if entry.notes else [],
+    }
+    for prop, values in wanted.items():
+        if values and schema.get(prop) is not None:
+            properties[prop] = values
+    return {
+        "id": entity_id_for(list_name, entry.entry_id),
+        "schema": schema.name,
+        "properties": properties,
+    }
+
+
+def ftm_lines(list_name: str, entries: Iterable[ListEntry]) -> bytes:
+    """Entries as FtM JSON lines (sorted keys: the same entries give the same bytes)."""
+    return b"".join(
+        (json.dumps(ftm_entity(list_name, e), ensure_ascii=False, sort_keys=True) + "\n").encode()
+        for e in entries
+    )
+
+
+def prepare_watchlist(data: bytes, file_name: str, list_name: str) -> PreparedList:
+    """A watchlist file of either format, validated whole, ready to store."""
+    if is_ftm_lines(data):
+        entries = read_entries_ftm(data, file_name)
+        return PreparedList(file_name, content_hash(data), entries, [], data, native_ids=True)
+    entries = read_entries_csv(data, file_name)
+    return PreparedList(file_name, content_hash(data), entries, [], ftm_lines(list_name, entries))

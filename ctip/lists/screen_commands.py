@@ -1,0 +1,78 @@
+"""The `ctip screen` command: plain names against any loaded list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from ctip.authz import audit
+from ctip.commands.common import cli_actor, errors, fail, open_database
+from ctip.ingest.errors import FileRejected
+from ctip.lists.store import list_entries
+from ctip.matching.scoring import DEFAULT_THRESHOLD
+from ctip.matching.screening import Hit, read_queries, screen_names, write_hits
+from ctip.matching.types import ListEntry, MatchQuery
+
+console = Console()
+
+
+def screen(
+    queries: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, readable=True, metavar="QUERIES.csv")
+    ],
+    list_name: Annotated[str, typer.Option("--list", help="the loaded list to screen against")],
+    out: Annotated[Path, typer.Option("--out", help="where to write the hits CSV")],
+    threshold: Annotated[
+        float, typer.Option(min=0.01, max=1.0, help="score from which a hit is a match")
+    ] = DEFAULT_THRESHOLD,
+    edition: Annotated[str | None, typer.Option(help="list edition; default: the latest")] = None,
+) -> None:
+    """Screen a CSV of names (id, name; optional schema, country, birth_date, address)."""
+
+    try:
+        parsed = read_queries(queries.read_bytes(), queries.name)
+    except FileRejected as error:
+        for row_error in error.errors:
+            errors.print(f"{escape(queries.name)}: {escape(str(row_error))}", highlight=False)
+        raise fail(f"{error.total_errors} bad row(s); nothing was screened") from None
+    with open_database() as database:
+        try:
+            with database.session() as session:
+                entries = list_entries(session, list_name, edition)
+                hits = _screen_with_progress(parsed, entries, threshold)
+                out.write_text(write_hits(hits), encoding="utf-8")
+                audit.record(
+                    session,
+                    cli_actor(),
+                    "screen.run",
+                    f"list:{list_name}",
+                    {"queries": len(parsed), "hits": len(hits), "threshold": threshold},
+                )
+        except ValueError as error:
+            raise fail(str(error)) from None
+    matches = sum(1 for hit in hits if hit.is_match)
+    console.print(
+        f"screened {len(parsed)} names against {list_name} ({len(entries)} entries): "
+        f"{matches} match(es), {len(hits) - matches} near miss(es); written to {out}"
+    )
+
+
+def _screen_with_progress(
+    parsed: list[MatchQuery], entries: list[ListEntry], threshold: float
+) -> list[Hit]:
+    """Run the screening under a progress bar on stderr."""
+
+    columns = (
+        TextColumn("screening"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=errors, transient=True) as progress:
+        task = progress.add_task("screening", total=len(parsed))
+        return screen_names(parsed, entries, threshold, lambda n: progress.advance(task, n))

@@ -1,0 +1,407 @@
+"""Watchlist editions in the store: load, read (`list_entries`), compare two editions.
+
+`list_entries(session, list_name, edition=None)` is the contract every screening engine
+reads lists through. Loading is all or nothing in the caller's transaction, idempotent by
+content hash, audited, and writes each entry into the entity store as an FtM entity (source
+`list-<name>`), so a listed party shows in entity search with where it came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ctip.authz import audit
+from ctip.lists.readers import GoodsRule, PreparedList, prepare_watchlist
+from ctip.lists.tables import GoodsPlaceRule, ListEdition, ListEntryRow
+from ctip.matching.types import ListEntry
+from ctip.store.db import utc_now
+from ctip.store.imports import import_ftm_bytes
+
+LIST_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,94}$")
+EDITION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$")
+LIST_FIELDS = ("aliases", "countries", "birth_dates", "addresses", "identifiers")
+COMPARED_FIELDS = ("schema", "name", *LIST_FIELDS, "includes_subsidiaries", "notes", "extra")
+
+
+class UnknownList(ValueError):
+    """No such list or edition (a ValueError, so an API answers 4xx, never 500)."""
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    """What loading a list file did; `already_loaded` means the same bytes were loaded before."""
+
+    list_name: str
+    edition: str
+    kind: str
+    file_name: str
+    content_sha256: str
+    entries: int
+    rules: int
+    already_loaded: bool
+
+
+@dataclass(frozen=True)
+class EditionInfo:
+    """One edition of a list."""
+
+    list_name: str
+    edition: str
+    kind: str
+    file_name: str
+    content_sha256: str
+    entries: int
+    rules: int
+    loaded_at: str
+    loaded_by: str
+
+
+@dataclass(frozen=True)
+class ListSummary:
+    """A list with its latest edition and how many editions it has."""
+
+    list_name: str
+    kind: str
+    latest: EditionInfo
+    editions: int
+
+
+@dataclass(frozen=True)
+class EntryChange:
+    """One entry whose fields differ between two editions."""
+
+    entry_id: str
+    name: str
+    fields: dict[str, tuple[Any, Any]]
+
+
+@dataclass
+class EditionDiff:
+    """What changed from one edition of a list to another."""
+
+    list_name: str
+    old: str | None
+    new: str | None
+    added: list[ListEntry] = field(default_factory=list)
+    removed: list[ListEntry] = field(default_factory=list)
+    changed: list[EntryChange] = field(default_factory=list)
+
+
+def check_list_name(list_name: str) -> str:
+    """A list name is a lower-case slug: it also names the entity-store source `list-<name>`."""
+    if not LIST_NAME.match(list_name):
+        raise ValueError(
+            f"list name {list_name!r}: 1-95 characters, lower-case letters, digits, '_', '.', '-'"
+        )
+    return list_name
+
+
+def check_edition_name(edition: str) -> str:
+    """An edition is a short label such as a publication date ('2024-08-01')."""
+    if not EDITION_NAME.match(edition):
+        raise ValueError(f"edition {edition!r}: 1-100 letters, digits, '_', '.', ':' or '-'")
+    return edition
+
+
+def save_edition(
+    session: Session,
+    list_name: str,
+    prepared: PreparedList,
+    actor: str,
+    edition: str | None = None,
+    kind: str = "watchlist",
+) -> LoadOutcome:
+    """Store a validated list file as a new edition (or find the same bytes loaded before)."""
+    check_list_name(list_name)
+    previous = _edition_by_hash(session, list_name, prepared.sha256)
+    if previous is not None:
+        return _outcome(previous, already_loaded=True)
+    label = check_edition_name(edition or f"{utc_now()[:10]}-{prepared.sha256[:8]}")
+    if _edition_row(session, list_name, label) is not None:
+        raise ValueError(f"list {list_name!r} already has an edition {label!r} with other content")
+    row = _add_edition(session, list_name, label, kind, prepared, actor)
+    _write_entries(session, row, list_name, prepared)
+    _write_rules(session, row, prepared.rules)
+    if prepared.ftm_lines:
+        import_ftm_bytes(
+            session, prepared.ftm_lines, prepared.file_name, f"list-{list_name}", actor
+        )
+    audit.record(
+        session,
+        actor,
+        "lists.load",
+        f"list:{list_name}",
+        {
+            "edition": label,
+            "file": prepared.file_name,
+            "sha256": prepared.sha256,
+            "entries": row.entry_count,
+            "rules": row.rule_count,
+            "kind": kind,
+        },
+    )
+    return _outcome(row, already_loaded=False)
+
+
+def _add_edition(
+    session: Session, list_name: str, label: str, kind: str, prepared: PreparedList, actor: str
+) -> ListEdition:
+    row = ListEdition(
+        list_name=list_name,
+        edition=label,
+        kind=kind,
+        file_name=prepared.file_name[:500],
+        content_sha256=prepared.sha256,
+        entry_count=len(prepared.entries),
+        rule_count=len(prepared.rules),
+        loaded_at=utc_now(),
+        loaded_by=actor[:100],
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _write_entries(
+    session: Session, edition: ListEdition, list_name: str, prepared: PreparedList
+) -> None:
+    for entry in prepared.entries:
+        session.add(_entry_row(edition.id, prepared.entity_id(list_name, entry.entry_id), entry))
+    session.flush()
+
+
+def _entry_row(edition_id: int, entity_id: str, entry: ListEntry) -> ListEntryRow:
+    fields = entry_fields(entry)
+    return ListEntryRow(
+        edition_id=edition_id,
+        entry_id=entry.entry_id,
+        entity_id=entity_id,
+        schema=entry.schema,
+        name=entry.name,
+        includes_subsidiaries=entry.includes_subsidiaries,
+        notes=entry.notes,
+        extra=json.dumps(entry.extra, ensure_ascii=False, sort_keys=True),
+        content_sha256=hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest(),
+        **{
+            name: json.dumps(list(getattr(entry, name)), ensure_ascii=False) for name in LIST_FIELDS
+        },
+    )
+
+
+def entry_fields(entry: ListEntry) -> dict[str, Any]:
+    """The fields that make an entry what it is (not which list or edition holds it)."""
+    data = asdict(entry)
+    return {name: data[name] for name in COMPARED_FIELDS}
+
+
+def _write_rules(session: Session, edition: ListEdition, rules: Sequence[GoodsRule]) -> None:
+    for rule in rules:
+        session.add(
+            GoodsPlaceRule(
+                edition_id=edition.id,
+                rule_id=rule.rule_id,
+                goods=rule.goods,
+                hts_headings=";".join(rule.hts_headings),
+                country=rule.country,
+                place=rule.place,
+                labour=";".join(rule.labour),
+                basis=rule.basis,
+            )
+        )
+    session.flush()
+
+
+def _edition_by_hash(session: Session, list_name: str, sha256: str) -> ListEdition | None:
+    query = select(ListEdition).where(
+        ListEdition.list_name == list_name, ListEdition.content_sha256 == sha256
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
+def _edition_row(session: Session, list_name: str, edition: str) -> ListEdition | None:
+    query = select(ListEdition).where(
+        ListEdition.list_name == list_name, ListEdition.edition == edition
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
+def _outcome(row: ListEdition, already_loaded: bool) -> LoadOutcome:
+    return LoadOutcome(
+        row.list_name,
+        row.edition,
+        row.kind,
+        row.file_name,
+        row.content_sha256,
+        row.entry_count,
+        row.rule_count,
+        already_loaded,
+    )
+
+
+def _info(row: ListEdition) -> EditionInfo:
+    return EditionInfo(
+        row.list_name,
+        row.edition,
+        row.kind,
+        row.file_name,
+        row.content_sha256,
+        row.entry_count,
+        row.rule_count,
+        row.loaded_at,
+        row.loaded_by,
+    )
+
+
+def editions(session: Session, list_name: str) -> list[EditionInfo]:
+    """Every edition of a list, oldest first (load order, not label order)."""
+    query = select(ListEdition).where(ListEdition.list_name == list_name).order_by(ListEdition.id)
+    return [_info(row) for row in session.execute(query).scalars()]
+
+
+def resolve_edition(session: Session, list_name: str, edition: str | None = None) -> ListEdition:
+    """The named edition, or the latest loaded; UnknownList when there is none."""
+    if edition is not None:
+        row = _edition_row(session, list_name, edition)
+        if row is None:
+            raise UnknownList(f"list {list_name!r} has no edition {edition!r}")
+        return row
+    query = (
+        select(ListEdition)
+        .where(ListEdition.list_name == list_name)
+        .order_by(ListEdition.id.desc())
+        .limit(1)
+    )
+    latest = session.execute(query).scalar_one_or_none()
+    if latest is None:
+        raise UnknownList(f"no list {list_name!r} has been loaded")
+    return latest
+
+
+def list_entries(session: Session, list_name: str, edition: str | None = None) -> list[ListEntry]:
+    """Every entry of a list's edition (the latest by default), in load order.
+
+    Raises `UnknownList` (a ValueError) for a list or edition never loaded: screening
+    against a misspelt list name must fail loudly, not report "no hits".
+    """
+    row = resolve_edition(session, list_name, edition)
+    query = select(ListEntryRow).where(ListEntryRow.edition_id == row.id).order_by(ListEntryRow.id)
+    return [_entry(row, e) for e in session.execute(query).scalars()]
+
+
+def _entry(edition: ListEdition, row: ListEntryRow) -> ListEntry:
+    lists = {name: tuple(json.loads(getattr(row, name))) for name in LIST_FIELDS}
+    extra = json.loads(row.extra)
+    extra["entity_id"] = row.entity_id
+    return ListEntry(
+        list_name=edition.list_name,
+        edition=edition.edition,
+        entry_id=row.entry_id,
+        schema=row.schema,
+        name=row.name,
+        includes_subsidiaries=row.includes_subsidiaries,
+        notes=row.notes,
+        extra=extra,
+        **lists,
+    )
+
+
+def goods_rules(session: Session, list_name: str, edition: str | None = None) -> list[GoodsRule]:
+    """The goods x place rules of a list's edition (the latest by default)."""
+    row = resolve_edition(session, list_name, edition)
+    query = select(GoodsPlaceRule).where(GoodsPlaceRule.edition_id == row.id)
+    return [_rule(r) for r in session.execute(query.order_by(GoodsPlaceRule.id)).scalars()]
+
+
+def _rule(row: GoodsPlaceRule) -> GoodsRule:
+    return GoodsRule(
+        rule_id=row.rule_id,
+        goods=row.goods,
+        country=row.country,
+        place=row.place,
+        hts_headings=tuple(h for h in row.hts_headings.split(";") if h),
+        labour=tuple(x for x in row.labour.split(";") if x),
+        basis=row.basis,
+    )
+
+
+def list_summaries(session: Session) -> list[ListSummary]:
+    """Every loaded list with its latest edition."""
+    counts = dict(
+        session.execute(
+            select(ListEdition.list_name, func.count()).group_by(ListEdition.list_name)
+        ).all()
+    )
+    summaries = []
+    for name in sorted(counts):
+        latest = resolve_edition(session, name)
+        summaries.append(ListSummary(name, latest.kind, _info(latest), int(counts[name])))
+    return summaries
+
+
+def diff_editions(
+    session: Session, list_name: str, old: str | None = None, new: str | None = None
+) -> EditionDiff:
+    """Entries added, removed and changed from `old` to `new` (default: the last two editions).
+
+    A list with fewer than two editions has nothing to compare: the diff is empty.
+    """
+    labels = [e.edition for e in editions(session, list_name)]
+    if old is None and new is None and len(labels) < 2:
+        return EditionDiff(list_name, None, labels[-1] if labels else None)
+    for label in (old, new):
+        if label is not None and label not in labels:
+            raise UnknownList(f"list {list_name!r} has no edition {label!r}")
+    new = new or labels[-1]
+    old = old or _before(labels, new)
+    before = {e.entry_id: e for e in list_entries(session, list_name, old)}
+    after = {e.entry_id: e for e in list_entries(session, list_name, new)}
+    return EditionDiff(
+        list_name,
+        old,
+        new,
+        added=[after[i] for i in after if i not in before],
+        removed=[before[i] for i in before if i not in after],
+        changed=[c for i in after if i in before for c in _change(before[i], after[i])],
+    )
+
+
+def _before(labels: list[str], new: str) -> str:
+    index = labels.index(new)
+    if index == 0:
+        raise UnknownList(f"edition {new!r} is the first: name the edition to compare with")
+    return labels[index - 1]
+
+
+def _change(old: ListEntry, new: ListEntry) -> list[EntryChange]:
+    before, after = entry_fields(replace(old, extra={})), entry_fields(replace(new, extra={}))
+    before["extra"], after["extra"] = _own_extra(old), _own_extra(new)
+    changed = {k: (before[k], after[k]) for k in COMPARED_FIELDS if before[k] != after[k]}
+    return [EntryChange(new.entry_id, new.name, changed)] if changed else []
+
+
+def _own_extra(entry: ListEntry) -> dict[str, str]:
+    """The list's own extra fields, without the store's bookkeeping (entity id)."""
+    return {k: v for k, v in entry.extra.items() if k != "entity_id"}
+
+
+def load_watchlist(
+    session: Session,
+    data: bytes,
+    file_name: str,
+    list_name: str,
+    actor: str,
+    edition: str | None = None,
+) -> LoadOutcome:
+    """Load a watchlist file (FtM JSON lines or CSV) as an edition of `list_name`."""
+    check_list_name(list_name)
+    return save_edition(
+        session, list_name, prepare_watchlist(data, file_name, list_name), actor, edition
+    )

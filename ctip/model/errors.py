@@ -1,0 +1,57 @@
+"""The one error hierarchy every layer raises and the adapters translate in one place:
+the API to an HTTP status with a JSON body (`ctip.api.errors`), the CLI to a message and an
+exit code (`ctip.commands.common`).
+
+A service raises what went wrong in the user's terms (not found, conflict, invalid input,
+forbidden). Anything else that escapes, a bare `ValueError` included, is a bug: the API logs
+it and answers 500 with an id, never as the user's fault.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class CtipError(Exception):
+    """Something the person asking can act on; `details` says where (rows, fields)."""
+
+    http_status = 400
+    exit_code = 1
+    code = "bad_request"
+
+    def __init__(self, message: str, details: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+
+class NotFound(CtipError):
+    """No record with that id or name."""
+
+    http_status = 404
+    exit_code = 3
+    code = "not_found"
+
+
+class Conflict(CtipError):
+    """The request clashes with the state of the records (a step out of order, a duplicate)."""
+
+    http_status = 409
+    exit_code = 4
+    code = "conflict"
+
+
+class InvalidInput(CtipError):
+    """The input cannot be used as given (a malformed value, an unknown option)."""
+
+    http_status = 422
+    exit_code = 2
+    code = "invalid_request"
+
+
+class Forbidden(CtipError):
+    """The policy refuses this person this action."""
+
+    http_status = 403
+    exit_code = 5
+    code = "forbidden"

@@ -1,0 +1,101 @@
+"""Workbench pages of the resolve area: clusters to review, one cluster with the evidence for
+each link, and the confirm / reject forms that write to the judgement ledger.
+
+Every page calls the same `ctip.resolve.service` functions as the API and the CLI.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Request, Response
+
+from ctip.authz.policy import Principal, can
+from ctip.resolve import service
+from ctip.resolve.access import ResolveAction
+from ctip.web.auth import CSRF_FIELD, WebSession, csrf_ok, page_for
+from ctip.web.frame import error_page, page_context
+from ctip.web.rendering import redirect, render
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Principal, Depends(page_for(ResolveAction.READ))]
+Judge = Annotated[Principal, Depends(page_for(ResolveAction.JUDGE))]
+FormText = Annotated[str, Form()]
+Token = Annotated[str, Form(alias=CSRF_FIELD)]
+FORM_EXPIRED = "This form has expired. Please try again."
+MAX_REF = 255
+
+
+@router.get("/resolve")
+def review_list(
+    request: Request, principal: Reader, session: WebSession, ref: str = ""
+) -> Response:
+    """Clusters to review, largest first, and a look-up by cluster or record id."""
+    if ref.strip():
+        return redirect(f"/resolve/clusters/{quote(ref.strip()[:MAX_REF], safe='')}")
+    clusters = service.largest_clusters(session)
+    context = page_context(request, principal, active="/resolve", clusters=clusters)
+    return render(request, "resolve/index.html", context)
+
+
+def _cluster_page(
+    request: Request,
+    principal: Principal,
+    session: WebSession,
+    ref: str,
+    error: str = "",
+    status: int = 200,
+) -> Response:
+    try:
+        view = service.get_cluster(session, ref)
+    except service.UnknownReference:
+        return error_page(request, principal, 404, "No cluster or record with this id.")
+    context = page_context(
+        request,
+        principal,
+        active="/resolve",
+        view=view,
+        history=service.history(session, view.cluster_id),
+        can_judge=can(principal, ResolveAction.JUDGE),
+        error=error,
+    )
+    return render(request, "resolve/cluster.html", context, status_code=status)
+
+
+@router.get("/resolve/clusters/{ref}")
+def cluster_page(request: Request, principal: Reader, session: WebSession, ref: str) -> Response:
+    """One cluster: its records, each link with the weight of every comparison, judgements."""
+    return _cluster_page(request, principal, session, ref)
+
+
+@router.post("/resolve/clusters/{ref}/judge")
+def judge(
+    request: Request,
+    principal: Judge,
+    session: WebSession,
+    ref: str,
+    left: FormText = "",
+    right: FormText = "",
+    decision: FormText = "",
+    why: FormText = "",
+    token: Token = "",
+) -> Response:
+    """Confirm or reject a merge, then show the cluster as the ledger now makes it."""
+    if not csrf_ok(request, token):
+        return error_page(request, principal, 403, FORM_EXPIRED)
+    if decision not in (service.SAME, service.DIFFERENT):
+        return _cluster_page(request, principal, session, ref, "Choose same or different.", 400)
+    try:
+        outcome = service.judge(
+            session,
+            principal.username,
+            left[:MAX_REF],
+            right[:MAX_REF],
+            decision == service.SAME,
+            why[: service.MAX_WHY],
+        )
+    except (ValueError, LookupError) as error:
+        return _cluster_page(request, principal, session, ref, str(error), 400)
+    target = outcome.left_cluster if left == ref or ref.startswith("cl-") else left
+    return redirect(f"/resolve/clusters/{quote(target, safe='')}")

@@ -1,0 +1,267 @@
+"""The `ctip trade` commands: entry screening, supplier tiers, detentions (+ lists).
+
+Thin adapters over `ctip.trade` services (the API and the pages call the same ones).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from ctip.commands.common import cli_actor, fail, open_database
+from ctip.ingest.errors import FileRejected
+from ctip.trade import detentions, entries, service, tiers
+from ctip.trade import list_commands as trade_lists
+
+app = typer.Typer(help="Forced labour in supply chains.", no_args_is_help=True)
+app.add_typer(trade_lists.app, name="lists")
+app.command("parse-listing")(trade_lists.parse_listing)
+entries_app = typer.Typer(help="Import entry lines.", no_args_is_help=True)
+suppliers_app = typer.Typer(
+    help="Supplier declarations (supply-chain tiers).", no_args_is_help=True
+)
+detentions_app = typer.Typer(help="Detentions and their ledger.", no_args_is_help=True)
+app.add_typer(entries_app, name="entries")
+app.add_typer(suppliers_app, name="suppliers")
+app.add_typer(detentions_app, name="detentions")
+console = Console()
+errors = Console(stderr=True)
+ReadableFile = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)]
+Reason = Annotated[str, typer.Option("--reason", help="why (kept in the ledger)")]
+OnDate = Annotated[str | None, typer.Option("--on", help="when it happened, YYYY-MM-DD (today)")]
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    """A migrated store's transaction; refusals print and exit 1."""
+
+    with open_database() as database:
+        try:
+            with database.session() as session:
+                yield session
+        except FileRejected as error:
+            for row_error in error.errors:
+                errors.print(f"{error.file_name}: {row_error}", highlight=False)
+            raise fail(f"{error.total_errors} bad row(s); nothing was stored") from None
+        except (ValueError, LookupError) as error:
+            raise fail(str(error)) from None
+
+
+def _actor() -> str:
+
+    return cli_actor()
+
+
+@contextmanager
+def _progress(description: str, total: int) -> Iterator[Callable[[int], None]]:
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=errors, transient=True) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda n: progress.advance(task, n)
+
+
+@entries_app.command("load")
+def entries_load(file: ReadableFile) -> None:
+    """Load entry lines from CSV: every field validated, all or nothing, idempotent."""
+    with _session() as session:
+        outcome = entries.load_entry_lines(session, file.read_bytes(), file.name, _actor())
+    if outcome.already_loaded:
+        console.print(f"{file.name} was already loaded: nothing changed")
+        return
+    console.print(f"loaded {file.name}: {outcome.lines} lines, {outcome.lines_new} new")
+
+
+@app.command("screen")
+def screen(
+    file: ReadableFile,
+    out: Annotated[Path | None, typer.Option(help="decisions CSV to write")] = None,
+    engine: Annotated[str, typer.Option(help="local or spark")] = "local",
+    record: Annotated[bool, typer.Option(help="store the lines and decisions")] = True,
+) -> None:
+    """Screen entry lines against every loaded list, the XUAR, the goods lists and the tiers."""
+
+    if engine not in service.ENGINES:
+        raise fail(f"engine {engine!r}: choose one of {', '.join(service.ENGINES)}")
+    data = file.read_bytes()
+    with _session() as session:
+        lines = entries.read_entry_lines(data, file.name)
+        if record:
+            entries.load_entry_lines(session, data, file.name, _actor())
+        screener = service.build_screener(session)
+        with _progress(f"screening {file.name} ({engine})", len(lines)) as advance:
+            decisions = service.screen_lines(lines, screener, engine, advance)
+        if record:
+            service.record_screenings(session, decisions, _actor(), engine)
+    text = service.decisions_csv(decisions)
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+    counts = {
+        d: sum(1 for x in decisions if x.decision == d) for d in ("detain", "review", "release")
+    }
+    summary = ", ".join(f"{n} {d}" for d, n in counts.items())
+    console.print(f"screened {len(decisions)} lines on {engine}: {summary}")
+    if out is None:
+        for decision in decisions:
+            if decision.decision != "release":
+                head = f"{decision.key} {decision.decision} {decision.score:.2f}"
+                console.print(f"{head}: {escape(decision.explanation())}")
+
+
+@suppliers_app.command("load")
+def suppliers_load(file: ReadableFile) -> None:
+    """Load supplier declarations (CSV buyer, supplier, material[, country, address] or FtM)."""
+    with _session() as session:
+        outcome = tiers.load_suppliers(session, file.read_bytes(), file.name, _actor())
+    if outcome.already_loaded:
+        console.print(f"{file.name} was already loaded: nothing changed")
+        return
+    console.print(f"loaded {file.name}: {outcome.links} declarations, {outcome.links_new} new")
+
+
+@app.command("trace")
+def trace(entity: str) -> None:
+    """Show the supplier tiers upstream of ENTITY and the nearest listed or XUAR supplier."""
+    with _session() as session:
+        screener = service.build_screener(session)
+        graph = tiers.supply_graph(tiers.stored_links(session))
+        result = tiers.trace(graph, entity, screener)
+    if not result.tiers:
+        console.print(f"no supplier declarations upstream of {escape(entity)!r}")
+        return
+    table = Table("tier", "buyer", "supplier", "material", "country", "flag")
+    for row in result.tiers:
+        table.add_row(
+            str(row.tier), row.buyer, row.supplier, row.material, row.country, row.flag or ""
+        )
+    console.print(table)
+    if result.nearest is None:
+        console.print("no listed or XUAR supplier upstream")
+    else:
+        near = result.nearest
+        console.print(
+            f"nearest flagged: tier {near.tier} {escape(near.supplier)}: {escape(near.flag or '')}"
+        )
+
+
+def _print_state(state: detentions.DetentionState) -> None:
+    line = f"{state.entry_number}/{state.line_number}"
+    console.print(f"[bold]{state.id}[/] line {line}: {state.status}, ${state.value_usd}")
+    for event in state.events:
+        detail = ", ".join(f"{k}={v}" for k, v in event.detail.items())
+        head = f"  {event.occurred_on} {event.kind:<14} {event.actor}"
+        console.print(f"{head}: {escape(event.reason)} {escape(detail)}")
+    for clock in state.clocks:
+        head = f"  clock {clock.deadline.label}: due {clock.due} ({clock.state})"
+        console.print(f"{head} - {clock.deadline.citation}")
+
+
+@detentions_app.command("open")
+def detentions_open(entry_number: str, line_number: int, reason: Reason, on: OnDate = None) -> None:
+    """Detain a flagged entry line."""
+    with _session() as session:
+        state = detentions.open_detention(session, entry_number, line_number, _actor(), reason, on)
+    _print_state(state)
+
+
+@detentions_app.command("record")
+def detentions_record(
+    detention_id: str,
+    kind: Annotated[
+        str,
+        typer.Argument(help="notice_sent, presented, submission, document, protest_filed, note"),
+    ],
+    reason: Reason,
+    on: OnDate = None,
+    title: Annotated[str, typer.Option(help="a document's title")] = "",
+    dated: Annotated[str, typer.Option(help="the date the document bears")] = "",
+) -> None:
+    """Append a step to a detention's ledger."""
+    detail = {"title": title, "dated": dated}
+    with _session() as session:
+        state = detentions.record_step(session, detention_id, kind, _actor(), reason, on, detail)
+    _print_state(state)
+
+
+@detentions_app.command("decide")
+def detentions_decide(
+    detention_id: str,
+    outcome: Annotated[str, typer.Argument(help="released, excluded or seized")],
+    reason: Reason,
+    on: OnDate = None,
+    correction: Annotated[bool, typer.Option(help="correct an earlier decision")] = False,
+) -> None:
+    """Decide a detention: release, exclusion or seizure."""
+    with _session() as session:
+        state = detentions.decide(session, detention_id, outcome, _actor(), reason, on, correction)
+    _print_state(state)
+
+
+@detentions_app.command("show")
+def detentions_show(detention_id: str) -> None:
+    """One detention: its ledger and its clocks."""
+    with _session() as session:
+        _print_state(detentions.detention_state(session, detention_id))
+
+
+@detentions_app.command("list")
+def detentions_list(
+    all_: Annotated[bool, typer.Option("--all", help="closed ones too")] = False,
+) -> None:
+    """The detention queue, the clock running out first at the top."""
+    with _session() as session:
+        states = detentions.list_detentions(session, open_only=not all_)
+    table = Table("detention", "line", "status", "next deadline", "due", "value (USD)")
+    for state in states:
+        due = state.next_due
+        table.add_row(
+            state.id,
+            f"{state.entry_number}/{state.line_number}",
+            state.status,
+            due.deadline.label if due else "",
+            due.due if due else "",
+            str(state.value_usd),
+        )
+    console.print(table)
+
+
+@detentions_app.command("figures")
+def detentions_figures(
+    year: Annotated[int | None, typer.Option(help="one fiscal year")] = None,
+) -> None:
+    """Detained, released, excluded and seized per fiscal year (1 Oct - 30 Sep), with values."""
+    with _session() as session:
+        rows = detentions.figures(detentions.list_detentions(session, date.today()))
+    table = Table(
+        "FY", "detained", "released", "excluded", "seized", "value detained", "value seized"
+    )
+    for row in rows:
+        if year is None or row.fiscal_year == year:
+            table.add_row(*_figure_cells(row))
+    console.print(table)
+
+
+def _figure_cells(row: detentions.YearFigures) -> list[Any]:
+    return [
+        f"FY{row.fiscal_year}",
+        str(row.detained),
+        str(row.released),
+        str(row.excluded),
+        str(row.seized),
+        f"{row.value_detained:,.2f}",
+        f"{row.value_seized:,.2f}",
+    ]

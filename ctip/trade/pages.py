@@ -1,0 +1,226 @@
+"""Workbench pages of the trade area: screening results, a line, the detention queue, a
+detention (ledger, documents, clocks, forms) and an entity's supplier tiers.
+
+Every page calls the same `ctip.trade` services as the API and the CLI; forms post back
+with the session's CSRF token, and a refused step re-shows the page with the reason.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request, Response
+
+from ctip.authz.policy import Principal, can
+from ctip.trade import detentions, service, tiers
+from ctip.trade.access import TradeAction
+from ctip.trade.tables import DetentionRow
+from ctip.web.auth import CSRF_FIELD, WebSession, csrf_ok, page_for
+from ctip.web.frame import error_page, page_context
+from ctip.web.rendering import redirect, render
+
+router = APIRouter(include_in_schema=False)
+TradeReader = Annotated[Principal, Depends(page_for(TradeAction.READ))]
+TradeWriter = Annotated[Principal, Depends(page_for(TradeAction.WRITE))]
+TradeDecider = Annotated[Principal, Depends(page_for(TradeAction.DECIDE))]
+FormText = Annotated[str, Form()]
+Token = Annotated[str, Form(alias=CSRF_FIELD)]
+FORM_EXPIRED = "This form has expired. Please try again."
+DECISIONS = ("detain", "review", "release")
+MAX_FIELD = 2000
+
+
+@router.get("/trade")
+def screening_results(
+    request: Request, principal: TradeReader, session: WebSession, decision: str = ""
+) -> Response:
+    """Screened entry lines, riskiest first, each with the features that explain it."""
+    chosen = decision if decision in DECISIONS else None
+    lines = service.screened_lines(session, chosen, 500)
+    context = page_context(
+        request, principal, active="/trade", lines=lines, decision=chosen or "", decisions=DECISIONS
+    )
+    return render(request, "trade/index.html", context)
+
+
+def _line_page(
+    request: Request,
+    principal: Principal,
+    session: WebSession,
+    entry_number: str,
+    line_number: int,
+    error: str = "",
+    status: int = 200,
+) -> Response:
+    screened = service.screened_line(session, entry_number, line_number)
+    if screened is None:
+        return error_page(request, principal, 404, "No screened entry line with this number.")
+    det_id = detentions.detention_id(entry_number, line_number)
+    existing = session.get(DetentionRow, det_id)
+    context = page_context(
+        request,
+        principal,
+        active="/trade",
+        s=screened,
+        detention=det_id if existing is not None else None,
+        can_detain=can(principal, TradeAction.WRITE) and screened.decision != "release",
+        error=error,
+    )
+    return render(request, "trade/line.html", context, status_code=status)
+
+
+@router.get("/trade/lines/{entry_number}/{line_number}")
+def line_page(
+    request: Request,
+    principal: TradeReader,
+    session: WebSession,
+    entry_number: str,
+    line_number: int,
+) -> Response:
+    """One line: its fields, its decision and every feature with its evidence."""
+    return _line_page(request, principal, session, entry_number, line_number)
+
+
+@router.post("/trade/lines/{entry_number}/{line_number}/detain")
+def detain_line(
+    request: Request,
+    principal: TradeWriter,
+    session: WebSession,
+    entry_number: str,
+    line_number: int,
+    reason: FormText = "",
+    token: Token = "",
+) -> Response:
+    """Open a detention for the flagged line, then show it."""
+    if not csrf_ok(request, token):
+        return error_page(request, principal, 403, FORM_EXPIRED)
+    try:
+        state = detentions.open_detention(
+            session, entry_number, line_number, principal.username, reason[:MAX_FIELD]
+        )
+    except (ValueError, LookupError) as error:
+        return _line_page(request, principal, session, entry_number, line_number, str(error), 400)
+    return redirect(f"/trade/detentions/{state.id}")
+
+
+@router.get("/trade/detentions")
+def detention_queue(
+    request: Request, principal: TradeReader, session: WebSession, closed: str = ""
+) -> Response:
+    """Open detentions, the legal deadline due first at the top; closed ones on request."""
+    states = detentions.list_detentions(session, open_only=not closed)
+    figures = detentions.figures(detentions.list_detentions(session))
+    context = page_context(
+        request, principal, active="/trade", states=states, closed=bool(closed), figures=figures
+    )
+    return render(request, "trade/queue.html", context)
+
+
+def _detention_page(
+    request: Request,
+    principal: Principal,
+    session: WebSession,
+    det_id: str,
+    error: str = "",
+    status: int = 200,
+) -> Response:
+    try:
+        state = detentions.detention_state(session, det_id)
+    except detentions.DetentionNotFound:
+        return error_page(request, principal, 404, "No detention with this id.")
+    context = page_context(
+        request,
+        principal,
+        active="/trade",
+        state=state,
+        error=error,
+        can_write=can(principal, TradeAction.WRITE),
+        can_decide=can(principal, TradeAction.DECIDE),
+        step_kinds=sorted(k.value for k in detentions.RECORDABLE),
+        outcomes=[o.value for o in detentions.Outcome],
+    )
+    return render(request, "trade/detention.html", context, status_code=status)
+
+
+@router.get("/trade/detentions/{det_id}")
+def detention_page(
+    request: Request, principal: TradeReader, session: WebSession, det_id: str
+) -> Response:
+    """A detention: ledger, documents, the legal clocks, and the forms for the next step."""
+    return _detention_page(request, principal, session, det_id)
+
+
+@router.post("/trade/detentions/{det_id}/steps")
+def record_step(
+    request: Request,
+    principal: TradeWriter,
+    session: WebSession,
+    det_id: str,
+    kind: FormText = "",
+    reason: FormText = "",
+    occurred_on: FormText = "",
+    title: FormText = "",
+    dated: FormText = "",
+    token: Token = "",
+) -> Response:
+    """Append a step to the ledger."""
+    if not csrf_ok(request, token):
+        return error_page(request, principal, 403, FORM_EXPIRED)
+    detail = {"title": title[:500], "dated": dated[:10]}
+    try:
+        detentions.record_step(
+            session,
+            det_id,
+            kind,
+            principal.username,
+            reason[:MAX_FIELD],
+            occurred_on or None,
+            detail,
+        )
+    except (ValueError, LookupError) as error:
+        return _detention_page(request, principal, session, det_id, str(error), 400)
+    return redirect(f"/trade/detentions/{det_id}")
+
+
+@router.post("/trade/detentions/{det_id}/decide")
+def decide(
+    request: Request,
+    principal: TradeDecider,
+    session: WebSession,
+    det_id: str,
+    outcome: FormText = "",
+    reason: FormText = "",
+    decided_on: FormText = "",
+    correction: FormText = "",
+    token: Token = "",
+) -> Response:
+    """Record the decision: release, exclusion or seizure."""
+    if not csrf_ok(request, token):
+        return error_page(request, principal, 403, FORM_EXPIRED)
+    try:
+        detentions.decide(
+            session,
+            det_id,
+            outcome,
+            principal.username,
+            reason[:MAX_FIELD],
+            decided_on or None,
+            correction == "yes",
+        )
+    except (ValueError, LookupError) as error:
+        return _detention_page(request, principal, session, det_id, str(error), 400)
+    return redirect(f"/trade/detentions/{det_id}")
+
+
+@router.get("/trade/tiers")
+def supplier_tiers(
+    request: Request, principal: TradeReader, session: WebSession, entity: str = ""
+) -> Response:
+    """The supplier tiers upstream of a party and the nearest listed or XUAR supplier."""
+    entity = entity.strip()[:300]
+    result = None
+    if entity:
+        screener = service.build_screener(session)
+        result = tiers.trace(tiers.supply_graph(tiers.stored_links(session)), entity, screener)
+    context = page_context(request, principal, active="/trade", entity=entity, result=result)
+    return render(request, "trade/tiers.html", context)

@@ -1,1 +1,0 @@
-"""Workbench pages of each area, one module per area, each exposing `router`."""
