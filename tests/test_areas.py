@@ -172,3 +172,10 @@ def test_demo_steps_run_lists_first_and_resolution_last() -> None:
     names = [name for name, _seed in REGISTRY.demo_steps()]
     assert names[0] == "lists" and names[-1] == "resolve"
     assert set(names) == {area.name for area in AREAS if area.demo is not None}
+
+
+def test_every_navigation_entry_leads_to_a_page_of_its_area() -> None:
+    for area in AREAS:
+        paths = {getattr(route, "path", None) for router in area.pages for route in router.routes}
+        for entry in area.nav:
+            assert entry.path in paths, (area.name, entry.path)
