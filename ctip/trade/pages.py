@@ -18,6 +18,15 @@ from ctip.trade.tables import DetentionRow
 from ctip.web.auth import CSRF_FIELD, WebSession, csrf_ok, page_for
 from ctip.web.frame import error_page, page_context
 from ctip.web.rendering import redirect, render
+from ctip.web.table import (
+    Column,
+    FilterKind,
+    Table,
+    export_csv,
+    parse_query,
+    table_view,
+    wants_export,
+)
 
 router = APIRouter(include_in_schema=False)
 TradeReader = Annotated[Principal, Depends(page_for(TradeAction.READ))]
@@ -30,16 +39,50 @@ DECISIONS = ("detain", "review", "release")
 MAX_FIELD = 2000
 
 
+LINES = Table(
+    "lines",
+    (
+        Column("line", "Line", sortable=True, value=lambda s: s.line.key),
+        Column(
+            "decision",
+            "Decision",
+            sortable=True,
+            filter=FilterKind.CHOICE,
+            choices=DECISIONS,
+            value=lambda s: s.decision,
+        ),
+        Column("score", "Score", sortable=True, numeric=True, value=lambda s: round(s.score, 4)),
+        Column("manufacturer", "Manufacturer", sortable=True, value=lambda s: s.line.manufacturer),
+        Column(
+            "origin",
+            "Origin",
+            sortable=True,
+            filter=FilterKind.TEXT,
+            value=lambda s: s.line.country_of_origin,
+        ),
+        Column(
+            "hts", "HTS", sortable=True, filter=FilterKind.TEXT, value=lambda s: s.line.hts_code
+        ),
+        Column(
+            "value", "Value (USD)", sortable=True, numeric=True, value=lambda s: s.line.value_usd
+        ),
+        Column("why", "Why", value=lambda s: ", ".join(f["name"] for f in s.features)),
+    ),
+    search_label="Entry, importer, manufacturer or HTS",
+    default_sort="score",
+    default_descending=True,
+)
+
+
 @router.get("/trade")
-def screening_results(
-    request: Request, principal: TradeReader, session: WebSession, decision: str = ""
-) -> Response:
-    """Screened entry lines, riskiest first, each with the features that explain it."""
-    chosen = decision if decision in DECISIONS else None
-    lines = service.screened_lines(session, chosen, 500)
-    context = page_context(
-        request, principal, active="/trade", lines=lines, decision=chosen or "", decisions=DECISIONS
-    )
+def screening_results(request: Request, principal: TradeReader, session: WebSession) -> Response:
+    """Screened entry lines, riskiest first, each with the features that explain it; paged,
+    sorted and filtered in the database, and exported whole as CSV."""
+    listing, query = service.screened_listing(), parse_query(request.query_params, LINES)
+    if wants_export(request):
+        return export_csv(session, principal, LINES, listing, query)
+    view = table_view(request, LINES, listing.page(session, query))
+    context = page_context(request, principal, active="/trade", lines=view)
     return render(request, "trade/index.html", context)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import Float, Numeric, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from ctip.authz import audit
@@ -23,6 +23,7 @@ from ctip.lists.readers import GoodsRule
 from ctip.lists.store import goods_rules, list_entries, list_summaries
 from ctip.matching.types import Feature, ListEntry
 from ctip.store.db import utc_now
+from ctip.store.paging import Listing, ListingField
 from ctip.trade import tiers
 from ctip.trade.entries import EntryLine, get_line, line_of
 from ctip.trade.lists import TVPRA_LIST
@@ -214,6 +215,48 @@ def screened_lines(
     lines = [_screened(s, line_of(e)) for s, e in rows]
     lines.sort(key=lambda s: (-s.score, s.line.entry_number, s.line.line_number))
     return lines[:limit]
+
+
+def screened_listing() -> Listing[ScreenedLine]:
+    """The latest screening of each line for the workbench's table: paged, sorted and
+    filtered in SQL, riskiest first unless the person sorts otherwise."""
+    statement = (
+        select(ScreeningRow, EntryLineRow)
+        .join(
+            EntryLineRow,
+            (EntryLineRow.entry_number == ScreeningRow.entry_number)
+            & (EntryLineRow.line_number == ScreeningRow.line_number),
+        )
+        .where(ScreeningRow.id.in_(_latest_ids_query()))
+    )
+    risk = case(
+        (ScreeningRow.decision == "detain", 0), (ScreeningRow.decision == "review", 1), else_=2
+    )
+    fields = {
+        "line": ListingField(EntryLineRow.entry_number, searched=True),
+        "decision": ListingField(ScreeningRow.decision, match="equals", order=risk),
+        "score": ListingField(cast(ScreeningRow.score, Float)),
+        "manufacturer": ListingField(EntryLineRow.manufacturer, searched=True),
+        "importer": ListingField(EntryLineRow.importer, searched=True),
+        "origin": ListingField(EntryLineRow.country_of_origin, match="contains"),
+        "hts": ListingField(EntryLineRow.hts_code, match="contains", searched=True),
+        "value": ListingField(cast(EntryLineRow.value_usd, Numeric(18, 2))),
+        "arrival": ListingField(EntryLineRow.arrival_date),
+    }
+    return Listing(
+        statement,
+        fields,
+        lambda row: _screened(row[0], line_of(row[1])),
+        (EntryLineRow.entry_number, EntryLineRow.line_number),
+    )
+
+
+def _latest_ids_query() -> Any:
+    return (
+        select(func.max(ScreeningRow.id))
+        .group_by(ScreeningRow.entry_number, ScreeningRow.line_number)
+        .scalar_subquery()
+    )
 
 
 def _screened(row: ScreeningRow, line: EntryLine) -> ScreenedLine:
