@@ -50,8 +50,13 @@ def compare_countries(query: tuple[str, ...], listed: tuple[str, ...]) -> FieldE
         return None
     shared = left & right
     if shared:
-        return FieldEvidence(1.0, f"country {', '.join(sorted(shared))} on both")
-    return FieldEvidence(-1.0, f"country {', '.join(sorted(left))} vs {', '.join(sorted(right))}")
+        return FieldEvidence(1.0, f"Country agrees: {_countries(shared)} on both.")
+    return FieldEvidence(-1.0, f"Countries differ: {_countries(left)}, listed {_countries(right)}.")
+
+
+def _countries(codes: set[str]) -> str:
+    """'China (CN), Viet Nam (VN)': names people read, codes people can check."""
+    return ", ".join(f"{registry.country.caption(c)} ({c.upper()})" for c in sorted(codes))
 
 
 def parse_date(value: str) -> tuple[str, str | None, str | None] | None:
@@ -74,14 +79,16 @@ def compare_date_pair(query: str, listed: str) -> FieldEvidence | None:
     if left is None or right is None:
         return None
     if left == right:
-        return FieldEvidence(1.0, f"birth date {query} on both")
+        return FieldEvidence(1.0, f"Birth date {query} agrees.")
     if left[0] == right[0]:
         return _same_year(left, right, query, listed)
     if left[1:] == right[1:] and _one_keystroke(left[0], right[0]):
-        return FieldEvidence(0.3, f"birth date {query} vs {listed}: year one digit off")
+        return FieldEvidence(
+            0.3, f"Birth date {query}, listed {listed}: the year is one digit off."
+        )
     if abs(int(left[0]) - int(right[0])) == 1:
-        return FieldEvidence(-0.5, f"birth year {left[0]} vs {right[0]}")
-    return FieldEvidence(-1.0, f"birth date {query} vs {listed}")
+        return FieldEvidence(-0.5, f"Birth years differ: {left[0]}, listed {right[0]}.")
+    return FieldEvidence(-1.0, f"Birth dates differ: {query}, listed {listed}.")
 
 
 def _same_year(
@@ -91,19 +98,19 @@ def _same_year(
     listed: str,
 ) -> FieldEvidence:
     """Dates in the same year: partial agreement unless month or day clearly differ."""
-    partial = FieldEvidence(0.6, f"birth year {left[0]} on both ({query} vs {listed})")
+    partial = FieldEvidence(0.6, f"Birth year {left[0]} agrees ({query}, listed {listed}).")
     if left[1] is None or right[1] is None:
         return partial
     if left[2] is None or right[2] is None:
         return (
             partial
             if left[1] == right[1]
-            else FieldEvidence(-0.6, f"birth month {query} vs {listed}")
+            else FieldEvidence(-0.6, f"Birth months differ: {query}, listed {listed}.")
         )
     full_left, full_right = "".join(map(str, left)), "".join(map(str, right))
     if _one_keystroke(full_left, full_right) or (left[1], left[2]) == (right[2], right[1]):
-        return FieldEvidence(0.4, f"birth date {query} vs {listed}: one digit off")
-    return FieldEvidence(-0.6, f"birth date {query} vs {listed}: same year, other day")
+        return FieldEvidence(0.4, f"Birth date {query}, listed {listed}: one digit off.")
+    return FieldEvidence(-0.6, f"Birth dates differ: {query}, listed {listed} (same year).")
 
 
 def _one_keystroke(left: str, right: str) -> bool:
@@ -139,8 +146,9 @@ def compare_addresses(query: tuple[str, ...], listed: tuple[str, ...]) -> FieldE
         return None
     overlap, left, right = max(pairs)
     if overlap >= 0.2:
-        return FieldEvidence(round(overlap, 2), f"address {left!r} ~ {right!r}")
-    return FieldEvidence(-0.5, f"address {left!r} vs {right!r}: no word shared")
+        share = f"Address {left!r} and the listed {right!r} share {overlap:.0%} of their words."
+        return FieldEvidence(round(overlap, 2), share)
+    return FieldEvidence(-0.5, f"Address {left!r} shares no word with the listed {right!r}.")
 
 
 def compare_identifiers(query: tuple[str, ...], listed: tuple[str, ...]) -> FieldEvidence | None:
@@ -150,8 +158,10 @@ def compare_identifiers(query: tuple[str, ...], listed: tuple[str, ...]) -> Fiel
         return None
     shared = left & right
     if shared:
-        return FieldEvidence(1.0, f"identifier {sorted(shared)[0]} on both")
+        return FieldEvidence(1.0, f"Identifier {sorted(shared)[0]} is on both.")
     near = [(a, b) for a in left for b in right if len(a) >= 6 and Levenshtein.distance(a, b) == 1]
     if near:
-        return FieldEvidence(0.5, f"identifier {near[0][0]} vs {near[0][1]}: one character off")
-    return FieldEvidence(-1.0, f"identifiers {sorted(left)} vs {sorted(right)}")
+        a, b = near[0]
+        return FieldEvidence(0.5, f"Identifier {a}, listed {b}: one character off.")
+    ours, theirs = ", ".join(sorted(left)), ", ".join(sorted(right))
+    return FieldEvidence(-1.0, f"Identifiers differ: {ours}, listed {theirs}.")

@@ -1,8 +1,9 @@
 """Explainable scoring of a query record against a list entry.
 
 CONTRACT (used by screening of plain names and of import entry lines): `score(query, entry)`
-returns a `MatchResult` whose `features` say, each with value, weight and evidence, why the
-score is what it is.
+returns a `MatchResult` whose `features` (`ctip.model.explain.Feature`) say, each with value,
+weight, a sentence for people and references for code (the list, the entry, the alias that
+matched, the field compared), why the score is what it is.
 
 The score is built like nomenklatura's logic-v2: the name agreement (`ctip.matching.names`)
 is the base, and every other field the two records share qualifies it (`ctip.matching.fields`):
@@ -14,11 +15,14 @@ whose schemas cannot be the same thing (a Person and a Vessel) score 0.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Final
+from urllib.parse import quote
 
 from ctip.matching import fields, names
-from ctip.matching.types import Feature, ListEntry, MatchQuery, MatchResult
+from ctip.matching.types import ListEntry, MatchQuery, MatchResult
+from ctip.model.explain import Feature, Reference, RefKind
 
 DEFAULT_THRESHOLD: Final = 0.7
 
@@ -43,11 +47,59 @@ COMPARERS: Final[dict[str, FieldComparer]] = {
 }
 
 
+_LIST_CODE: Final = re.compile(r"^[a-z0-9-]{2,12}$")
+HOW_CLOSE: Final = ((1.0, "exactly"), (0.95, "almost exactly"), (0.85, "closely"), (0.6, "in part"))
+HOW_COMPARED: Final = {"compact": ", written together", "characters": ", character by character"}
+
+
+def list_label(list_name: str) -> str:
+    """A list as people name it: short codes in capitals ("cbp-wro" -> "CBP WRO")."""
+    if _LIST_CODE.match(list_name):
+        return list_name.replace("-", " ").upper()
+    return list_name
+
+
+def entry_references(entry: ListEntry, listed_name: str = "") -> tuple[Reference, ...]:
+    """The list (and edition), the entry (linked to its entity page) and the alias matched."""
+    entity_id = entry.extra.get("entity_id", "")
+    url = "/entities/" + quote(entity_id, safe="") if entity_id else ""
+    refs = [
+        Reference(RefKind.LIST, entry.list_name, f"{list_label(entry.list_name)} {entry.edition}"),
+        Reference(RefKind.ENTRY, entry.entry_id, entry.name, url),
+    ]
+    if listed_name and listed_name != entry.name:
+        refs.append(Reference(RefKind.ALIAS, listed_name, listed_name))
+    return tuple(refs)
+
+
+def how_close(value: float) -> str:
+    """A name agreement in words: 'exactly', 'closely (0.91)', 'only weakly (0.40)'."""
+    for floor, words in HOW_CLOSE:
+        if value >= floor:
+            return words if floor == 1.0 else f"{words} ({value:.2f})"
+    return f"only weakly ({value:.2f})"
+
+
+def name_sentence(found: names.NameComparison, entry: ListEntry) -> str:
+    """ "Name 'X' matches UFLPA entry E1 'Y' closely (0.91) through its alias 'Z'."."""
+    if found.method == "none":
+        return f"No name of {list_label(entry.list_name)} entry {entry.entry_id} was compared."
+    text = (
+        f"Name {found.query_name!r} matches {list_label(entry.list_name)} entry "
+        f"{entry.entry_id} {entry.name!r} {how_close(found.score)}"
+    )
+    if found.listed_name != entry.name:
+        text += f" through its alias {found.listed_name!r}"
+    return text + HOW_COMPARED.get(found.method, "") + "."
+
+
 def schema_feature(query: MatchQuery, entry: ListEntry) -> Feature | None:
     """A veto when the two records cannot be the same kind of thing."""
     if names.common_schema(query.schema, entry.schema) is not None:
         return None
-    return Feature("schema", -1.0, 1.0, f"a {query.schema} cannot be a {entry.schema}")
+    sentence = f"A {query.schema} cannot be the listed {entry.schema}: no match is possible."
+    refs = (*entry_references(entry), Reference(RefKind.FIELD, "schema", "kind of party"))
+    return Feature("schema", -1.0, 1.0, sentence, refs, supports=False)
 
 
 def name_feature(
@@ -56,12 +108,10 @@ def name_feature(
     """How well the query name agrees with the listed name or its best alias."""
     tag = names.type_tag(schema)
     found = names.best_name_match(tag, (query.name,), entry.all_names, rarity)
-    which = "name" if found.listed_name == entry.name else "alias"
-    evidence = (
-        f"query {found.query_name!r} ~ listed {which} {found.listed_name!r} "
-        f"of {entry.list_name}/{entry.entry_id} ({found.method}): {found.detail}"
-    )
-    return Feature("name", round(found.score, 4), NAME_WEIGHT, evidence)
+    refs = entry_references(entry, found.listed_name)
+    detail = f"{found.method}: {found.detail}"
+    sentence = name_sentence(found, entry)
+    return Feature("name", round(found.score, 4), NAME_WEIGHT, sentence, refs, detail=detail)
 
 
 def field_values(record: MatchQuery | ListEntry, field_name: str) -> tuple[str, ...]:
@@ -80,8 +130,15 @@ def qualifier_features(query: MatchQuery, entry: ListEntry) -> list[Feature]:
             continue
         agree_weight, conflict_weight = QUALIFIERS[field_name]
         weight = agree_weight if verdict.value >= 0 else conflict_weight
-        found.append(Feature(field_name, verdict.value, weight, verdict.evidence))
+        found.append(field_feature(field_name, verdict, weight))
     return found
+
+
+def field_feature(field_name: str, verdict: fields.FieldEvidence, weight: float) -> Feature:
+    """One compared field as a feature: agreeing supports the match, conflicting does not."""
+    ref = Reference(RefKind.FIELD, field_name, field_name.replace("_", " "))
+    supports = verdict.value >= 0
+    return Feature(field_name, verdict.value, weight, verdict.evidence, (ref,), supports)
 
 
 def combine(features: list[Feature]) -> float:
@@ -114,8 +171,8 @@ def score(
     """
     veto = schema_feature(query, entry)
     if veto is not None:
-        return MatchResult(query.query_id, entry, 0.0, False, (veto,))
+        return MatchResult(query.query_id, entry, 0.0, False, (veto,), threshold)
     schema = names.common_schema(query.schema, entry.schema) or entry.schema
     features = [name_feature(query, entry, schema, rarity), *qualifier_features(query, entry)]
     value = combine(features)
-    return MatchResult(query.query_id, entry, value, value >= threshold, tuple(features))
+    return MatchResult(query.query_id, entry, value, value >= threshold, tuple(features), threshold)

@@ -3,12 +3,18 @@
 A `ListEntry` is one listed party as every scorer sees it, whichever list it came from (a
 UFLPA entity, a WRO party, a sanctions record), so every hit names the list, the edition and
 the entry. A `MatchQuery` is what is screened; `score(query, entry)` in `ctip.matching.scoring`
-returns a `MatchResult` whose features say why.
+returns a `MatchResult` whose features say why (`ctip.model.explain`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Final
+
+from ctip.model.explain import Explanation, Feature, Threshold
+
+MATCH: Final = "match"
+NO_MATCH: Final = "no match"
 
 
 @dataclass(frozen=True)
@@ -49,32 +55,30 @@ class MatchQuery:
 
 
 @dataclass(frozen=True)
-class Feature:
-    """One piece of evidence: its name, value in [-1, 1], weight, and what it rests on."""
-
-    name: str
-    value: float
-    weight: float
-    evidence: str
-
-    @property
-    def contribution(self) -> float:
-        """Value times weight."""
-        return self.value * self.weight
-
-
-@dataclass(frozen=True)
 class MatchResult:
-    """A score in [0, 1], whether it clears the threshold, and the features behind it."""
+    """A score in [0, 1], whether it clears the threshold, and the features behind it.
+
+    The features are the shared `ctip.model.explain.Feature`: a sentence for people and
+    references (list, entry, alias, field) for code.
+    """
 
     query_id: str
     entry: ListEntry
     score: float
     is_match: bool
     features: tuple[Feature, ...] = field(default=())
+    threshold: float | None = None
+
+    def explained(self) -> Explanation:
+        """The result as the shared explanation: features, score, threshold, outcome."""
+        thresholds = () if self.threshold is None else (Threshold(MATCH, self.threshold),)
+        outcome = MATCH if self.is_match else NO_MATCH
+        return Explanation(outcome, self.score, self.features, thresholds, NO_MATCH)
 
     def explanation(self) -> str:
-        """The features as one line a person (or a court) can read."""
-        return "; ".join(
-            f"{f.name}={f.value:.2f} (w {f.weight:.2f}): {f.evidence}" for f in self.features
-        )
+        """How the score led to the outcome, then each feature's sentence, conflicts marked:
+        what a person (or a court) reads in the hits CSV."""
+        return self.explained().text()
+
+
+__all__ = ["Feature", "ListEntry", "MatchQuery", "MatchResult"]

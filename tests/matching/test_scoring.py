@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 
 from ctip.matching.index import CandidateIndex
 from ctip.matching.scoring import DEFAULT_THRESHOLD, score
 from ctip.matching.types import ListEntry, MatchQuery, MatchResult
+from ctip.model.explain import RefKind
+from tests.conftest import shared_data
 
 
 def entry(name: str, schema: str = "Company", **fields: tuple[str, ...]) -> ListEntry:
@@ -79,8 +83,19 @@ def test_the_evidence_names_the_alias_that_matched() -> None:
     listed = entry("Xinjiang Production and Construction Corps", aliases=("XPCC", "Bingtuan"))
     result = score(query("Bingtuan"), listed)
     assert result.is_match
-    assert "listed alias 'Bingtuan'" in result.features[0].evidence
-    assert "uflpa/E1" in result.features[0].evidence
+    name = result.features[0]
+    assert "through its alias 'Bingtuan'" in name.sentence
+    assert "UFLPA entry E1" in name.sentence
+    assert [r.id for r in name.refs(RefKind.ALIAS)] == ["Bingtuan"]
+    assert [(r.id, r.label) for r in name.refs(RefKind.ENTRY)] == [("E1", listed.name)]
+    assert [r.id for r in name.refs(RefKind.LIST)] == ["uflpa"]
+
+
+def test_a_match_on_the_listed_name_names_no_alias() -> None:
+    listed = entry("Xinjiang Production and Construction Corps", aliases=("XPCC",))
+    name = score(query("Xinjiang Production and Construction Corps"), listed).features[0]
+    assert not name.refs(RefKind.ALIAS)
+    assert "alias" not in name.sentence and "exactly" in name.sentence
 
 
 def person_score(**fields: tuple[str, ...]) -> float:
@@ -123,7 +138,45 @@ def test_address_agreement_across_scripts() -> None:
 def test_default_threshold_marks_matches() -> None:
     result = score(query("Huafu Fashion Co., Ltd."), entry("Huafu Fashion Co., Ltd."))
     assert result.is_match and result.score >= DEFAULT_THRESHOLD
-    assert "name=1.00" in result.explanation()
+    text = result.explanation()
+    assert text.startswith(f"Score 1.00 reaches the match threshold of {DEFAULT_THRESHOLD:.2f}")
+    assert "'Huafu Fashion Co., Ltd.' exactly" in text
+    assert "(w " not in text and "x1.00" not in text  # sentences, not the scorer's trace
+
+
+def test_a_conflicting_field_is_marked_as_conflicting_evidence() -> None:
+    listed = entry("Huafu Co., Ltd.", addresses=("Aksu, Xinjiang, China",), countries=("cn",))
+    typed = query("Huafu Co Ltd", addresses=("12 Rue de Rivoli, Paris",), countries=("cn",))
+    explained = score(typed, listed).explained()
+    assert [f.name for f in explained.conflicting()] == ["address"]
+    assert "Conflicting evidence: Address '12 Rue de Rivoli, Paris'" in explained.text()
+    assert "1 piece of evidence conflicts" in explained.summary()
+    assert {f.name for f in explained.supporting()} == {"name", "country"}
+
+
+def test_a_near_miss_says_the_score_stays_below_the_threshold() -> None:
+    result = score(
+        query("Xinjiang Huafu Textile Co., Ltd."), entry("Xinjiang Lihua Textile Co., Ltd.")
+    )
+    explained = result.explained()
+    assert explained.outcome == "no match"
+    assert explained.summary().startswith(f"Score {result.score:.2f} is below the match threshold")
+
+
+def bench_cases(group: str) -> list[dict[str, str]]:
+    with shared_data("name_matching", "name_bench_cases.csv").open(encoding="utf-8") as file:
+        return [row for row in csv.DictReader(file) if row["case_group"] == group]
+
+
+def test_every_bench_match_is_explained_in_a_sentence_naming_both_names() -> None:
+    for case in bench_cases("synth_people"):
+        listed = ListEntry("bench", "1", "B1", case["schema"], case["name2"])
+        result = score(query(case["name1"], case["schema"]), listed)
+        name = next(f for f in result.features if f.name == "name")
+        assert name.sentence.startswith(f"Name {case['name1']!r} matches BENCH entry B1")
+        assert repr(case["name2"]) in name.sentence
+        closeness = "exactly" if name.value >= 1.0 else f"({name.value:.2f})"
+        assert closeness in name.sentence
 
 
 @pytest.mark.parametrize(

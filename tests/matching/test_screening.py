@@ -60,7 +60,7 @@ def test_hits_report_matches_and_near_misses_with_explanations() -> None:
     assert [(h.query_id, h.entity_id, h.is_match) for h in hits] == [("q1", "E1", True)]
     rows = list(csv.DictReader(io.StringIO(write_hits(hits))))
     assert tuple(rows[0]) == OUTPUT_COLUMNS
-    assert rows[0]["match"] == "true" and "birth_date" in rows[0]["explanation"]
+    assert rows[0]["match"] == "true" and "Birth year 1970 agrees" in rows[0]["explanation"]
     assert 0.0 <= float(rows[0]["score"]) <= 1.0
 
 
