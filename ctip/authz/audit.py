@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ctip.store.db import utc_now
+from ctip.store.paging import Listing, ListingField
 from ctip.store.tables import AuditEvent, AuditHead
 
 GENESIS_HASH = "0" * 64
@@ -159,3 +160,17 @@ def recent_events(session: Session, limit: int = 100, offset: int = 0) -> list[A
     """The newest events first, for the audit page and API."""
     query = select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(limit).offset(offset)
     return list(session.execute(query).scalars().all())
+
+
+def event_listing() -> Listing[AuditEvent]:
+    """The log for the workbench's table, paged in SQL (newest first by default): a log of
+    millions of rows is never read whole to show a page of it."""
+    fields = {
+        "seq": ListingField(AuditEvent.seq),
+        "at": ListingField(AuditEvent.at),
+        "actor": ListingField(AuditEvent.actor, match="contains", searched=True),
+        "action": ListingField(AuditEvent.action, match="contains", searched=True),
+        "resource": ListingField(AuditEvent.resource, searched=True),
+        "detail": ListingField(AuditEvent.detail, sortable=False, searched=True),
+    }
+    return Listing(select(AuditEvent), fields, lambda row: row[0], (AuditEvent.seq.desc(),))

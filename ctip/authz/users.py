@@ -10,13 +10,15 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from ctip.authz import audit
 from ctip.authz.policy import Principal
+from ctip.model.errors import Conflict, InvalidInput, NotFound
 from ctip.model.roles import STAFF_ROLES, Role
 from ctip.store.db import utc_now
+from ctip.store.paging import Listing, ListingField
 from ctip.store.tables import ApiToken, AuditEvent, User
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
@@ -28,12 +30,16 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("ctip-no-such-user-password")
 
 
-class UserError(ValueError):
+class UserError(InvalidInput):
     """A user operation that cannot be done, with a reason fit to show the person."""
 
 
-class UserNotFound(UserError):
-    """No user has that username."""
+class UserNotFound(NotFound, UserError):
+    """No user has that username (404; still a `UserError` for callers that catch those)."""
+
+
+class UserExists(Conflict, UserError):
+    """The username is taken (409)."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,7 @@ def add_user(
         raise UserError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
     parsed = _staff_role(role)
     if session.execute(select(User.id).where(User.username == username)).first():
-        raise UserError(f"user {username!r} already exists")
+        raise UserExists(f"user {username!r} already exists")
     user = User(
         username=username,
         display_name=display_name or username,
@@ -99,6 +105,19 @@ def list_users(session: Session) -> list[UserView]:
     """Every user, by username."""
     users = session.execute(select(User).order_by(User.username)).scalars()
     return [_view(u) for u in users]
+
+
+def user_listing() -> Listing[UserView]:
+    """Every user for the workbench's table, paged and sorted in SQL, by username."""
+    state = case((User.disabled.is_(True), "disabled"), else_="active")
+    fields = {
+        "username": ListingField(User.username, searched=True),
+        "name": ListingField(User.display_name, searched=True),
+        "role": ListingField(User.role, match="equals"),
+        "state": ListingField(state, match="equals"),
+        "created": ListingField(User.created_at),
+    }
+    return Listing(select(User), fields, lambda row: _view(row[0]), (User.username,))
 
 
 def set_disabled(session: Session, actor: str, username: str, disabled: bool) -> UserView:

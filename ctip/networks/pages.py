@@ -19,6 +19,7 @@ from ctip.networks.tables import AdRow
 from ctip.web.auth import WebSession, page_for
 from ctip.web.frame import error_page, page_context
 from ctip.web.rendering import is_fragment_request, render
+from ctip.web.table import Column, Table, export_csv, parse_query, table_view, wants_export
 
 router = APIRouter(include_in_schema=False)
 NetworkReader = Annotated[Principal, Depends(page_for(NetworkAction.READ))]
@@ -27,18 +28,39 @@ NODE_KINDS: Final = frozenset({"ad", "phone", "email", "account", "handle", "ima
 NOT_FOUND: Final = "No ad network with this id. It may have been merged into another one."
 
 
+NETWORKS = Table(
+    "networks",
+    (
+        Column("network", "Network", sortable=True, value=lambda n: n.id),
+        Column("ads", "Ads", sortable=True, numeric=True, value=lambda n: n.ad_count),
+        Column("first_posted", "First posted", sortable=True, value=lambda n: n.first_posted),
+        Column("last_posted", "Last posted", sortable=True, value=lambda n: n.last_posted),
+        Column(
+            "score",
+            "Top indicator score",
+            sortable=True,
+            numeric=True,
+            value=lambda n: round(n.max_indicator_score, 4),
+        ),
+        Column("status", "Status", value=lambda n: n.status),
+    ),
+    default_sort="ads",
+    default_descending=True,
+)
+
+
 @router.get("/networks")
 def networks_list(
     request: Request, principal: NetworkReader, session: WebSession, phone: str = ""
 ) -> Response:
-    """Ad networks, most ads first; or the networks holding a phone number."""
+    """Ad networks, most ads first, a page at a time; or the networks holding a phone number.
+    Sorted in the database and exported whole as CSV."""
     phone = phone.strip()[:MAX_QUERY]
-    found = (
-        profile.networks_with(session, "phone", phone)
-        if phone
-        else profile.list_networks(session, profile.DEFAULT_LIMIT)
-    )
-    context = {"networks": found, "phone": phone}
+    listing, query = profile.network_listing(phone), parse_query(request.query_params, NETWORKS)
+    if wants_export(request):
+        return export_csv(session, principal, NETWORKS, listing, query)
+    view = table_view(request, NETWORKS, listing.page(session, query), keep=("phone",))
+    context = {"networks": view, "phone": phone}
     if is_fragment_request(request):
         return render(request, "networks/_list.html", context)
     return render(

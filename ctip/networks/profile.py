@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ctip.matching.normalize import email_key, phone_e164
 from ctip.networks.tables import AdIdentifier, AdNetwork, AdNetworkLink, AdNetworkMember, AdRow
+from ctip.store.paging import Listing, ListingField
 
 DEFAULT_LIMIT: Final = 50
 MAX_LIMIT: Final = 500
@@ -129,6 +130,29 @@ def list_networks(
         query = query.where(AdNetwork.status == "active")
     query = query.order_by(AdNetwork.ad_count.desc(), AdNetwork.id).limit(limit).offset(offset)
     return [_summary(row) for row in session.execute(query).scalars()]
+
+
+def network_listing(phone: str = "") -> Listing[NetworkSummary]:
+    """Active networks for the workbench's table, paged and sorted in SQL (most ads first by
+    default); with a phone, every network holding an ad with it (in any format)."""
+    statement = select(AdNetwork)
+    if phone:
+        ads = select(AdIdentifier.ad).where(
+            AdIdentifier.kind == "phone", AdIdentifier.value == lookup_value("phone", phone)
+        )
+        held = select(AdNetworkMember.network_id).where(AdNetworkMember.ad.in_(ads))
+        statement = statement.where(AdNetwork.id.in_(held))
+    else:
+        statement = statement.where(AdNetwork.status == "active")
+    fields = {
+        "network": ListingField(AdNetwork.id, searched=True),
+        "ads": ListingField(AdNetwork.ad_count),
+        "first_posted": ListingField(AdNetwork.first_posted),
+        "last_posted": ListingField(AdNetwork.last_posted),
+        "score": ListingField(AdNetwork.max_indicator_score),
+        "status": ListingField(AdNetwork.status, match="equals"),
+    }
+    return Listing(statement, fields, lambda row: _summary(row[0]), (AdNetwork.id,))
 
 
 def ad_summary(row: AdRow) -> AdSummary:

@@ -17,6 +17,7 @@ from ctip.resolve.access import ResolveAction
 from ctip.web.auth import CSRF_FIELD, WebSession, csrf_ok, page_for
 from ctip.web.frame import error_page, page_context
 from ctip.web.rendering import redirect, render
+from ctip.web.table import Column, Table, export_csv, parse_query, table_view, wants_export
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(page_for(ResolveAction.READ))]
@@ -27,15 +28,31 @@ FORM_EXPIRED = "This form has expired. Please try again."
 MAX_REF = 255
 
 
+CLUSTERS = Table(
+    "clusters",
+    (
+        Column("cluster", "Cluster", sortable=True, value=lambda c: c.cluster_id),
+        Column("records", "Records", sortable=True, numeric=True, value=lambda c: c.size),
+    ),
+    search_label="Cluster id contains",
+    default_sort="records",
+    default_descending=True,
+)
+
+
 @router.get("/resolve")
 def review_list(
     request: Request, principal: Reader, session: WebSession, ref: str = ""
 ) -> Response:
-    """Clusters to review, largest first, and a look-up by cluster or record id."""
+    """Clusters to review, largest first, a page at a time; and a look-up by cluster or
+    record id."""
     if ref.strip():
         return redirect(f"/resolve/clusters/{quote(ref.strip()[:MAX_REF], safe='')}")
-    clusters = service.largest_clusters(session)
-    context = page_context(request, principal, active="/resolve", clusters=clusters)
+    listing, query = service.cluster_listing(), parse_query(request.query_params, CLUSTERS)
+    if wants_export(request):
+        return export_csv(session, principal, CLUSTERS, listing, query)
+    view = table_view(request, CLUSTERS, listing.page(session, query))
+    context = page_context(request, principal, active="/resolve", clusters=view)
     return render(request, "resolve/index.html", context)
 
 

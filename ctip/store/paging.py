@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar, Unpack
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 T = TypeVar("T")
+AnySelect = Select[Unpack[tuple[Any, ...]]]
+SqlValue = ColumnElement[Any] | QueryableAttribute[Any]
+"""A column or SQL expression a listing filters, searches or sorts by."""
 Match = Literal["equals", "contains"]
 
 DEFAULT_PER_PAGE = 50
@@ -83,14 +86,14 @@ class ListingField:
     what it sorts by (`order`, when the column's own values do not sort the way people read
     them: decisions by risk, not by alphabet)."""
 
-    expression: ColumnElement[Any]
+    expression: SqlValue
     sortable: bool = True
     match: Match | None = None
     searched: bool = False
-    order: ColumnElement[Any] | None = None
+    order: SqlValue | None = None
 
     @property
-    def sort_expression(self) -> ColumnElement[Any]:
+    def sort_expression(self) -> SqlValue:
         """What ORDER BY uses for this column."""
         return self.order if self.order is not None else self.expression
 
@@ -102,7 +105,7 @@ def _escaped_like(text: str) -> str:
     return f"%{text}%"
 
 
-def _contains(expression: ColumnElement[Any], text: str) -> ColumnElement[bool]:
+def _contains(expression: SqlValue, text: str) -> ColumnElement[bool]:
     return expression.ilike(_escaped_like(text), escape=LIKE_ESCAPE)
 
 
@@ -114,10 +117,10 @@ class Listing(Generic[T]):
     pages never overlap or skip a row.
     """
 
-    statement: Select[Any]
+    statement: AnySelect
     fields: Mapping[str, ListingField]
     record: Callable[[Any], T]
-    tiebreak: Sequence[ColumnElement[Any]] = field(default_factory=tuple)
+    tiebreak: Sequence[SqlValue] = field(default_factory=tuple)
 
     def page(self, session: Session, query: PageQuery) -> Page[T]:
         """One page; a page past the end shows the last one instead of an empty table."""
@@ -140,7 +143,7 @@ class Listing(Generic[T]):
                 return
             offset += EXPORT_BATCH
 
-    def _selection(self, query: PageQuery) -> Select[Any]:
+    def _selection(self, query: PageQuery) -> AnySelect:
         conditions = [*self._filters(query), *self._search(query.search)]
         return self.statement.where(and_(*conditions)) if conditions else self.statement
 
@@ -160,7 +163,7 @@ class Listing(Generic[T]):
         for word in text.split() if searched else ():
             yield or_(*(_contains(expression, word) for expression in searched))
 
-    def _ordered(self, selection: Select[Any], query: PageQuery) -> Select[Any]:
+    def _ordered(self, selection: AnySelect, query: PageQuery) -> AnySelect:
         spec = self.fields.get(query.sort)
         chosen: list[ColumnElement[Any]] = []
         if spec is not None and spec.sortable:
@@ -169,7 +172,7 @@ class Listing(Generic[T]):
         return selection.order_by(None).order_by(*chosen, *self.tiebreak)
 
 
-def _count(selection: Select[Any]) -> Select[Any]:
+def _count(selection: AnySelect) -> AnySelect:
     return select(func.count()).select_from(selection.order_by(None).subquery())
 
 

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ctip.api.errors import json_error
 from ctip.authz import audit
 from ctip.authz.policy import Action, Principal, can
-from ctip.authz.users import authenticate, list_users, record_sign_out
+from ctip.authz.users import authenticate, record_sign_out, user_listing
+from ctip.ingest.ftm_import import import_ftm_bytes
 from ctip.model.area import NavEntry
+from ctip.model.roles import Role
 from ctip.store import entities as store
 from ctip.web import views
 from ctip.web.auth import (
@@ -42,8 +45,26 @@ from ctip.web.rendering import (
     redirect,
     render,
 )
+from ctip.web.table import (
+    Column,
+    FilterKind,
+    Table,
+    export_csv,
+    parse_query,
+    table_view,
+    wants_export,
+)
+from ctip.web.upload import (
+    Upload,
+    UploadOutcome,
+    UploadRefused,
+    read_upload,
+    refusal,
+    run_loader,
+)
 
 MAX_SEARCH_CHARS = 200
+MAX_SOURCE_CHARS = 100
 MAX_USERNAME_CHARS = 100
 MAX_PASSWORD_CHARS = 1000
 AUDIT_PAGE_SIZE = 100
@@ -53,6 +74,7 @@ FORM_EXPIRED = "This form has expired. Please try again."
 API_PATH = "/api/"
 router = APIRouter(include_in_schema=False)
 EntityReader = Annotated[Principal, Depends(page_for(Action.ENTITY_READ))]
+EntityWriter = Annotated[Principal, Depends(page_for(Action.ENTITY_WRITE))]
 UserReader = Annotated[Principal, Depends(page_for(Action.USER_READ))]
 AuditReader = Annotated[Principal, Depends(page_for(Action.AUDIT_READ))]
 FormText = Annotated[str, Form()]
@@ -136,11 +158,60 @@ def entity_search(
     if identifier:
         found = store.find_by_identifier(session, identifier, None, store.DEFAULT_LIMIT)
         result_sets.append(views.ResultSet("Identifier", identifier, found, store.DEFAULT_LIMIT))
-    context = {"q": q, "identifier": identifier, "result_sets": result_sets}
+    context: dict[str, Any] = {"q": q, "identifier": identifier, "result_sets": result_sets}
     if is_fragment_request(request):
         return render(request, "_results.html", context)
-    return render(
-        request, "entities.html", page_context(request, principal, active="/entities", **context)
+    return _entities_page(request, principal, **context)
+
+
+def _entities_page(
+    request: Request,
+    principal: Principal,
+    status: int = 200,
+    outcome: UploadOutcome | None = None,
+    **context: Any,
+) -> Response:
+    """The entity search page, with the import form for the roles that may write entities."""
+    context.setdefault("q", "")
+    context.setdefault("identifier", "")
+    context.setdefault("result_sets", [])
+    full = page_context(
+        request,
+        principal,
+        active="/entities",
+        can_import=can(principal, Action.ENTITY_WRITE),
+        outcome=outcome,
+        source=context.pop("source", ""),
+        **context,
+    )
+    return render(request, "entities.html", full, status_code=status)
+
+
+@router.post("/entities/import")
+async def import_entities(
+    request: Request, principal: EntityWriter, session: WebSession
+) -> Response:
+    """Import an FtM JSON lines file chosen in the browser as one source: the same loader as
+    `ctip import`, all or nothing, and a report of every bad line when it is refused."""
+    try:
+        upload = await read_upload(request)
+    except UploadRefused as error:
+        return _entities_page(request, principal, error.http_status, refusal(error))
+    source = upload.fields.get("source", "").strip()[:MAX_SOURCE_CHARS]
+    outcome = run_loader(
+        session, lambda: _import_summary(session, upload, source, principal.username)
+    )
+    status = 200 if outcome.ok else 422
+    return _entities_page(request, principal, status, outcome, source=source)
+
+
+def _import_summary(session: Session, upload: Upload, source: str, actor: str) -> str:
+    done = import_ftm_bytes(session, upload.data, upload.file_name, source, actor)
+    if done.already_imported:
+        return f"{done.file_name} was already imported as {source}: nothing changed."
+    return (
+        f"Imported {done.file_name} as {source}: {done.entities} entities, "
+        f"{done.statements_new} new statements."
     )
 
 
@@ -165,19 +236,70 @@ def entity_page(
     return render(request, "entity.html", context)
 
 
+AUDIT_EVENTS = Table(
+    "audit",
+    (
+        Column("seq", "#", sortable=True, numeric=True, value=lambda e: e.seq),
+        Column("at", "When", sortable=True, value=lambda e: e.at),
+        Column("actor", "Who", sortable=True, filter=FilterKind.TEXT, value=lambda e: e.actor),
+        Column("action", "Action", sortable=True, filter=FilterKind.TEXT, value=lambda e: e.action),
+        Column("resource", "Resource", sortable=True, value=lambda e: e.resource),
+        Column("detail", "Detail", value=lambda e: e.detail),
+    ),
+    search_label="Search who, action, resource, detail",
+    default_sort="seq",
+    default_descending=True,
+    per_page=AUDIT_PAGE_SIZE,
+)
+USERS = Table(
+    "users",
+    (
+        Column("username", "Username", sortable=True, value=lambda u: u.username),
+        Column("name", "Name", sortable=True, value=lambda u: u.display_name),
+        Column(
+            "role",
+            "Role",
+            sortable=True,
+            filter=FilterKind.CHOICE,
+            choices=tuple(role.value for role in Role),
+            value=lambda u: u.role.value,
+        ),
+        Column(
+            "state",
+            "State",
+            sortable=True,
+            filter=FilterKind.CHOICE,
+            choices=("active", "disabled"),
+            value=lambda u: "disabled" if u.disabled else "active",
+        ),
+        Column("created", "Created", sortable=True, value=lambda u: u.created_at),
+    ),
+    search_label="Username or name",
+    default_sort="username",
+)
+
+
 @router.get("/audit")
 def audit_log(request: Request, principal: AuditReader, session: WebSession) -> Response:
-    """Recent audit events and, for roles that may verify, the result of the chain check."""
+    """Audit events a page at a time, newest first, and, for roles that may verify, the result
+    of the chain check. An export is itself recorded in the log."""
+    listing, query = audit.event_listing(), parse_query(request.query_params, AUDIT_EVENTS)
+    if wants_export(request):
+        return export_csv(session, principal, AUDIT_EVENTS, listing, query)
     report = audit.verify_chain(session) if can(principal, Action.AUDIT_VERIFY) else None
-    events = audit.recent_events(session, AUDIT_PAGE_SIZE)
+    events = table_view(request, AUDIT_EVENTS, listing.page(session, query))
     context = page_context(request, principal, active="/audit", events=events, report=report)
     return render(request, "audit.html", context)
 
 
 @router.get("/users")
 def users_page(request: Request, principal: UserReader, session: WebSession) -> Response:
-    """Everyone who can sign in, with role and state."""
-    context = page_context(request, principal, active="/users", users=list_users(session))
+    """Everyone who can sign in, with role and state; exports are recorded in the audit log."""
+    listing, query = user_listing(), parse_query(request.query_params, USERS)
+    if wants_export(request):
+        return export_csv(session, principal, USERS, listing, query)
+    users = table_view(request, USERS, listing.page(session, query))
+    context = page_context(request, principal, active="/users", users=users)
     return render(request, "users.html", context)
 
 

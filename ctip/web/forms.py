@@ -1,0 +1,80 @@
+"""The form helper every workbench form uses: what the person typed, kept after a refusal,
+and each error shown next to the field it is about (the `_form.html` macros render them).
+
+An officer who mistypes one date in a five-field form must not type the other four again,
+and a screen reader must hear which field is wrong: the error is linked to its input by
+`aria-describedby` and the label names the input by `for`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ctip.model.errors import CtipError
+
+DATE_HINT = "Use the date picker, or type the date as YYYY-MM-DD."
+
+
+@dataclass(frozen=True)
+class FormState:
+    """The values a form was sent with, an error per field, and an error about the whole form."""
+
+    values: Mapping[str, str] = field(default_factory=dict)
+    errors: Mapping[str, str] = field(default_factory=dict)
+    message: str = ""
+
+    def value(self, name: str) -> str:
+        """What the person typed into a field ('' for a fresh form)."""
+        return self.values.get(name, "")
+
+    def error(self, name: str) -> str:
+        """The error about a field ('' when it is fine)."""
+        return self.errors.get(name, "")
+
+    @property
+    def failed(self) -> bool:
+        """Whether the form was refused (the page answers 400 and shows it again)."""
+        return bool(self.errors or self.message)
+
+
+EMPTY_FORM = FormState()
+
+
+def date_errors(values: Mapping[str, str], names: Iterable[str]) -> dict[str, str]:
+    """An error for each named field holding something other than a calendar date
+    (an empty field is left to the service: it may mean today)."""
+    errors = {}
+    for name in names:
+        text = values.get(name, "").strip()
+        if text and not _is_date(text):
+            errors[name] = f"“{text[:20]}” is not a date. {DATE_HINT}"
+    return errors
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == len("2024-01-31")
+
+
+def refused(values: Mapping[str, str], error: CtipError | str) -> FormState:
+    """A form refused by the service: an error naming a field goes next to it, the rest on top.
+
+    A service names the field in its error details (`{"field": "reason", "reason": ...}`).
+    """
+    if isinstance(error, str):
+        return FormState(dict(values), {}, error)
+    errors = dict(_field_errors(error.details, values))
+    message = "" if errors else error.message
+    return FormState(dict(values), errors, message)
+
+
+def _field_errors(details: Iterable[Any], values: Mapping[str, str]) -> Iterable[tuple[str, str]]:
+    for detail in details:
+        if isinstance(detail, Mapping) and detail.get("field") in values:
+            yield str(detail["field"]), str(detail.get("reason", detail.get("message", "")))
