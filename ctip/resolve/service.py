@@ -30,6 +30,7 @@ from ctip.resolve.tables import (
     ResolveRun,
 )
 from ctip.store.db import utc_now
+from ctip.store.paging import Listing, ListingField
 
 SAME, DIFFERENT = "same", "different"
 ORGANISATION_RUN = "store-organisation"
@@ -583,6 +584,27 @@ def resolve_store(
 
 
 @dataclass(frozen=True)
+
+
+def cluster_listing() -> Listing[ClusterSummary]:
+    """Clusters holding more than one record for the workbench's table, paged and sorted in
+    SQL: largest first by default, searchable by cluster id."""
+    size = func.count(ResolveRecordRow.record_id)
+    statement = (
+        select(ResolveRecordRow.cluster_id, size)
+        .group_by(ResolveRecordRow.cluster_id)
+        .having(size > 1)
+    )
+    fields = {
+        "cluster": ListingField(ResolveRecordRow.cluster_id, searched=True),
+        "records": ListingField(size),
+    }
+    return Listing(
+        statement,
+        fields,
+        lambda row: ClusterSummary(row[0], int(row[1])),
+        (ResolveRecordRow.cluster_id,),
+    )
 class ClusterSummary:
     """A cluster in a review list."""
 
