@@ -86,7 +86,7 @@ def name_sentence(found: names.NameComparison, entry: ListEntry) -> str:
         return f"No name of {list_label(entry.list_name)} entry {entry.entry_id} was compared."
     text = (
         f"Name {found.query_name!r} matches {list_label(entry.list_name)} entry "
-        f"{entry.entry_id} {entry.name!r} {how_close(found.score)}"
+        f"{entry.name!r} {how_close(found.score)}"
     )
     if found.listed_name != entry.name:
         text += f" through its alias {found.listed_name!r}"

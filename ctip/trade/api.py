@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from ctip.api.deps import DbSession, require
 from ctip.api.errors import ApiError
+from ctip.api.explanations import ExplanationOut
 from ctip.api.schemas import RequestBody, error_responses
 from ctip.authz.policy import Principal
 from ctip.trade import detentions, entries, service, tiers
@@ -58,17 +59,19 @@ class DecisionOut(BaseModel):
     decision: str
     score: float
     features: list[FeatureOut]
+    explanation: ExplanationOut
 
     @classmethod
     def of(cls, d: LineDecision) -> DecisionOut:
         """From a screening outcome."""
-        features = [FeatureOut(**f.__dict__) for f in d.features]
+        features = [FeatureOut(**service.feature_fields(f)) for f in d.features]
         return cls(
             entry_number=d.entry_number,
             line_number=d.line_number,
             decision=d.decision.value,
             score=d.score,
             features=features,
+            explanation=ExplanationOut.of(d.explained()),
         )
 
 
@@ -106,6 +109,7 @@ class ScreenedLineOut(BaseModel):
     decision: str
     score: float
     features: list[FeatureOut]
+    explanation: ExplanationOut
     screened_at: str
 
 
@@ -320,6 +324,7 @@ def _line_out(s: service.ScreenedLine) -> ScreenedLineOut:
         decision=s.decision,
         score=s.score,
         features=[FeatureOut(**f) for f in s.features],
+        explanation=ExplanationOut.of(s.explanation),
         screened_at=s.screened_at,
     )
 

@@ -6,6 +6,13 @@ the same decisions. Each line gets a decision (detain, review, release), a score
 and named features, each with its value, weight and evidence: which party matched which
 list entry under which alias, which rule fired, at which tier.
 
+Every feature is the shared `ctip.model.explain.Feature`: a sentence for the officer and
+references for code (the list, the entry and alias matched, the XUAR place, the rule, the
+tier), so a legal clock (`detentions.under_cbp_order`) reads which list flagged the line
+from the references, never from the wording. The conditions a listed party's match rests on
+(its country and address against the listing) come along with weight 0: they already count
+in the match score, and a conflicting one is shown as conflicting evidence.
+
 The score combines features as a noisy-OR, 1 - prod(1 - value * weight): independent
 reasons to doubt a line add up, and no single weak reason reaches the detain threshold.
 The weights and thresholds are data (`ScreeningPolicy`), stated here so a reviewer can
@@ -14,22 +21,34 @@ read them.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
 from ctip.matching.index import CandidateIndex
 from ctip.matching.normalize import name_key
-from ctip.matching.scoring import score
-from ctip.matching.types import Feature, ListEntry, MatchQuery, MatchResult
+from ctip.matching.scoring import how_close, list_label, score
+from ctip.matching.types import ListEntry, MatchQuery, MatchResult
+from ctip.model.explain import Explanation, Feature, Reference, RefKind, Threshold
 from ctip.trade.entries import EntryLine
+from ctip.trade.lists import TVPRA_LIST
 from ctip.trade.lists.sectors import uflpa_priority_sector
 from ctip.trade.lists.tvpra import TvpraListing, TvpraRisk, tvpra_risk
-from ctip.trade.regions import CHINA, find_region_places
+from ctip.trade.regions import CHINA, RegionHit, find_region_places
 
 PARTY_ROLES = ("manufacturer", "seller", "shipper", "importer")
 CANDIDATE_LIMIT = 20
+UFLPA_PRESUMPTION: Final = Reference(
+    RefKind.RULE,
+    "uflpa-sec-3",
+    "UFLPA sec. 3 presumption",
+    citation="Uyghur Forced Labor Prevention Act, Pub. L. 117-78, sec. 3",
+)
+UFLPA_SECTORS: Final = "uflpa-high-priority-sectors"
+NO_EVIDENCE: Final = "no list, region, goods or tier evidence"
 
 
 class Decision(StrEnum):
@@ -68,6 +87,14 @@ class ScreeningPolicy:
     tier_decay: float = 0.75
     detain_at: float = 0.85
     review_at: float = 0.3
+
+    @property
+    def thresholds(self) -> tuple[Threshold, ...]:
+        """The decision thresholds as an explanation states them."""
+        return (
+            Threshold(Decision.DETAIN, self.detain_at),
+            Threshold(Decision.REVIEW, self.review_at),
+        )
 
     def decide(self, line_score: float) -> Decision:
         """The decision for a combined score."""
@@ -151,19 +178,23 @@ class LineDecision:
     decision: Decision
     score: float
     features: tuple[Feature, ...]
+    thresholds: tuple[Threshold, ...] = ()
 
     @property
     def key(self) -> str:
         """'ENTRY/LINE'."""
         return f"{self.entry_number}/{self.line_number}"
 
-    def explanation(self) -> str:
-        """Every feature on one line, strongest first."""
-        if not self.features:
-            return "no list, region, goods or tier evidence"
-        return "; ".join(
-            f"{f.name}={f.value:.2f} (w {f.weight:.2f}): {f.evidence}" for f in self.features
+    def explained(self) -> Explanation:
+        """The decision as the shared explanation: features, score, thresholds, outcome."""
+        return Explanation(
+            self.decision.value, self.score, self.features, self.thresholds, Decision.RELEASE
         )
+
+    def explanation(self) -> str:
+        """How the score met the thresholds, then every feature's sentence, strongest first."""
+        text = self.explained().text()
+        return text if self.features else f"{text} {NO_EVIDENCE[0].upper()}{NO_EVIDENCE[1:]}."
 
 
 @dataclass(frozen=True)
@@ -254,11 +285,16 @@ class Screener:
             *self.goods_features(line),
             *self.tier_features(line),
         ]
-        features.sort(key=lambda f: (-f.contribution, f.name, f.evidence))
+        features.sort(key=lambda f: (-f.contribution, f.name, f.sentence))
         line_score = combine(features)
         decision = self.policy.decide(line_score)
         return LineDecision(
-            line.entry_number, line.line_number, decision, line_score, tuple(features)
+            line.entry_number,
+            line.line_number,
+            decision,
+            line_score,
+            tuple(features),
+            self.policy.thresholds,
         )
 
     def party_features(self, line: EntryLine) -> list[Feature]:
@@ -271,7 +307,8 @@ class Screener:
             address = line.manufacturer_address if maker else ""
             matches = self.party_matches(name, country, address) if name else []
             if matches:
-                features.append(_party_feature(role, name, matches[0], self.policy))
+                weight = self.policy.party_weights[role]
+                features.extend(party_features(role, name, matches[0], weight))
         return features
 
     def region_features(self, line: EntryLine) -> list[Feature]:
@@ -279,14 +316,21 @@ class Screener:
         country = line.country_of_origin
         hits = find_region_places(line.manufacturer_address, country)
         if hits:
-            places = ", ".join(f"{h.place} ({h.spelling!r})" for h in hits)
-            evidence = f"manufacturer address names {places}; rule: UFLPA sec. 3 presumption"
-            return [Feature("xuar_address", 1.0, self.policy.region_address_weight, evidence)]
+            sentence = (
+                f"Manufacturer address names {_places(hits)}: goods made there are presumed "
+                f"made with forced labour ({UFLPA_PRESUMPTION.label})."
+            )
+            refs = (*_place_refs(hits), UFLPA_PRESUMPTION)
+            weight = self.policy.region_address_weight
+            return [Feature("xuar_address", 1.0, weight, sentence, refs)]
         hits = find_region_places(line.manufacturer, country)
         if hits:
-            places = ", ".join(f"{h.place} ({h.spelling!r})" for h in hits)
-            evidence = f"manufacturer name names {places}; address does not"
-            return [Feature("xuar_name", 1.0, self.policy.region_name_weight, evidence)]
+            sentence = (
+                f"Manufacturer name names {_places(hits)}, though its address does not: "
+                f"ask where the goods were made ({UFLPA_PRESUMPTION.label})."
+            )
+            refs = (*_place_refs(hits), UFLPA_PRESUMPTION)
+            return [Feature("xuar_name", 1.0, self.policy.region_name_weight, sentence, refs)]
         return []
 
     def goods_features(self, line: EntryLine) -> list[Feature]:
@@ -298,11 +342,7 @@ class Screener:
         if listed:
             kind = "forced labour" if forced else "child labour"
             weight = self.policy.tvpra_forced_weight if forced else self.policy.tvpra_child_weight
-            goods = ", ".join(sorted({r.good for r in listed}))
-            evidence = (
-                f"TVPRA list: {goods} from {line.country_of_origin} ({kind}); HTS {line.hts_code}"
-            )
-            features.append(Feature("tvpra_goods", 1.0, weight, evidence))
+            features.append(_tvpra_feature(line, listed, kind, weight))
         features.extend(self.place_rule_features(line))
         sector = self.sector_rule(line.hts_code)
         if sector:
@@ -311,11 +351,16 @@ class Screener:
 
     def _sector_feature(self, line: EntryLine, sector: str) -> Feature:
         """A high-priority sector weighs more when the goods come from China itself."""
-        evidence = f"HTS {line.hts_code} is in UFLPA high-priority sector {sector!r}"
+        sentence = f"HTS {line.hts_code} is in the UFLPA high-priority sector {sector!r}"
+        refs = (
+            Reference(RefKind.SECTOR, sector, sector),
+            Reference(RefKind.LIST, UFLPA_SECTORS, "UFLPA Strategy high-priority sectors"),
+        )
         if line.country_of_origin == CHINA:
             weight = self.policy.sector_china_weight
-            return Feature("uflpa_sector", 1.0, weight, evidence + ", origin China")
-        return Feature("uflpa_sector", 1.0, self.policy.sector_weight, evidence)
+            sentence += ", and the goods come from China"
+            return Feature("uflpa_sector", 1.0, weight, sentence + ".", refs)
+        return Feature("uflpa_sector", 1.0, self.policy.sector_weight, sentence + ".", refs)
 
     def place_rule_features(self, line: EntryLine) -> list[Feature]:
         """Goods x place rules of the loaded lists (region- or country-wide orders)."""
@@ -323,12 +368,7 @@ class Screener:
         for rule in self.place_rules:
             if rule.applies(line):
                 weight = 1.0 if rule.is_order else self.policy.tvpra_forced_weight
-                where = rule.place or rule.country
-                evidence = (
-                    f"{rule.list_name} rule {rule.rule_id}: {rule.goods} from {where} "
-                    f"(HTS {', '.join(rule.hts_headings)}); {rule.basis}".rstrip("; ")
-                )
-                features.append(Feature("goods_place_rule", 1.0, weight, evidence))
+                features.append(_place_rule_feature(rule, weight))
         return features
 
     def tier_features(self, line: EntryLine) -> list[Feature]:
@@ -337,11 +377,17 @@ class Screener:
         if exposure is None:
             return []
         weight = self.policy.tier_weight * self.policy.tier_decay ** max(exposure.tier - 2, 0)
-        chain = " <- ".join(exposure.path)
-        evidence = (
-            f"tier {exposure.tier} supplier {exposure.supplier!r}: {exposure.reason}; chain {chain}"
+        chain = " ← ".join(exposure.path)
+        sentence = (
+            f"A supplier at tier {exposure.tier}, {exposure.supplier!r}, is "
+            f"{exposure.reason or 'flagged'}. "
+            f"Supply chain: {chain}."
         )
-        return [Feature("supplier_tier", 1.0, round(weight, 4), evidence)]
+        refs = (
+            Reference(RefKind.TIER, str(exposure.tier), f"tier {exposure.tier}"),
+            Reference(RefKind.RECORD, exposure.supplier, exposure.supplier),
+        )
+        return [Feature("supplier_tier", 1.0, round(weight, 4), sentence, refs)]
 
     def screen_all(self, lines: Iterable[EntryLine]) -> list[LineDecision]:
         """Screen lines in order."""
@@ -353,15 +399,85 @@ def _match_order(result: MatchResult) -> tuple[float, str, str, str]:
     return (-result.score, entry.list_name, entry.edition, entry.entry_id)
 
 
-def _party_feature(role: str, name: str, match: MatchResult, policy: ScreeningPolicy) -> Feature:
-    entry = match.entry
-    evidence = (
-        f"{role} {name!r} matches {entry.list_name} ({entry.edition}) entry {entry.entry_id} "
-        f"{entry.name!r}: {match.explanation()}"
+def party_features(role: str, name: str, match: MatchResult, weight: float) -> list[Feature]:
+    """A listed party: the match (list, entry, alias), then what the match rests on beyond
+    the name (country, address) with weight 0, since the match score already counts it."""
+    entry, named = match.entry, _name_feature(match)
+    sentence = (
+        f"{role.capitalize()} {name!r} matches {list_label(entry.list_name)} entry "
+        f"{entry.name!r} {how_close(named.value if named else match.score)}"
     )
+    refs = named.references if named else ()
+    aliases = [r.id for r in refs if r.kind is RefKind.ALIAS]
+    if aliases:
+        sentence += f" through its alias {aliases[0]!r}"
+    sentence += "."
     if entry.includes_subsidiaries:
-        evidence += " [listing includes subsidiaries]"
-    return Feature(f"{role}_listed", round(match.score, 4), policy.party_weights[role], evidence)
+        sentence += " The listing includes its subsidiaries."
+    detail = named.detail if named else ""
+    listed = Feature(f"{role}_listed", round(match.score, 4), weight, sentence, refs, detail=detail)
+    return [listed, *_conditions(role, entry, match)]
+
+
+def _name_feature(match: MatchResult) -> Feature | None:
+    return next((f for f in match.features if f.name == "name"), None)
+
+
+def _conditions(role: str, entry: ListEntry, match: MatchResult) -> list[Feature]:
+    """The match's other fields, told as the role's, with weight 0."""
+    found = []
+    for f in match.features:
+        if f.name == "name":
+            continue
+        sentence = f"{role.capitalize()} against the listing: {f.sentence}"
+        refs = (*f.references, Reference(RefKind.ENTRY, entry.entry_id, entry.name))
+        found.append(Feature(f"{role}_{f.name}", f.value, 0.0, sentence, refs, f.supports))
+    return found
+
+
+def _places(hits: Sequence[RegionHit]) -> str:
+    """'Turpan (written '吐鲁番'), in Xinjiang' for each place found."""
+    parts = []
+    for hit in hits:
+        text = hit.place if hit.spelling == hit.place else f"{hit.place} (written {hit.spelling!r})"
+        parts.append(text if hit.level == "region" else f"{text}, in Xinjiang")
+    return "; ".join(parts)
+
+
+def _place_refs(hits: Sequence[RegionHit]) -> list[Reference]:
+    return [Reference(RefKind.PLACE, h.place, f"{h.place} ({h.level})") for h in hits]
+
+
+def _tvpra_feature(
+    line: EntryLine, listed: Sequence[GoodsRisk], kind: str, weight: float
+) -> Feature:
+    """Goods the DOL TVPRA list names for the origin country."""
+    goods = ", ".join(sorted({r.good for r in listed}))
+    sentence = (
+        f"The DOL TVPRA list names {goods} from {line.country_of_origin} ({kind}); "
+        f"HTS {line.hts_code} is such goods."
+    )
+    refs = [Reference(RefKind.LIST, TVPRA_LIST, "DOL TVPRA list")]
+    refs += [
+        Reference(RefKind.GOODS, f"{r.good}|{r.country}", f"{r.good} from {r.country}")
+        for r in listed
+    ]
+    return Feature("tvpra_goods", 1.0, weight, sentence, tuple(refs))
+
+
+def _place_rule_feature(rule: PlaceRule, weight: float) -> Feature:
+    """A goods x place rule of a loaded list (a region- or country-wide order)."""
+    where = rule.place or rule.country
+    sentence = (
+        f"{list_label(rule.list_name)} rule {rule.rule_id}: {rule.goods} from {where} "
+        f"(HTS {', '.join(rule.hts_headings) or 'any'})"
+    )
+    sentence += f"; {rule.basis}." if rule.basis else "."
+    refs = (
+        Reference(RefKind.LIST, rule.list_name, list_label(rule.list_name)),
+        Reference(RefKind.RULE, rule.rule_id, f"{rule.goods} from {where}", citation=rule.basis),
+    )
+    return Feature("goods_place_rule", 1.0, weight, sentence, refs)
 
 
 def combine(features: Iterable[Feature]) -> float:
@@ -382,6 +498,50 @@ def is_flagged_supplier(name: str, address: str, country: str, screener: Screene
     if hits:
         return f"located in the XUAR ({', '.join(h.place for h in hits)})"
     return None
+
+
+def flagged_by_list(explanation: Explanation, list_name: str) -> bool:
+    """Whether a feature that counts in the score (a listed party, a goods x place rule)
+    rests on the named list: read from the references, never from the sentences."""
+    return any(
+        ref.id == list_name
+        for f in explanation.features
+        if f.supports and f.contribution > 0
+        for ref in f.refs(RefKind.LIST)
+    )
+
+
+_LEGACY_PARTY: Final = re.compile(r" matches (\S+) \(([^)]*)\) entry (\S+) ")
+_LEGACY_RULE: Final = re.compile(r"^(\S+) rule (\S+):")
+
+
+def stored_explanation(text: str, decision: str = "", line_score: float = 0.0) -> Explanation:
+    """A stored screening's explanation: the JSON of `Explanation.to_json`, or the feature
+    list stored before explanations carried references (name, value, weight, evidence)."""
+    raw = json.loads(text or "[]")
+    if isinstance(raw, dict):
+        return Explanation.from_dict(raw)
+    features = tuple(_legacy_feature(item) for item in raw)
+    policy = ScreeningPolicy()
+    return Explanation(decision, line_score, features, policy.thresholds, Decision.RELEASE)
+
+
+def _legacy_feature(item: dict[str, Any]) -> Feature:
+    """An old stored feature; its list and rule references are read once from its evidence,
+    the only place the old form kept them."""
+    evidence, value = str(item.get("evidence", "")), float(item.get("value", 0.0))
+    refs: list[Reference] = []
+    party = _LEGACY_PARTY.search(evidence)
+    if party and str(item.get("name", "")).endswith("_listed"):
+        refs.append(Reference(RefKind.LIST, party[1], f"{list_label(party[1])} {party[2]}"))
+        refs.append(Reference(RefKind.ENTRY, party[3], party[3]))
+    rule = _LEGACY_RULE.match(evidence)
+    if rule and item.get("name") == "goods_place_rule":
+        refs.append(Reference(RefKind.LIST, rule[1], list_label(rule[1])))
+        refs.append(Reference(RefKind.RULE, rule[2], rule[2]))
+    value = max(-1.0, min(1.0, value))
+    weight = float(item.get("weight", 0.0))
+    return Feature(str(item.get("name", "")), value, weight, evidence, tuple(refs), value >= 0)
 
 
 __all__ = ["CHINA", "Decision", "Exposure", "GoodsRisk", "LineDecision", "Screener"]

@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session
 from ctip.authz import audit
 from ctip.lists.readers import GoodsRule
 from ctip.lists.store import goods_rules, list_entries, list_summaries
-from ctip.matching.types import Feature, ListEntry
+from ctip.matching.types import ListEntry
+from ctip.model.errors import InvalidInput
+from ctip.model.explain import Explanation, Feature
 from ctip.store.db import utc_now
 from ctip.store.paging import Listing, ListingField
 from ctip.trade import tiers
@@ -35,6 +37,7 @@ from ctip.trade.screening import (
     Screener,
     ScreeningPolicy,
     TvpraRule,
+    stored_explanation,
 )
 from ctip.trade.tables import EntryLineRow, ScreeningRow
 
@@ -119,7 +122,7 @@ def screen_lines(
             progress(len(lines))
         return decisions
     if engine != "local":
-        raise ValueError(f"engine {engine!r}: choose one of {', '.join(ENGINES)}")
+        raise InvalidInput(f"engine {engine!r}: choose one of {', '.join(ENGINES)}")
     decisions = []
     for line in lines:
         decisions.append(screener.screen(line))
@@ -141,7 +144,7 @@ def record_screenings(
                 line_number=decision.line_number,
                 decision=decision.decision.value,
                 score=f"{decision.score:.4f}",
-                features=features_json(decision.features),
+                features=decision.explained().to_json(),
                 engine=engine,
                 screened_at=now,
                 screened_by=actor,
@@ -153,15 +156,15 @@ def record_screenings(
     return count
 
 
+def feature_fields(feature: Feature) -> dict[str, Any]:
+    """A feature as JSON fields: the shared form (sentence, references, supports) and, for
+    the tools that read the earlier form, its sentence again as `evidence`."""
+    return {**feature.to_dict(), "evidence": feature.sentence}
+
+
 def features_json(features: Iterable[Feature]) -> str:
-    """Features as JSON objects (name, value, weight, evidence)."""
-    return json.dumps(
-        [
-            {"name": f.name, "value": f.value, "weight": f.weight, "evidence": f.evidence}
-            for f in features
-        ],
-        ensure_ascii=False,
-    )
+    """Features as a JSON list (name, value, weight, sentence, references, evidence)."""
+    return json.dumps([feature_fields(f) for f in features], ensure_ascii=False)
 
 
 def decisions_csv(decisions: Iterable[LineDecision]) -> str:
@@ -186,6 +189,7 @@ class ScreenedLine:
     screened_at: str
     screened_by: str
     engine: str
+    explanation: Explanation
 
 
 def _latest_ids(session: Session) -> Any:
@@ -260,14 +264,17 @@ def _latest_ids_query() -> Any:
 
 
 def _screened(row: ScreeningRow, line: EntryLine) -> ScreenedLine:
+    """A stored screening, written now (an explanation) or before (a feature list)."""
+    explanation = stored_explanation(row.features, row.decision, float(row.score))
     return ScreenedLine(
         line,
         row.decision,
         float(row.score),
-        tuple(json.loads(row.features)),
+        tuple(feature_fields(f) for f in explanation.features),
         row.screened_at,
         row.screened_by,
         row.engine,
+        explanation,
     )
 
 

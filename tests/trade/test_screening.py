@@ -6,6 +6,7 @@ import csv
 from collections.abc import Sequence
 from functools import cache
 
+from ctip.model.explain import RefKind
 from ctip.trade.lists.tvpra import TvpraListing
 from ctip.trade.screening import Decision, Exposure, GoodsRisk, Screener, TvpraRule
 from tests.conftest import shared_data
@@ -58,15 +59,24 @@ def test_a_listed_manufacturer_under_another_company_form_is_detained() -> None:
     assert decision.decision is Decision.DETAIN
     feature = decision.features[0]
     assert feature.name == "manufacturer_listed"
-    assert "u-hoshine" in feature.evidence and "uflpa" in feature.evidence
+    assert "UFLPA entry 'Hoshine Silicon Industry (Shanshan) Co. Ltd.'" in feature.sentence
+    assert [(r.kind, r.id) for r in feature.references[:2]] == [
+        (RefKind.LIST, "uflpa"),
+        (RefKind.ENTRY, "u-hoshine"),
+    ]
 
 
 def test_a_listed_seller_in_chinese_script_is_found_through_its_alias() -> None:
     decision = screener().screen(line(seller="新疆中泰化学股份有限公司"))
     names = [f.name for f in decision.features]
     assert "seller_listed" in names
-    evidence = decision.features[names.index("seller_listed")].evidence
-    assert "u-zhongtai" in evidence and "seller" in evidence
+    seller = decision.features[names.index("seller_listed")]
+    assert seller.sentence.startswith(
+        "Seller '新疆中泰化学股份有限公司' matches UFLPA entry 'Xinjiang Zhongtai"
+    )
+    assert "through its alias '新疆中泰化学股份有限公司'" in seller.sentence
+    assert [r.id for r in seller.refs(RefKind.ALIAS)] == ["新疆中泰化学股份有限公司"]
+    assert [r.id for r in seller.refs(RefKind.ENTRY)] == ["u-zhongtai"]
     assert decision.decision is not Decision.RELEASE
 
 
