@@ -17,25 +17,32 @@ from ctip.api.app import create_app
 from ctip.areas import REGISTRY, Registry
 from ctip.authz import audit, users
 from ctip.commands.common import (
+    CtipGroup,
+    FormatOption,
+    OutputFormat,
     cli_actor,
     console,
     errors,
     fail,
     load_settings,
     open_database,
+    print_rows,
     progress_bar,
+    reports_errors,
 )
 from ctip.config import Environment, Settings
 from ctip.demo import world
-from ctip.ingest.errors import FileRejected
+from ctip.ingest.ftm_import import import_ftm_bytes
+from ctip.model.errors import NotFound
 from ctip.store import entities as store
-from ctip.store.imports import import_ftm_bytes
 
 
 def build_app(registry: Registry) -> typer.Typer:
     """The `ctip` command: the platform's groups and every area's commands."""
     registry.install()
-    root = typer.Typer(help="ctip: counter-human-trafficking platform.", no_args_is_help=True)
+    root = typer.Typer(
+        cls=CtipGroup, help="ctip: counter-human-trafficking platform.", no_args_is_help=True
+    )
     root.add_typer(entities_app, name="entities")
     root.add_typer(users_app, name="users")
     root.add_typer(audit_app, name="audit")
@@ -71,22 +78,15 @@ def entities_import(
     data = file.read_bytes()
     with open_database() as database, progress_bar() as progress:
         task = progress.add_task(f"importing {file.name}", total=None)
-        try:
-            with database.session() as session:
-                outcome = import_ftm_bytes(
-                    session,
-                    data,
-                    file.name,
-                    source,
-                    cli_actor(),
-                    lambda n: progress.advance(task, n),
-                )
-        except FileRejected as error:
-            for row_error in error.errors:
-                errors.print(f"{file.name}: {row_error}", highlight=False)
-            raise fail(f"{error.total_errors} bad line(s); nothing was imported") from None
-        except ValueError as error:
-            raise fail(str(error)) from None
+        with reports_errors("nothing was imported"), database.session() as session:
+            outcome = import_ftm_bytes(
+                session,
+                data,
+                file.name,
+                source,
+                cli_actor(),
+                lambda n: progress.advance(task, n),
+            )
     if outcome.already_imported:
         console.print(f"{file.name} was already imported from {source}: nothing changed")
         return
@@ -119,32 +119,31 @@ def entities_export(
 
 @entities_app.command("search")
 def entities_search(
-    name: str, limit: Annotated[int, typer.Option(min=1, max=store.MAX_LIMIT)] = 25
+    name: str,
+    limit: Annotated[int, typer.Option(min=1, max=store.MAX_LIMIT)] = 25,
+    output: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Find entities by name, in any case, accent or script."""
     with open_database() as database, database.session() as session:
-        _print_summaries(store.search_by_name(session, name, limit))
+        _print_summaries(store.search_by_name(session, name, limit), output)
 
 
 @entities_app.command("lookup")
 def entities_lookup(
     value: str,
     kind: Annotated[str | None, typer.Option(help="phone, email, account, registration")] = None,
+    output: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Find entities by phone (any format), e-mail, account or registration number."""
     with open_database() as database, database.session() as session:
-        try:
-            _print_summaries(store.find_by_identifier(session, value, kind))
-        except ValueError as error:
-            raise fail(str(error)) from None
+        _print_summaries(store.find_by_identifier(session, value, kind), output)
 
 
-def _print_summaries(results: list[store.EntitySummary]) -> None:
-    table = Table("id", "schema", "caption", "sources")
-    for summary in results:
-        table.add_row(summary.id, summary.schema, summary.caption, ", ".join(summary.sources))
-    console.print(table)
-    console.print(f"{len(results)} found")
+def _print_summaries(results: list[store.EntitySummary], output: OutputFormat) -> None:
+    rows = [(s.id, s.schema, s.caption, ", ".join(s.sources)) for s in results]
+    print_rows(output, ("id", "schema", "caption", "sources"), rows)
+    if output is OutputFormat.TABLE:
+        console.print(f"{len(results)} found")
 
 
 @entities_app.command("show")
@@ -153,7 +152,7 @@ def entities_show(entity_id: str) -> None:
     with open_database() as database, database.session() as session:
         record = store.get_entity(session, entity_id)
         if record is None:
-            raise fail(f"no entity {entity_id!r}")
+            raise NotFound(f"no entity {entity_id!r}")
         links = store.entity_links(session, entity_id)
     console.print(f"[bold]{record.proxy.caption}[/] ({record.proxy.schema.name}) {entity_id}")
     table = Table("property", "value", "source", "first seen", "last seen", "original")
@@ -177,36 +176,35 @@ def users_add(
     password = os.environ.get("CTIP_NEW_PASSWORD") or typer.prompt(
         "password", hide_input=True, confirmation_prompt=True
     )
-    with open_database() as database:
-        try:
-            with database.session() as session:
-                view = users.add_user(session, cli_actor(), username, password, role, display_name)
-        except users.UserError as error:
-            raise fail(str(error)) from None
+    with open_database() as database, database.session() as session:
+        view = users.add_user(session, cli_actor(), username, password, role, display_name)
     console.print(f"added {view.username} ({view.role.value})")
 
 
 @users_app.command("list")
-def users_list() -> None:
+def users_list(output: FormatOption = OutputFormat.TABLE) -> None:
     """Every user with role and state."""
     with open_database() as database, database.session() as session:
-        table = Table("username", "name", "role", "state", "created")
-        for view in users.list_users(session):
-            state = "disabled" if view.disabled else "active"
-            table.add_row(view.username, view.display_name, view.role.value, state, view.created_at)
-    console.print(table)
+        views = users.list_users(session)
+    rows = [
+        (
+            v.username,
+            v.display_name,
+            v.role.value,
+            "disabled" if v.disabled else "active",
+            v.created_at,
+        )
+        for v in views
+    ]
+    print_rows(output, ("username", "name", "role", "state", "created"), rows)
 
 
 def _change_user(username: str, disabled: bool | None = None, role: str | None = None) -> None:
-    with open_database() as database:
-        try:
-            with database.session() as session:
-                if role is not None:
-                    view = users.set_role(session, cli_actor(), username, role)
-                else:
-                    view = users.set_disabled(session, cli_actor(), username, bool(disabled))
-        except users.UserError as error:
-            raise fail(str(error)) from None
+    with open_database() as database, database.session() as session:
+        if role is not None:
+            view = users.set_role(session, cli_actor(), username, role)
+        else:
+            view = users.set_disabled(session, cli_actor(), username, bool(disabled))
     state = "disabled" if view.disabled else "active"
     console.print(f"{view.username}: {view.role.value}, {state}")
 

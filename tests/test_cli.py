@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,13 +13,14 @@ from typer.testing import CliRunner
 
 from ctip.cli import app
 from ctip.config import get_settings
+from ctip.model.errors import Conflict, InvalidInput, NotFound
 from tests.conftest import shared_data
 
 runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
-def store_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def store_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Every command here uses a fresh SQLite file."""
     path = tmp_path / "cli.sqlite3"
     monkeypatch.setenv("CTIP_DATABASE_URL", f"sqlite:///{path}")
@@ -45,7 +49,7 @@ def test_bad_file_names_line_and_reason(tmp_path: Path) -> None:
     bad = tmp_path / "bad.ijson"
     bad.write_text('{"id": "a", "schema": "Person", "properties": {"name": ["A"]}}\n{oops\n')
     result = runner.invoke(app, ["entities", "import", str(bad), "--source", "x"])
-    assert result.exit_code == 1
+    assert result.exit_code == InvalidInput.exit_code
     assert "line 2: not valid JSON" in result.output
     assert "nothing was imported" in result.output
     listed = runner.invoke(app, ["entities", "search", "a"])
@@ -63,9 +67,13 @@ def test_users_lifecycle_and_audit_verify(monkeypatch: pytest.MonkeyPatch) -> No
         "maria" in listed.output and "disabled" in listed.output and "supervisor" in listed.output
     )
     refused = runner.invoke(app, ["users", "set-role", "maria", "wizard"])
-    assert refused.exit_code == 1 and "unknown role" in refused.output
+    assert refused.exit_code == InvalidInput.exit_code and "unknown role" in refused.output
+    missing = runner.invoke(app, ["users", "disable", "nobody"])
+    assert missing.exit_code == NotFound.exit_code and "no user 'nobody'" in missing.output
+    twice = runner.invoke(app, ["users", "add", "maria", "--role", "investigator"])
+    assert twice.exit_code == Conflict.exit_code and "already exists" in twice.output
     verified = runner.invoke(app, ["audit", "verify"])
-    assert verified.exit_code == 0 and "intact: 3 rows" in verified.output
+    assert verified.exit_code == 0 and "intact: 3 rows" in verified.output, verified.output
 
 
 def test_audit_verify_fails_on_tampering(
@@ -102,3 +110,57 @@ def test_unsafe_settings_are_reported_not_crashed(monkeypatch: pytest.MonkeyPatc
     get_settings.cache_clear()
     result = runner.invoke(app, ["audit", "verify"])
     assert result.exit_code == 1 and "settings refused" in result.output
+
+
+def _add_officer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CTIP_NEW_PASSWORD", "a-long-enough-password")
+    name = '=HYPERLINK("http://x")'
+    added = runner.invoke(
+        app, ["users", "add", "ofc", "--role", "frontline_officer", "--display-name", name]
+    )
+    assert added.exit_code == 0, added.output
+
+
+def test_users_list_as_csv_keeps_every_value_whole_and_neutralises_formulas(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _add_officer(monkeypatch)
+    listed = runner.invoke(app, ["users", "list", "--format", "csv"])
+    assert listed.exit_code == 0, listed.output
+    rows = list(csv.DictReader(io.StringIO(listed.stdout)))
+    assert [r["role"] for r in rows] == ["frontline_officer"]
+    assert rows[0]["name"] == '\'=HYPERLINK("http://x")'
+
+
+def test_users_list_as_json_is_one_array_of_full_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    _add_officer(monkeypatch)
+    listed = runner.invoke(app, ["users", "list", "--format", "json"])
+    assert listed.exit_code == 0, listed.output
+    users = json.loads(listed.stdout)
+    assert [(u["username"], u["role"], u["state"]) for u in users] == [
+        ("ofc", "frontline_officer", "active")
+    ]
+
+
+def test_a_piped_table_never_cuts_a_cell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CliRunner's output is not a terminal, like `ctip users list > file`."""
+    _add_officer(monkeypatch)
+    listed = runner.invoke(app, ["users", "list"])
+    assert listed.exit_code == 0
+    assert "frontline_officer" in listed.stdout and "…" not in listed.stdout
+
+
+@pytest.mark.parametrize(
+    ("command", "default"),
+    [
+        (["entities", "search"], "[default: 25]"),
+        (["users", "list"], "[default: table]"),
+        (["graph", "communities"], "[default: 3]"),
+        (["resolve"], "[default: duckdb]"),
+    ],
+)
+def test_help_shows_real_defaults_and_readable_types(command: list[str], default: str) -> None:
+    shown = runner.invoke(app, [*command, "--help"], terminal_width=200)
+    assert shown.exit_code == 0
+    assert default in shown.output
+    assert "<str>" not in shown.output and "<bool>" not in shown.output

@@ -1,11 +1,16 @@
-"""Typed errors: every refusal is a 4xx with a JSON body, never a bare 500.
+"""Where errors become HTTP answers: the one place the API maps the error hierarchy.
 
-Body shape: ``{"error": {"code": "...", "message": "...", "details": [...]}}``.
+Every refusal is a 4xx with the JSON body
+``{"error": {"code": "...", "message": "...", "details": [...]}}``: a `CtipError` raised by any
+service carries its own status and code (`ctip.model.errors`). Anything else that escapes, a
+bare `ValueError` included, is a bug, not the user's fault: it is logged with an error id and
+answered 500 with that id, so a person can quote it and an operator can find the log line.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -13,8 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ctip.authz.users import UserNotFound
-from ctip.ingest.errors import FileRejected
+from ctip.model.errors import CtipError
 
 log = logging.getLogger(__name__)
 
@@ -28,34 +32,46 @@ STATUS_CODES = {
     413: "too_large",
     415: "unsupported_media_type",
     422: "invalid_request",
+    500: "internal",
 }
 
 
-class ApiError(Exception):
-    """An error the API reports as it is: status, code, message and optional details."""
+class ApiError(CtipError):
+    """A refusal decided by a route itself (401, 413, an empty body): status given as a number.
+
+    Services raise the named classes of `ctip.model.errors`; this is for checks that only make
+    sense over HTTP, and it is answered by the same handler.
+    """
 
     def __init__(self, status: int, message: str, details: list[Any] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.details = details or []
+        super().__init__(message, details)
+        self.http_status = status
+        self.code = STATUS_CODES.get(status, "error")
 
 
 def error_body(status: int, message: str, details: list[Any] | None = None) -> dict[str, Any]:
-    """The JSON body of every error response."""
-    code = STATUS_CODES.get(status, "error")
+    """The JSON body of every error response, its code read from the status."""
+    return _body(STATUS_CODES.get(status, "error"), message, details)
+
+
+def _body(code: str, message: str, details: list[Any] | None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details or []}}
 
 
 def json_error(status: int, message: str, details: list[Any] | None = None) -> JSONResponse:
     """An error response: the JSON body, and the Bearer challenge that a 401 must carry."""
+    return _response(status, error_body(status, message, details))
+
+
+def _response(status: int, body: dict[str, Any]) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(error_body(status, message, details), status_code=status, headers=headers)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
-async def _api_error(_request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, ApiError)
-    return json_error(error.status, error.message, error.details)
+async def _ctip_error(_request: Request, error: Exception) -> JSONResponse:
+    """The one mapping of the hierarchy: the error's own status, code, message and details."""
+    assert isinstance(error, CtipError)
+    return _response(error.http_status, _body(error.code, error.message, error.details))
 
 
 async def _http_error(_request: Request, error: Exception) -> JSONResponse:
@@ -71,34 +87,23 @@ async def _validation_error(_request: Request, error: Exception) -> JSONResponse
     return json_error(422, "the request is not valid", details)
 
 
-async def _file_rejected(_request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, FileRejected)
-    details = [{"row": e.row, "reason": e.reason} for e in error.errors]
-    return json_error(422, str(error), details)
-
-
-async def _not_found(_request: Request, error: Exception) -> JSONResponse:
-    return json_error(404, str(error))
-
-
-async def _value_error(_request: Request, error: Exception) -> JSONResponse:
-    return json_error(400, str(error))
-
-
-async def _unexpected(_request: Request, error: Exception) -> JSONResponse:
-    log.exception("unexpected error", exc_info=error)
-    return JSONResponse(
-        {"error": {"code": "internal", "message": "unexpected server error", "details": []}},
-        status_code=500,
+async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    """A bug: logged with an id that the 500 answer carries, so the two can be matched."""
+    error_id = uuid.uuid4().hex[:12]
+    log.error(
+        "unexpected error %s on %s %s",
+        error_id,
+        request.method,
+        request.url.path,
+        exc_info=error,
     )
+    message = f"unexpected server error; quote error id {error_id}"
+    return json_error(500, message, [{"error_id": error_id}])
 
 
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers so every error leaves as JSON."""
-    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(CtipError, _ctip_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(FileRejected, _file_rejected)
-    app.add_exception_handler(UserNotFound, _not_found)
-    app.add_exception_handler(ValueError, _value_error)
     app.add_exception_handler(Exception, _unexpected)

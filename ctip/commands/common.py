@@ -1,31 +1,218 @@
-"""What every `ctip` command shares: the consoles, a readable failure, the settings, the
-database migrated to head, the actor the audit log names, and a progress bar.
+"""What every `ctip` command shares: the consoles, the one mapping of errors to exit codes,
+listings as a table, CSV or JSON, readable `--help`, the settings, the database migrated to
+head, the actor the audit log names, and a progress bar.
 
 Area command modules import these; nothing here imports an area or `ctip.cli`.
 """
 
 from __future__ import annotations
 
+import csv
 import getpass
-from collections.abc import Iterator
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum, StrEnum
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
+from rich.measure import Measurement
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+from typer import _click
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from ctip.config import Settings, get_settings
+from ctip.ingest.errors import FileRejected
+from ctip.model.errors import CtipError
 from ctip.store.db import Database
 
 console = Console()
 errors = Console(stderr=True)
 
+Cell = str | int | float | bool | Decimal | date | None
+"""One value of a listing: kept whole for CSV and JSON, shown as text in a table."""
+
+MAX_PIPED_WIDTH = 100_000
+"""Wide enough for any row of a piped table (rich needs a bound to measure against)."""
+
+FORMULA_LEADS = ("=", "+", "-", "@")
+"""What a spreadsheet reads as the start of a formula (CSV injection, OWASP)."""
+
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print an error and return the exit to raise."""
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    errors.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     return typer.Exit(code)
+
+
+@contextmanager
+def reports_errors(nothing_done: str = "nothing was stored") -> Iterator[None]:
+    """The one place the CLI maps the error hierarchy: the message, then the class's exit code.
+
+    A rejected file prints each bad row first, so a person can fix them all in one pass.
+    Anything that is not a `CtipError` is a bug and keeps its traceback.
+    """
+    try:
+        yield
+    except FileRejected as error:
+        for row_error in error.errors:
+            errors.print(f"{escape(error.file_name)}: {escape(str(row_error))}", highlight=False)
+        raise fail(f"{error.total_errors} bad row(s); {nothing_done}", error.exit_code) from None
+    except CtipError as error:
+        raise fail(error.message, error.exit_code) from None
+
+
+class CtipGroup(TyperGroup):
+    """The root `ctip` group: every command under it maps errors and has a readable `--help`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        for command in _commands(self):
+            readable_help(command)
+
+    def invoke(self, ctx: _click.Context) -> Any:
+        """Run the command; a `CtipError` from any of them leaves as a message and exit code."""
+        with reports_errors():
+            return super().invoke(ctx)
+
+
+def _commands(group: _click.Command) -> Iterator[_click.Command]:
+    yield group
+    for command in getattr(group, "commands", {}).values():
+        yield from _commands(command)
+
+
+TYPE_LABELS = {
+    "str": "TEXT",
+    "int": "INTEGER",
+    "int range": "INTEGER",
+    "float": "FLOAT",
+    "float range": "FLOAT",
+    "path": "PATH",
+    "file": "FILE",
+    "bool": "",
+}
+
+
+def readable_help(command: _click.Command) -> None:
+    """Name each parameter's type as click does (TEXT, INTEGER, PATH; none for a flag).
+
+    Typer 0.29 labels every parameter with its Python annotation (`<str>`, `<bool>` even for
+    `--help`), which reads like a placeholder and hides nothing useful.
+    """
+    help_option = command.get_help_option(_click.Context(command))
+    for param in [*command.params, *([help_option] if help_option else [])]:
+        if isinstance(param, TyperOption | TyperArgument):
+            label = _type_label(param, _click.Context(command))
+            param.display_type_rich = _shown_as(label)  # type: ignore[method-assign,assignment]
+
+
+def _shown_as(label: str) -> Callable[[_click.Context], str]:
+    def display_type_rich(ctx: _click.Context) -> str:  # typer passes ctx= by name
+        return label
+
+    return display_type_rich
+
+
+def _type_label(param: TyperOption | TyperArgument, ctx: _click.Context) -> str:
+    if isinstance(param, TyperOption) and param.is_flag:
+        return ""
+    if param.metavar is not None and isinstance(param, TyperOption):
+        return param.metavar
+    bare = param.display_type(ctx).strip("<>")
+    return TYPE_LABELS.get(bare, f"[{bare}]")
+
+
+class OutputFormat(StrEnum):
+    """How a listing is printed: a table for people, CSV or JSON for other tools."""
+
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format", help="table for reading; csv and json keep every value whole, for tools"
+    ),
+]
+
+
+def print_rows(
+    output: OutputFormat,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    title: str | None = None,
+) -> None:
+    """Print a listing; CSV and JSON are never cut, a table is cut only to fit a terminal."""
+    rows = list(rows)
+    if output is OutputFormat.CSV:
+        _print_csv(columns, rows)
+    elif output is OutputFormat.JSON:
+        _print_json(columns, rows)
+    else:
+        _print_table(columns, rows, title)
+
+
+def _print_table(columns: Sequence[str], rows: list[Sequence[Cell]], title: str | None) -> None:
+    table = Table(*columns, title=title)
+    for row in rows:
+        table.add_row(*(escape(cell_text(cell)) for cell in row))
+    if console.is_terminal:
+        console.print(table)
+        return
+    # Piped or redirected: as wide as the widest row, so no cell is ever cut.
+    unbounded = console.options.update_width(MAX_PIPED_WIDTH)
+    width = Measurement.get(console, unbounded, table).maximum
+    Console(file=sys.stdout, width=max(width, console.width)).print(table)
+
+
+def cell_text(cell: Cell) -> str:
+    """A cell as a person reads it: floats without trailing zeros, booleans as yes or blank."""
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "yes" if cell else ""
+    if isinstance(cell, float):
+        return f"{cell:.4f}".rstrip("0").rstrip(".")
+    return str(cell)
+
+
+def _print_csv(columns: Sequence[str], rows: list[Sequence[Cell]]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([csv_cell(cell) for cell in row] for row in rows)
+
+
+def csv_cell(cell: Cell) -> Cell:
+    """A CSV cell no spreadsheet runs as a formula: text led by = + - @ gets a leading '."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_LEADS):
+        return "'" + cell
+    return cell
+
+
+def _print_json(columns: Sequence[str], rows: list[Sequence[Cell]]) -> None:
+    records = [dict(zip(columns, row, strict=True)) for row in rows]
+    sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2, default=_json_value))
+    sys.stdout.write("\n")
+
+
+def _json_value(value: object) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    raise TypeError(f"no JSON form for {type(value).__name__}")
 
 
 def load_settings() -> Settings:

@@ -14,6 +14,7 @@ from typing import cast
 import leidenalg
 
 from ctip.graph.build import Edge, LinkGraph, Node
+from ctip.model.errors import InvalidInput, NotFound
 
 MAX_DEPTH = 3
 MAX_NEIGHBOURHOOD = 500
@@ -26,7 +27,7 @@ LEIDEN_SEED = 20211
 """Fixed so the same store always gives the same communities, numbered the same way."""
 
 
-class UnknownEntity(LookupError):
+class UnknownEntity(NotFound):
     """The entity is not in the graph (not stated by any source, or only an edge entity)."""
 
     def __init__(self, entity_id: str) -> None:
@@ -53,7 +54,7 @@ def _vertex(graph: LinkGraph, entity_id: str) -> int:
 
 def _check_depth(depth: int) -> None:
     if not 1 <= depth <= MAX_DEPTH:
-        raise ValueError(f"depth must be between 1 and {MAX_DEPTH}, not {depth}")
+        raise InvalidInput(f"depth must be between 1 and {MAX_DEPTH}, not {depth}")
 
 
 def neighbourhood(
@@ -255,7 +256,7 @@ def community_members(graph: LinkGraph, number: int) -> list[str]:
     for group in communities(graph, min_size=1):
         if group.number == number:
             return [node.id for node in group.members]
-    raise ValueError(f"no community number {number}")
+    raise NotFound(f"no community number {number}")
 
 
 def export_ids(network: SubNetwork) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from ctip.lists.readers import PreparedList, prepare_watchlist
+from ctip.model.errors import InvalidInput
 
 Preparer = Callable[[bytes, str, str], PreparedList]
 """(file bytes, file name, list name) -> the validated entries of one edition."""
@@ -42,4 +43,4 @@ def preparer(name: str) -> Preparer:
     try:
         return _formats[name]
     except KeyError:
-        raise ValueError(f"unknown list format {name!r}; use one of {format_names()}") from None
+        raise InvalidInput(f"unknown list format {name!r}; use one of {format_names()}") from None

@@ -21,6 +21,7 @@ import phonenumbers
 from rigour.text.scripts import codepoint_script
 
 from ctip.matching.latin import ascii_latin
+from ctip.model.errors import InvalidInput
 
 IdentifierKind = Literal["phone", "email", "account", "registration", "identifier"]
 
@@ -199,7 +200,7 @@ def identifier_lookup_key(kind: str, value: str) -> str | None:
     platform's home region. None means the value cannot match anything.
     """
     if kind not in IDENTIFIER_KINDS:
-        raise ValueError(f"unknown identifier kind: {kind!r}")
+        raise InvalidInput(f"unknown identifier kind: {kind!r}")
     if kind == "phone":
         return phone_e164(value) or phone_e164(value, "US")
     if kind == "email":

@@ -21,6 +21,7 @@ from ctip.ingest.errors import FileRejected, RowError
 from ctip.matching.index import CandidateIndex, screen
 from ctip.matching.scoring import DEFAULT_THRESHOLD
 from ctip.matching.types import ListEntry, MatchQuery, MatchResult
+from ctip.model.errors import InvalidInput
 
 SCHEMAS: Final = frozenset({"Person", "Company", "Organization", "LegalEntity", "Vessel"})
 REQUIRED_COLUMNS: Final = ("id", "name")
@@ -136,7 +137,7 @@ def screen_names(
 ) -> list[Hit]:
     """Screen every query; matches and near misses (the latter marked not a match)."""
     if not 0.0 < threshold <= 1.0:
-        raise ValueError(f"threshold must be in (0, 1], not {threshold}")
+        raise InvalidInput(f"threshold must be in (0, 1], not {threshold}")
     index = CandidateIndex(entries)
     floor = threshold * NEAR_MISS_SHARE
     counted = _counted(queries, progress)

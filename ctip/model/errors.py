@@ -5,6 +5,11 @@ exit code (`ctip.commands.common`).
 A service raises what went wrong in the user's terms (not found, conflict, invalid input,
 forbidden). Anything else that escapes, a bare `ValueError` included, is a bug: the API logs
 it and answers 500 with an id, never as the user's fault.
+
+Each class also derives from the standard exception it refines (`ValueError`, `LookupError`,
+`PermissionError`): a row reader that turns a `ValueError` into a rejected row, or a page that
+shows the reason of a `LookupError`, keeps catching it. The handlers look `CtipError` up first,
+so the standard base never decides the answer.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ class CtipError(Exception):
         self.details = details or []
 
 
-class NotFound(CtipError):
+class NotFound(CtipError, LookupError):
     """No record with that id or name."""
 
     http_status = 404
@@ -33,7 +38,7 @@ class NotFound(CtipError):
     code = "not_found"
 
 
-class Conflict(CtipError):
+class Conflict(CtipError, ValueError):
     """The request clashes with the state of the records (a step out of order, a duplicate)."""
 
     http_status = 409
@@ -41,7 +46,7 @@ class Conflict(CtipError):
     code = "conflict"
 
 
-class InvalidInput(CtipError):
+class InvalidInput(CtipError, ValueError):
     """The input cannot be used as given (a malformed value, an unknown option)."""
 
     http_status = 422
@@ -49,7 +54,7 @@ class InvalidInput(CtipError):
     code = "invalid_request"
 
 
-class Forbidden(CtipError):
+class Forbidden(CtipError, PermissionError):
     """The policy refuses this person this action."""
 
     http_status = 403

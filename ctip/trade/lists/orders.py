@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from ctip.ingest.errors import FileRejected, RowError
 from ctip.lists.readers import GoodsRule, PreparedList, content_hash, csv_rows, ftm_lines
 from ctip.matching.types import ListEntry
+from ctip.model.errors import InvalidInput
 from ctip.trade.lists.tvpra import goods_headings
 from ctip.trade.lists.wro import ListedParty, ParsedListing, PlaceRule, parse_listing
 
@@ -161,11 +162,11 @@ def _collect(
     rules: dict[str, GoodsRule],
 ) -> None:
     if not listing.parties and not listing.rules:
-        raise ValueError(f"no party or place found in {order['listing']!r}")
+        raise InvalidInput(f"no party or place found in {order['listing']!r}")
     for party in listing.parties:
         entry = party_entry(order, party)
         if entry.entry_id in entries:
-            raise ValueError(
+            raise InvalidInput(
                 f"{party.name!r} is listed twice on {order['date']} as {order['type']}"
             )
         entries[entry.entry_id] = entry

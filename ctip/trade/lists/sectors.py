@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from ctip.model.errors import InvalidInput
+
 
 @dataclass(frozen=True)
 class Sector:
@@ -27,7 +29,7 @@ def hts_heading(hts_code: str) -> str:
     """The 4-digit heading of an HTS code written with or without dots ('6109.10.0012')."""
     digits = re.sub(r"[\s.]", "", hts_code)
     if not re.fullmatch(r"\d{4,10}", digits):
-        raise ValueError(f"HTS code {hts_code!r}: 4 to 10 digits, dots allowed")
+        raise InvalidInput(f"HTS code {hts_code!r}: 4 to 10 digits, dots allowed")
     return digits[:4]
 
 
