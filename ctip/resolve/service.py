@@ -11,11 +11,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from ctip.authz import audit
-from ctip.resolve import clusters, pipeline
+from ctip.resolve import clusters, judgements, pipeline
 from ctip.resolve.clusters import Change, ClusterState, Constraint, Judgements
 from ctip.resolve.engine import DEFAULT_THRESHOLD, Engine, ScoredPair
 from ctip.resolve.records import ResolveRecord
@@ -23,7 +23,6 @@ from ctip.resolve.store_records import FAMILIES, store_records
 from ctip.resolve.tables import (
     ResolveCluster,
     ResolveClusterEvent,
-    ResolveJudgement,
     ResolveLink,
     ResolveRecordRow,
     ResolveReplaced,
@@ -32,7 +31,7 @@ from ctip.resolve.tables import (
 from ctip.store.db import utc_now
 from ctip.store.paging import Listing, ListingField
 
-SAME, DIFFERENT = "same", "different"
+SAME, DIFFERENT = judgements.SAME, judgements.DIFFERENT
 ORGANISATION_RUN = "store-organisation"
 MAX_WHY = 2000
 
@@ -98,15 +97,7 @@ def latest_model(session: Session) -> dict[str, Any] | None:
 
 def current_decisions(session: Session) -> dict[frozenset[str], str]:
     """The latest decision for each pair of references: the ledger read forwards."""
-    decisions: dict[frozenset[str], str] = {}
-    rows = session.execute(
-        select(
-            ResolveJudgement.left_ref, ResolveJudgement.right_ref, ResolveJudgement.decision
-        ).order_by(ResolveJudgement.id)
-    )
-    for left, right, decision in rows:
-        decisions[frozenset((left, right))] = decision
-    return decisions
+    return judgements.current_decisions(session)
 
 
 def _members_of(state: ClusterState, members: dict[str, list[str]], ref: str) -> list[str]:
@@ -401,12 +392,8 @@ def judge(
         raise ValueError("a judgement needs two different records or clusters")
     state = load_state(session)
     left_cluster, right_cluster = cluster_of_ref(state, left), cluster_of_ref(state, right)
-    decision = SAME if same else DIFFERENT
-    entry = ResolveJudgement(
-        left_ref=left, right_ref=right, decision=decision, why=why, actor=actor, judged_at=utc_now()
-    )
-    session.add(entry)
-    session.flush()
+    entry = judgements.record(session, actor, left, right, same, why)
+    decision = entry.kind
     before = dict(state.assignment)
     if same:
         effect = _apply_same(session, state, left_cluster, right_cluster, actor)
@@ -416,7 +403,6 @@ def judge(
     detail = {"left": left, "right": right, "decision": decision, "why": why, "effect": effect}
     for cluster_id in {left_cluster, right_cluster}:
         _event(session, cluster_id, "judged", detail | {"judgement": entry.id}, actor, None)
-    audit.record(session, actor, "resolve.judge", f"resolve-judgement:{entry.id}", detail)
     return JudgementOutcome(entry.id, decision, effect, left_cluster, right_cluster)
 
 
@@ -521,14 +507,9 @@ def get_cluster(session: Session, ref: str) -> ClusterView:
 
 
 def _judgements_on(session: Session, refs: Sequence[str]) -> list[JudgementView]:
-    rows = session.scalars(
-        select(ResolveJudgement)
-        .where(or_(ResolveJudgement.left_ref.in_(refs), ResolveJudgement.right_ref.in_(refs)))
-        .order_by(ResolveJudgement.id)
-    )
     return [
-        JudgementView(j.id, j.left_ref, j.right_ref, j.decision, j.why, j.actor, j.judged_at)
-        for j in rows
+        JudgementView(e.id, e.payload["left"], e.payload["right"], e.kind, e.reason, e.actor, e.at)
+        for e in judgements.involving(session, refs)
     ]
 
 

@@ -1,8 +1,9 @@
-"""Tables of the resolve area: resolved records, clusters, replaced ids, links, judgements, runs.
+"""Tables of the resolve area: resolved records, clusters, replaced ids, links, runs.
 
 Cluster ids are what other areas cite (a case subject, a network member), so they are never
 reused or renumbered: `resolve_replaced` keeps every id a merge retired with the id that
-absorbed it. Judgements are append-only; the current state is computed from them.
+absorbed it. Analysts' judgements are streams of the shared append-only ledger
+(`ctip.resolve.judgements`); the current decision on a pair is computed from them.
 """
 
 from __future__ import annotations
@@ -80,24 +81,6 @@ class ResolveLink(Base):
     match_weight: Mapped[float] = mapped_column(Float)
     evidence: Mapped[str] = mapped_column(Text)
     run_id: Mapped[int] = mapped_column(Integer)
-
-
-class ResolveJudgement(Base):
-    """An analyst's decision on a pair of records or clusters: append-only, never edited."""
-
-    __tablename__ = "resolve_judgements"
-    __table_args__ = (
-        Index("ix_resolve_judgements_left_ref", "left_ref"),
-        Index("ix_resolve_judgements_right_ref", "right_ref"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    left_ref: Mapped[str] = mapped_column(String(255))
-    right_ref: Mapped[str] = mapped_column(String(255))
-    decision: Mapped[str] = mapped_column(String(10))
-    why: Mapped[str] = mapped_column(Text)
-    actor: Mapped[str] = mapped_column(String(100))
-    judged_at: Mapped[str] = mapped_column(TIMESTAMP)
 
 
 class ResolveClusterEvent(Base):

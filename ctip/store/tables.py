@@ -165,6 +165,25 @@ class AuditHead(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class LedgerEventRow(Base):
+    """One event of an append-only ledger (a detention's steps, a pair's judgements): who,
+    when, what, why and its payload. `seq` numbers the events of one stream from 1; the
+    unique constraint means two appends can never take the same number."""
+
+    __tablename__ = "ledger_events"
+    __table_args__ = (UniqueConstraint("stream_kind", "stream_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    stream_kind: Mapped[str] = mapped_column(String(40))
+    stream_id: Mapped[str] = mapped_column(String(520))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[str] = mapped_column(TIMESTAMP)
+    reason: Mapped[str] = mapped_column(Text)
+    payload: Mapped[str] = mapped_column(Text)
+
+
 def tables_in(module: ModuleType) -> tuple[type[Base], ...]:
     """The models a tables module defines, for an area's descriptor (imported ones excluded)."""
     return tuple(

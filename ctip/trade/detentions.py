@@ -2,46 +2,49 @@
 
 A detention is opened for a flagged entry line. Each later step (notice sent, goods presented
 for examination, the importer's submissions and documents, the decision, a protest) is one
-ledger event naming who recorded it, when it happened and why. Nothing is updated in place:
-the status, the documents and the legal clocks are computed from the events every time.
+event of the detention's stream in the shared ledger (`ctip.store.ledger`), naming who
+recorded it, the day it happened and why. Nothing is updated in place: the status, the
+documents and the legal clocks are computed from the events every time.
 
-The clocks are data (`data/deadlines.yaml`): each names the statute and regulation it
-models. Modelled: the notice of detention (19 U.S.C. 1499(c)(2), 19 CFR 151.16(c), 5 working
-days), the admissibility decision (19 U.S.C. 1499(c)(1) and (c)(5)(A), 19 CFR 151.16: 30 days
-from presentation for examination, after which the goods are deemed excluded), the
-importer's proof of admissibility for goods held under a CBP Withhold Release Order or
-Finding (19 CFR 12.42(e), 12.43: three months from importation) and the protest of an
-exclusion (19 U.S.C. 1514(c)(3), 19 CFR 174.12(e): 180 days). Working days
-skip weekends and the federal holidays of 5 U.S.C. 6103 as observed (a holiday on a Saturday
-is kept the Friday before, on a Sunday the Monday after), from the `holidays` package's
-tables, which ship with it.
+The clocks are deadline rules declared as data (`data/deadlines.yaml`, checked on load by
+`ctip.model.deadlines`), each naming the statute and regulation it models, and counted with
+the federal calendar (`ctip.model.calendar`). Modelled: the notice of detention (19 U.S.C.
+1499(c)(2), 19 CFR 151.16(c), 5 working days), the admissibility decision (19 U.S.C.
+1499(c)(1) and (c)(5)(A), 19 CFR 151.16: 30 days from presentation for examination, after
+which the goods are deemed excluded), the importer's proof of admissibility for goods held
+under a CBP Withhold Release Order or Finding (19 CFR 12.42(e), 12.43: three months from
+importation) and the protest of an exclusion (19 U.S.C. 1514(c)(3), 19 CFR 174.12(e): 180
+days). "Today" comes from an injectable clock, so a test can fix the day.
 """
 
 from __future__ import annotations
 
-import calendar
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from functools import cache
 from importlib import resources
 from typing import Any
 
-import holidays
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ctip.authz import audit
-from ctip.store.db import utc_now
+from ctip.model.calendar import fiscal_year
+from ctip.model.clock import SYSTEM_CLOCK, Clock, iso_utc
+from ctip.model.deadlines import DeadlineRule, load_rules
+from ctip.model.errors import Conflict, InvalidInput, NotFound
+from ctip.store import ledger
 from ctip.trade.lists import WRO_LIST
-from ctip.trade.tables import DetentionEventRow, DetentionRow, EntryLineRow, ScreeningRow
+from ctip.trade.screening import flagged_by_list, stored_explanation
+from ctip.trade.tables import DetentionRow, EntryLineRow, ScreeningRow
 
+STREAM_KIND = "trade_detention"
+"""The detentions' streams in the shared ledger (audited as `trade_detention:<id>`)."""
 FLAGGED = frozenset({"detain", "review"})
 MAX_TEXT = 2000
+RULES_FILE = "data/deadlines.yaml"
 
 
 class Outcome(StrEnum):
@@ -72,34 +75,27 @@ RECORDABLE = frozenset(
 FINAL = frozenset({Outcome.RELEASED, Outcome.SEIZED})
 """Released goods have left CBP custody; seized goods go to forfeiture: no later decision."""
 
+# The errors keep LookupError / ValueError as second bases so adapters that still catch
+# those keep answering 404 / 400 while they move to the CtipError family.
 
-class DetentionNotFound(LookupError):
+
+class DetentionNotFound(NotFound, LookupError):
     """No detention (or entry line) with that id."""
 
 
-class DetentionConflict(ValueError):
+class DetentionConflict(Conflict, ValueError):
     """The step does not fit the detention's current state."""
 
 
-@dataclass(frozen=True)
-class Deadline:
-    """A legal clock as declared in the data file."""
-
-    id: str
-    label: str
-    starts_on: str
-    days: int
-    day_kind: str
-    stopped_by: tuple[str, ...]
-    citation: str
-    consequence: str
+class InvalidStep(InvalidInput, ValueError):
+    """A step that cannot be recorded as given (no reason, a malformed or future date)."""
 
 
 @dataclass(frozen=True)
-class Clock:
-    """One running or stopped clock of a detention."""
+class LegalClock:
+    """One running or stopped legal clock of a detention."""
 
-    deadline: Deadline
+    deadline: DeadlineRule
     started: str
     due: str
     stopped: str | None
@@ -114,8 +110,8 @@ class Clock:
 
 
 @dataclass(frozen=True)
-class LedgerEvent:
-    """One event as read back."""
+class DetentionEvent:
+    """One step of a detention as read back from the ledger."""
 
     seq: int
     kind: str
@@ -124,6 +120,13 @@ class LedgerEvent:
     actor: str
     reason: str
     detail: dict[str, Any]
+
+    @classmethod
+    def of(cls, event: ledger.LedgerEvent) -> DetentionEvent:
+        """From the ledger's event (the day it happened and the detail are its payload)."""
+        payload = event.payload
+        day, detail = str(payload["occurred_on"]), dict(payload["detail"])
+        return cls(event.seq, event.kind, day, event.at, event.actor, event.reason, detail)
 
 
 @dataclass(frozen=True)
@@ -137,21 +140,21 @@ class DetentionState:
     opened_on: str
     status: str
     decided_on: str | None
-    events: tuple[LedgerEvent, ...]
-    clocks: tuple[Clock, ...] = field(default=())
+    events: tuple[DetentionEvent, ...]
+    clocks: tuple[LegalClock, ...] = field(default=())
 
     @property
-    def documents(self) -> list[LedgerEvent]:
+    def documents(self) -> list[DetentionEvent]:
         """The importer's documents, in the order received."""
         return [e for e in self.events if e.kind == EventKind.DOCUMENT]
 
     @property
-    def submissions(self) -> list[LedgerEvent]:
+    def submissions(self) -> list[DetentionEvent]:
         """The importer's submissions."""
         return [e for e in self.events if e.kind == EventKind.SUBMISSION]
 
     @property
-    def next_due(self) -> Clock | None:
+    def next_due(self) -> LegalClock | None:
         """The running clock due first."""
         running = [c for c in self.clocks if not c.stopped]
         return min(running, key=lambda c: c.due, default=None)
@@ -163,46 +166,11 @@ class DetentionState:
 
 
 @cache
-def deadlines() -> tuple[Deadline, ...]:
-    """The legal clocks, read from the package's data file."""
-    text = resources.files("ctip.trade").joinpath("data/deadlines.yaml").read_text("utf-8")
-    return tuple(
-        Deadline(**{**raw, "stopped_by": tuple(raw["stopped_by"])}) for raw in yaml.safe_load(text)
-    )
-
-
-def add_days(start: date, days: int, day_kind: str) -> date:
-    """Calendar days; working days for 'business' (Monday to Friday, federal holidays as
-    observed excepted); calendar months for 'months' (the same day of the month, or the
-    month's last day when it is shorter)."""
-    if day_kind == "months":
-        return add_months(start, days)
-    if day_kind != "business":
-        return start + timedelta(days=days)
-    current, left = start, days
-    while left:
-        current += timedelta(days=1)
-        if is_working_day(current):
-            left -= 1
-    return current
-
-
-def add_months(start: date, months: int) -> date:
-    """The same day `months` later (31 January + 1 month is the last day of February)."""
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
-
-
-def is_working_day(day: date) -> bool:
-    """A weekday that is no federal holiday (5 U.S.C. 6103, observed days included)."""
-    return day.weekday() < 5 and day not in _federal_holidays(day.year)
-
-
-@cache
-def _federal_holidays(year: int) -> holidays.HolidayBase:
-    """The federal holidays of one year and their observed days."""
-    return holidays.country_holidays("US", years=year, observed=True)
+def deadlines() -> tuple[DeadlineRule, ...]:
+    """The legal clocks, read from the package's rules file and checked (a rule with an
+    unknown unit or a missing field stops the load, naming the rule)."""
+    text = resources.files("ctip.trade").joinpath(RULES_FILE).read_text("utf-8")
+    return load_rules(text, f"ctip/trade/{RULES_FILE}")
 
 
 def detention_id(entry_number: str, line_number: int) -> str:
@@ -210,26 +178,31 @@ def detention_id(entry_number: str, line_number: int) -> str:
     return f"DET-{entry_number}-{line_number:03d}"
 
 
+def _stream(det_id: str) -> ledger.Stream:
+    return ledger.Stream(STREAM_KIND, det_id)
+
+
 def _check_text(value: str, name: str) -> str:
     text = value.strip()
     if not text:
-        raise ValueError(f"{name}: say why (it goes in the ledger)")
+        raise InvalidStep(f"{name}: say why (it goes in the ledger)")
     if len(text) > MAX_TEXT or "\x00" in text:
-        raise ValueError(f"{name}: at most {MAX_TEXT} characters, no NUL")
+        raise InvalidStep(f"{name}: at most {MAX_TEXT} characters, no NUL")
     return text
 
 
-def _check_date(value: str | date | None, name: str = "date") -> str:
+def _check_date(value: str | date | None, name: str, clock: Clock) -> str:
+    """The day a step happened: today by default, never in the future."""
     if value is None:
-        return date.today().isoformat()
+        return clock.today().isoformat()
     if isinstance(value, date):
         return value.isoformat()
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{name} {value!r}: expected YYYY-MM-DD") from None
-    if day > date.today():
-        raise ValueError(f"{name} {value}: a step cannot be recorded before it happens")
+        raise InvalidStep(f"{name} {value!r}: expected YYYY-MM-DD") from None
+    if day > clock.today():
+        raise InvalidStep(f"{name} {value}: a step cannot be recorded before it happens")
     return day.isoformat()
 
 
@@ -247,11 +220,9 @@ def latest_screening(session: Session, entry_number: str, line_number: int) -> S
 def under_cbp_order(features_json: str) -> bool:
     """Whether a screening flagged the line under a CBP Withhold Release Order or Finding
     (a party on the WRO list, or one of its goods x place rules), which gives the importer
-    three months from importation to prove admissibility (19 CFR 12.43)."""
-    return any(
-        f"matches {WRO_LIST} (" in f["evidence"] or f["evidence"].startswith(f"{WRO_LIST} rule ")
-        for f in json.loads(features_json or "[]")
-    )
+    three months from importation to prove admissibility (19 CFR 12.43). Read from the
+    explanation's list references, never from its sentences."""
+    return flagged_by_list(stored_explanation(features_json), WRO_LIST)
 
 
 def open_detention(
@@ -261,16 +232,17 @@ def open_detention(
     actor: str,
     reason: str,
     opened_on: str | date | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> DetentionState:
     """Detain a flagged line (screened detain or review); a second call returns the first."""
     reason = _check_text(reason, "reason")
-    day = _check_date(opened_on, "opened_on")
+    day = _check_date(opened_on, "opened_on", clock)
     line = session.get(EntryLineRow, (entry_number, line_number))
     if line is None:
         raise DetentionNotFound(f"no entry line {entry_number}/{line_number}")
     existing = session.get(DetentionRow, detention_id(entry_number, line_number))
     if existing is not None:
-        return detention_state(session, existing.id)
+        return detention_state(session, existing.id, clock=clock)
     screening = latest_screening(session, entry_number, line_number)
     decision = screening.decision if screening else None
     if screening is None or decision not in FLAGGED:
@@ -283,14 +255,14 @@ def open_detention(
         line_number=line_number,
         value_usd=line.value_usd,
         opened_on=day,
-        opened_at=utc_now(),
+        opened_at=iso_utc(clock.now()),
         opened_by=actor,
     )
     session.add(row)
     detail: dict[str, Any] = {"screening": decision, "imported_on": line.arrival_date}
     detail["cbp_order"] = under_cbp_order(screening.features)
-    _append(session, row.id, EventKind.OPENED, day, actor, reason, detail)
-    return detention_state(session, row.id)
+    _append(session, row.id, EventKind.OPENED, day, actor, reason, detail, clock)
+    return detention_state(session, row.id, clock=clock)
 
 
 def _append(
@@ -301,26 +273,14 @@ def _append(
     actor: str,
     reason: str,
     detail: dict[str, Any],
+    clock: Clock,
 ) -> None:
-    text = json.dumps(detail, sort_keys=True, ensure_ascii=False)
-    session.add(
-        DetentionEventRow(
-            detention_id=det_id,
-            kind=kind.value,
-            occurred_on=day,
-            recorded_at=utc_now(),
-            actor=actor,
-            reason=reason,
-            detail=text,
-        )
-    )
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        f"trade.detention.{kind.value}",
-        f"trade_detention:{det_id}",
-        {"on": day, "why": reason, **detail},
+    """One step at the end of the detention's stream (audited as trade.detention.<kind>)."""
+    payload = {"occurred_on": day, "detail": detail}
+    audit_action = f"trade.detention.{kind.value}"
+    stream = _stream(det_id)
+    ledger.append(
+        session, stream, kind, actor, reason, payload, audit_action=audit_action, clock=clock
     )
 
 
@@ -332,19 +292,29 @@ def record_step(
     reason: str,
     occurred_on: str | date | None = None,
     detail: dict[str, str] | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> DetentionState:
     """Append a step (notice, presentation, submission, document, protest, note)."""
-    step = EventKind(kind)
-    if step not in RECORDABLE:
-        raise ValueError(f"{step.value} is not recorded this way")
-    day = _check_date(occurred_on, "occurred_on")
+    step = _recordable(kind)
+    day = _check_date(occurred_on, "occurred_on", clock)
     state = detention_state(session, det_id, date.fromisoformat(day))  # as it stood that day
     _check_order(state, step, day)
     clean = {k: _check_text(v, k) for k, v in (detail or {}).items() if v.strip()}
     if step == EventKind.DOCUMENT and "title" not in clean:
-        raise ValueError("a document needs a title")
-    _append(session, det_id, step, day, actor, _check_text(reason, "reason"), clean)
-    return detention_state(session, det_id)
+        raise InvalidStep("a document needs a title")
+    _append(session, det_id, step, day, actor, _check_text(reason, "reason"), clean, clock)
+    return detention_state(session, det_id, clock=clock)
+
+
+def _recordable(kind: EventKind | str) -> EventKind:
+    try:
+        step = EventKind(kind)
+    except ValueError:
+        known = ", ".join(sorted(RECORDABLE))
+        raise InvalidStep(f"unknown step {kind!r}: record one of {known}") from None
+    if step not in RECORDABLE:
+        raise InvalidStep(f"{step.value} is not recorded this way")
+    return step
 
 
 def _check_order(state: DetentionState, step: EventKind, day: str) -> None:
@@ -366,10 +336,11 @@ def decide(
     reason: str,
     decided_on: str | date | None = None,
     correction: bool = False,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> DetentionState:
     """Record the decision; after release or seizure only a stated correction may follow."""
-    result = Outcome(outcome)
-    day = _check_date(decided_on, "decided_on")
+    result = _outcome(outcome)
+    day = _check_date(decided_on, "decided_on", clock)
     state = detention_state(session, det_id, date.fromisoformat(day))
     if state.status in FINAL and not correction:
         raise DetentionConflict(
@@ -382,33 +353,34 @@ def decide(
             f"decision on {day} is before the detention opened ({state.opened_on})"
         )
     detail = {"outcome": result.value, "correction": correction}
-    _append(session, det_id, EventKind.DECIDED, day, actor, _check_text(reason, "reason"), detail)
-    return detention_state(session, det_id)
+    reason = _check_text(reason, "reason")
+    _append(session, det_id, EventKind.DECIDED, day, actor, reason, detail, clock)
+    return detention_state(session, det_id, clock=clock)
 
 
-def _events(session: Session, det_id: str) -> list[LedgerEvent]:
-    query = (
-        select(DetentionEventRow)
-        .where(DetentionEventRow.detention_id == det_id)
-        .order_by(DetentionEventRow.id)
-    )
-    return [
-        LedgerEvent(
-            r.id, r.kind, r.occurred_on, r.recorded_at, r.actor, r.reason, json.loads(r.detail)
-        )
-        for r in session.execute(query).scalars()
-    ]
+def _outcome(outcome: Outcome | str) -> Outcome:
+    try:
+        return Outcome(outcome)
+    except ValueError:
+        known = ", ".join(o.value for o in Outcome)
+        raise InvalidStep(f"unknown outcome {outcome!r}: decide one of {known}") from None
 
 
-def detention_state(session: Session, det_id: str, today: date | None = None) -> DetentionState:
-    """The detention as its ledger says it is on `today`."""
+def _events(session: Session, det_id: str) -> list[DetentionEvent]:
+    return [DetentionEvent.of(e) for e in ledger.events(session, _stream(det_id))]
+
+
+def detention_state(
+    session: Session, det_id: str, as_of: date | None = None, clock: Clock = SYSTEM_CLOCK
+) -> DetentionState:
+    """The detention as its ledger says it is on `as_of` (default: the clock's today)."""
     row = session.get(DetentionRow, det_id)
     if row is None:
         raise DetentionNotFound(f"no detention {det_id!r}")
-    return compute_state(row, _events(session, det_id), today or date.today())
+    return compute_state(row, _events(session, det_id), as_of or clock.today())
 
 
-def compute_state(row: DetentionRow, events: list[LedgerEvent], today: date) -> DetentionState:
+def compute_state(row: DetentionRow, events: list[DetentionEvent], today: date) -> DetentionState:
     """Status and clocks from the events alone (the ledger is the truth)."""
     status, decided_on = "detained", None
     for event in events:
@@ -436,7 +408,9 @@ def compute_state(row: DetentionRow, events: list[LedgerEvent], today: date) -> 
     )
 
 
-def _clock_starts(events: list[LedgerEvent], status: str, decided_on: str | None) -> dict[str, str]:
+def _clock_starts(
+    events: list[DetentionEvent], status: str, decided_on: str | None
+) -> dict[str, str]:
     starts: dict[str, str] = {}
     for event in events:
         if event.kind in (EventKind.OPENED, EventKind.PRESENTED):
@@ -448,60 +422,50 @@ def _clock_starts(events: list[LedgerEvent], status: str, decided_on: str | None
     return starts
 
 
-def _clocks(starts: dict[str, str], events: list[LedgerEvent], today: date) -> list[Clock]:
+def _clocks(starts: dict[str, str], events: list[DetentionEvent], today: date) -> list[LegalClock]:
     clocks = []
-    for deadline in deadlines():
-        started = starts.get(deadline.starts_on)
+    for rule in deadlines():
+        started = starts.get(rule.counts_from)
         if started is None:
             continue
-        due = add_days(date.fromisoformat(started), deadline.days, deadline.day_kind)
-        stopped = _stopped_on(deadline, events, started)
-        clocks.append(Clock(deadline, started, due.isoformat(), stopped, (due - today).days))
+        due = rule.due(date.fromisoformat(started))
+        stopped = _stopped_on(rule, events, started)
+        clocks.append(LegalClock(rule, started, due.isoformat(), stopped, (due - today).days))
     return clocks
 
 
-def _stopped_on(deadline: Deadline, events: list[LedgerEvent], started: str) -> str | None:
+def _stopped_on(rule: DeadlineRule, events: list[DetentionEvent], started: str) -> str | None:
     for event in events:
         kinds = {event.kind}
         if event.kind == EventKind.DECIDED:
             kinds.add(str(event.detail["outcome"]))
-        if kinds & set(deadline.stopped_by) and event.occurred_on >= started:
+        if kinds & set(rule.stopped_by) and event.occurred_on >= started:
             return event.occurred_on
     return None
 
 
 def list_detentions(
-    session: Session, today: date | None = None, open_only: bool = False
+    session: Session,
+    as_of: date | None = None,
+    open_only: bool = False,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> list[DetentionState]:
     """Every detention, the one whose clock runs out first at the top (the queue)."""
-    day = today or date.today()
+    day = as_of or clock.today()
     rows = session.execute(select(DetentionRow).order_by(DetentionRow.id)).scalars().all()
-    events = _all_events(session)
+    events = {
+        det_id: [DetentionEvent.of(e) for e in stream]
+        for det_id, stream in ledger.streams(session, STREAM_KIND).items()
+    }
     states = [compute_state(row, events.get(row.id, []), day) for row in rows]
     if open_only:
         states = [s for s in states if s.is_open or s.next_due is not None]
     return sorted(states, key=_queue_order)
 
 
-def _all_events(session: Session) -> dict[str, list[LedgerEvent]]:
-    grouped: dict[str, list[LedgerEvent]] = {}
-    for r in session.execute(select(DetentionEventRow).order_by(DetentionEventRow.id)).scalars():
-        event = LedgerEvent(
-            r.id, r.kind, r.occurred_on, r.recorded_at, r.actor, r.reason, json.loads(r.detail)
-        )
-        grouped.setdefault(r.detention_id, []).append(event)
-    return grouped
-
-
 def _queue_order(state: DetentionState) -> tuple[int, str, str]:
     due = state.next_due
     return (0 if due else 1, due.due if due else "9999-12-31", state.id)
-
-
-def fiscal_year(day: str | date) -> int:
-    """The US federal fiscal year (1 October - 30 September) a date falls in."""
-    when = date.fromisoformat(day) if isinstance(day, str) else day
-    return when.year + 1 if when.month >= 10 else when.year
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 Import entries and detentions are workflow records FtM does not model, so they are plain
 rows that point at parties by name (and, where known, entity id). Money is kept as decimal
-text so SQLite and PostgreSQL store the same cents. The detention ledger is append-only:
-a detention's state is computed from its events, never stored.
+text so SQLite and PostgreSQL store the same cents. A detention's steps are events of its
+stream in the shared append-only ledger (`ledger_events`); its state is computed from them,
+never stored.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ class SupplierLinkRow(Base):
 
 
 class DetentionRow(Base):
-    """A detention of one entry line; what happened to it lives in the event ledger."""
+    """A detention of one entry line; what happened to it lives in the shared ledger."""
 
     __tablename__ = "trade_detentions"
     __table_args__ = (UniqueConstraint("entry_number", "line_number"),)
@@ -116,18 +117,3 @@ class DetentionRow(Base):
     opened_at: Mapped[str] = mapped_column(TIMESTAMP)
     opened_by: Mapped[str] = mapped_column(String(100))
 
-
-class DetentionEventRow(Base):
-    """One step of a detention (append-only): who, when, what, why."""
-
-    __tablename__ = "trade_detention_events"
-    __table_args__ = (Index("ix_trade_detention_events_detention_id", "detention_id"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    detention_id: Mapped[str] = mapped_column(String(40))
-    kind: Mapped[str] = mapped_column(String(30))
-    occurred_on: Mapped[str] = mapped_column(DATE)
-    recorded_at: Mapped[str] = mapped_column(TIMESTAMP)
-    actor: Mapped[str] = mapped_column(String(100))
-    reason: Mapped[str] = mapped_column(Text)
-    detail: Mapped[str] = mapped_column(Text)

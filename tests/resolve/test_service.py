@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from ctip.resolve import service
+from ctip.resolve import judgements, service
 from ctip.resolve.records import ResolveRecord, record_from_row
-from ctip.resolve.tables import ResolveJudgement
 from ctip.store.db import Database
 from ctip.store.tables import AuditEvent
 
@@ -116,7 +115,7 @@ def test_the_ledger_is_append_only_and_the_latest_decision_wins(database: Databa
         outcome = service.judge(session, "supervisor", "a", "b", False, "documents differ")
     assert outcome.effect.startswith("split")
     with database.session() as session:
-        assert session.scalar(select(func.count()).select_from(ResolveJudgement)) == 2
+        assert judgements.count(session) == 2
         clusters = service.clusters_of(session, ["a", "b"])
     assert clusters["a"] != clusters["b"]
 
@@ -136,4 +135,4 @@ def test_bad_judgements_are_refused_and_write_nothing(
     with pytest.raises(error), sqlite_database.session() as session:
         service.judge(session, "analyst", left, right, True, why)
     with sqlite_database.session() as session:
-        assert session.scalar(select(func.count()).select_from(ResolveJudgement)) == 0
+        assert judgements.count(session) == 0

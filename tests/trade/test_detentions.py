@@ -8,12 +8,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ctip.model.clock import FixedClock
+from ctip.model.errors import Conflict, InvalidInput, NotFound
+from ctip.store import ledger
 from ctip.store.db import Database
 from ctip.store.tables import AuditEvent
 from ctip.trade import detentions, entries, service
-from ctip.trade.detentions import DetentionConflict, add_days, fiscal_year
+from ctip.trade.detentions import DetentionConflict
 from ctip.trade.screening import Screener
-from ctip.trade.tables import DetentionEventRow
 from tests.trade.conftest import LISTED, entry_csv, raw_row
 
 DET = "DET-ABC12345671-001"
@@ -69,7 +71,7 @@ def test_the_ledger_walks_a_line_to_a_decision_and_keeps_every_step(database: Da
         with pytest.raises(DetentionConflict, match="already seized"):
             detentions.decide(session, DET, "released", "sup", "oops", "2025-05-02")
         state = detentions.detention_state(session, DET, date(2025, 6, 1))
-        rows = session.execute(select(func.count()).select_from(DetentionEventRow)).scalar_one()
+        rows = ledger.count(session, detentions.STREAM_KIND)
         audited = session.execute(
             select(func.count()).where(AuditEvent.resource == f"trade_detention:{DET}")
         ).scalar_one()
@@ -109,28 +111,39 @@ def test_no_decision_within_30_days_of_presentation_is_a_deemed_exclusion(
 
 def test_clocks_are_data_that_cite_the_law() -> None:
     clocks = {d.id: d for d in detentions.deadlines()}
-    assert (clocks["admissibility_decision"].days, clocks["protest_of_exclusion"].days) == (30, 180)
+    assert (clocks["admissibility_decision"].amount, clocks["protest_of_exclusion"].amount) == (
+        30,
+        180,
+    )
+    assert (clocks["notice_of_detention"].unit, clocks["proof_of_admissibility"].unit) == (
+        "working_days",
+        "calendar_months",
+    )
     assert all("U.S.C." in d.citation or "CFR" in d.citation for d in clocks.values())
     # 5 working days from Friday 2025-03-07 is Friday 2025-03-14
-    assert add_days(date(2025, 3, 7), 5, "business") == date(2025, 3, 14)
+    assert clocks["notice_of_detention"].due(date(2025, 3, 7)) == date(2025, 3, 14)
 
 
 @pytest.mark.parametrize(
     ("opened", "due"),
     [
-        (date(2026, 11, 25), date(2026, 12, 3)),  # Thanksgiving, Thursday 26 November
-        (date(2027, 12, 22), date(2027, 12, 30)),  # Christmas kept on Friday 24 December
-        (date(2027, 12, 27), date(2028, 1, 4)),  # New Year's Day kept on Friday 31 December
-        (date(2026, 6, 29), date(2026, 7, 7)),  # Independence Day kept on Friday 3 July
-        (date(2026, 3, 2), date(2026, 3, 9)),  # no holiday: five weekdays
+        ("2026-11-25", "2026-12-03"),  # Thanksgiving, Thursday 26 November
+        ("2027-12-22", "2027-12-30"),  # Christmas kept on Friday 24 December
+        ("2027-12-27", "2028-01-04"),  # New Year's Day kept on Friday 31 December
+        ("2026-06-29", "2026-07-07"),  # Independence Day kept on Friday 3 July
+        ("2026-03-02", "2026-03-09"),  # no holiday: five weekdays
     ],
 )
-def test_working_days_skip_federal_holidays_as_observed(opened: date, due: date) -> None:
-    assert add_days(opened, 5, "business") == due
-
-
-def test_fiscal_years_start_on_the_first_of_october() -> None:
-    assert (fiscal_year("2021-09-30"), fiscal_year("2021-10-01")) == (2021, 2022)
+def test_the_notice_clock_counts_working_days_without_federal_holidays(
+    sqlite_database: Database, opened: str, due: str
+) -> None:
+    with sqlite_database.session() as session:
+        _flag_lines(session)
+        state = detentions.open_detention(
+            session, "ABC12345671", 1, "ana", "XUAR", opened, clock=FixedClock.on(date(2028, 2, 1))
+        )
+    notice = next(c for c in state.clocks if c.deadline.id == "notice_of_detention")
+    assert (notice.started, notice.due) == (opened, due)
 
 
 def test_figures_count_per_fiscal_year(sqlite_database: Database) -> None:
@@ -175,7 +188,63 @@ def test_a_line_held_under_a_cbp_order_gets_three_months_to_prove_admissibility(
     assert proof.state == "stopped" and proof.stopped == "2025-03-01"
 
 
-def test_months_end_on_the_same_day_or_the_last_of_a_shorter_month() -> None:
-    assert add_days(date(2025, 1, 31), 3, "months") == date(2025, 4, 30)
-    assert add_days(date(2023, 11, 30), 3, "months") == date(2024, 2, 29)
-    assert add_days(date(2025, 10, 15), 3, "months") == date(2026, 1, 15)
+def test_a_fixed_clock_sees_the_notice_clock_run_out(sqlite_database: Database) -> None:
+    """Opened Friday 2025-03-07: notice due Friday 2025-03-14 (five working days)."""
+    opened = FixedClock.on(date(2025, 3, 7))
+    with sqlite_database.session() as session:
+        _flag_lines(session)
+        detentions.open_detention(session, "ABC12345671", 1, "ana", "XUAR", clock=opened)
+        on_due_day = detentions.list_detentions(session, clock=FixedClock.on(date(2025, 3, 14)))
+        day_after = detentions.list_detentions(session, clock=FixedClock.on(date(2025, 3, 15)))
+    notice = [
+        next(c for c in q[0].clocks if c.deadline.id == "notice_of_detention")
+        for q in (on_due_day, day_after)
+    ]
+    assert [(c.due, c.days_left, c.state) for c in notice] == [
+        ("2025-03-14", 0, "running"),
+        ("2025-03-14", -1, "overdue"),
+    ]
+    assert on_due_day[0].opened_on == "2025-03-07"
+
+
+def test_a_step_dated_after_the_clocks_today_is_refused(sqlite_database: Database) -> None:
+    today = FixedClock.on(date(2025, 3, 7))
+    with sqlite_database.session() as session:
+        _flag_lines(session)
+        with pytest.raises(InvalidInput, match="before it happens"):
+            detentions.open_detention(
+                session, "ABC12345671", 1, "ana", "XUAR", "2025-03-08", clock=today
+            )
+        detentions.open_detention(session, "ABC12345671", 1, "ana", "XUAR", clock=today)
+        with pytest.raises(InvalidInput, match="unknown step"):
+            detentions.record_step(session, DET, "teleported", "ana", "?", clock=today)
+        with pytest.raises(InvalidInput, match="unknown outcome"):
+            detentions.decide(session, DET, "lost", "sup", "?", clock=today)
+        with pytest.raises(InvalidInput, match="say why"):
+            detentions.decide(session, DET, "released", "sup", "  ", clock=today)
+        events = ledger.count(session, detentions.STREAM_KIND)
+    assert events == 1
+
+
+def test_detention_errors_are_the_shared_user_errors(sqlite_database: Database) -> None:
+    with sqlite_database.session() as session:
+        _flag_lines(session)
+        with pytest.raises(NotFound):
+            detentions.detention_state(session, "DET-NOPE-001")
+        with pytest.raises(Conflict, match="not flagged"):
+            detentions.open_detention(session, "ABC12345671", 2, "ana", "hunch")
+
+
+def test_steps_are_events_of_the_detention_stream_numbered_from_one(
+    sqlite_database: Database,
+) -> None:
+    with sqlite_database.session() as session:
+        _flag_lines(session)
+        detentions.open_detention(session, "ABC12345671", 1, "ana", "XUAR", "2025-03-05")
+        detentions.record_step(session, DET, "notice_sent", "ana", "mailed", "2025-03-06")
+        events = ledger.events(session, ledger.Stream(detentions.STREAM_KIND, DET))
+    assert [(e.seq, e.kind, e.payload["occurred_on"]) for e in events] == [
+        (1, "opened", "2025-03-05"),
+        (2, "notice_sent", "2025-03-06"),
+    ]
+    assert events[0].payload["detail"]["screening"] == "detain"
