@@ -4,11 +4,13 @@ the XUAR presumption, conflicting evidence marked, and stored screenings of the 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import cache
 
 from ctip.lists.readers import PreparedList
 from ctip.matching.types import ListEntry
 from ctip.model.explain import Explanation, RefKind
+from ctip.trade.detentions import under_cbp_order
 from ctip.trade.lists import UFLPA_LIST, WRO_LIST
 from ctip.trade.lists.uflpa import prepare_uflpa, sample_bytes
 from ctip.trade.screening import Decision, Screener, flagged_by_list, stored_explanation
@@ -105,3 +107,14 @@ def test_a_wro_party_flags_the_line_under_a_cbp_order_through_its_reference() ->
     assert flagged_by_list(decision.explained(), WRO_LIST)
     reworded = decision.explained()
     assert not any(WRO_LIST in f.sentence for f in reworded.features)  # the sentence says "CBP WRO"
+
+
+def test_the_cbp_order_clock_reads_references_not_wording() -> None:
+    decision = Screener(LISTED, sector_rule=lambda _: None).screen(
+        line(manufacturer="Marlow Seafoods", country_of_origin="TH")
+    )
+    assert under_cbp_order(decision.explained().to_json())
+    listed = decision.features[0]
+    worded_only = replace(listed, sentence=f"matches {WRO_LIST} (2024)", references=())
+    unreferenced = replace(decision.explained(), features=(worded_only,))
+    assert not under_cbp_order(unreferenced.to_json())
