@@ -52,11 +52,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from benchmarks.synthetic import Queries, build_world
+from ctip.ingest import ftm_import as imports
 from ctip.ingest.ftm import ParsedFile, parse_ftm_lines
-from ctip.store import imports
+from ctip.ingest.ftm_import import ImportOutcome
 from ctip.store.db import Database, normalise_url
 from ctip.store.entities import find_by_identifier, search_by_name
-from ctip.store.imports import ImportOutcome
 
 DEFAULT_STATEMENTS = 1_000_000
 DEFAULT_QUERIES = 1000

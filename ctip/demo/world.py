@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from ctip.authz import users
 from ctip.ingest.ftm import parse_entity_line
+from ctip.ingest.ftm_import import ImportOutcome, import_ftm_bytes
 from ctip.model.roles import STAFF_ROLES, Role
-from ctip.store.imports import ImportOutcome, import_ftm_bytes
 
 DEMO_SEED = 2021
 DEMO_SOURCE = "demo-world"

@@ -27,8 +27,7 @@ from followthemoney.schema import Schema
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ctip.ingest.ftm import BASE_PROP
-from ctip.store.tables import EntityIdentifier, StatementRow
+from ctip.store.tables import BASE_PROP, EntityIdentifier, StatementRow
 
 SHARED_IDENTIFIER = "sharesIdentifier"
 PROPERTY_EDGE = "property"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ctip.model.errors import InvalidInput
+
 MAX_REPORTED_ERRORS = 1000
 
 
@@ -18,8 +20,9 @@ class RowError:
         return f"line {self.row}: {self.reason}"
 
 
-class FileRejected(ValueError):
-    """The file had bad rows; nothing from it was written."""
+class FileRejected(InvalidInput):
+    """The file had bad rows; nothing from it was written (invalid input whose details name
+    each bad row with its number and reason)."""
 
     def __init__(self, file_name: str, errors: list[RowError]) -> None:
         self.file_name = file_name
@@ -27,5 +30,6 @@ class FileRejected(ValueError):
         self.total_errors = len(errors)
         first = "; ".join(str(e) for e in self.errors[:3])
         super().__init__(
-            f"{file_name}: {self.total_errors} bad row(s), nothing was imported ({first})"
+            f"{file_name}: {self.total_errors} bad row(s), nothing was imported ({first})",
+            [{"row": e.row, "reason": e.reason} for e in self.errors],
         )

@@ -19,7 +19,6 @@ from followthemoney.schema import Schema
 
 from ctip.ingest.errors import FileRejected, RowError
 
-BASE_PROP = "id"
 MAX_ID_LENGTH = 255
 
 

@@ -1,20 +1,25 @@
-"""Importing an FtM JSON-lines file: validated whole, written all or nothing, idempotent."""
+"""Importing an FtM JSON-lines file: validated whole, written all or nothing, idempotent.
+
+The statements are credited to a source (an FtM dataset name), and the source is the file's
+scope: the same bytes from another source are another import, crediting other statements.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ctip.authz import audit
+from ctip.ingest.files import Counts, FileImport, FileWrite, IncomingFile, import_file
 from ctip.ingest.ftm import ParsedFile, parse_ftm_lines
+from ctip.model.errors import InvalidInput
 from ctip.store.db import utc_now
 from ctip.store.statements import Progress, statement_rows, write_statements
-from ctip.store.tables import ImportRecord
 
 SOURCE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
+FILE_KIND = "entities"
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,7 @@ class ImportOutcome:
 def check_source_name(source: str) -> str:
     """A source name is a short lower-case slug, as FtM dataset names are."""
     if not SOURCE_PATTERN.match(source):
-        raise ValueError(
+        raise InvalidInput(
             f"source {source!r}: 1-100 characters, lower-case letters, digits, '_', '.' or '-'"
         )
     return source
@@ -49,69 +54,45 @@ def import_ftm_bytes(
     progress: Progress | None = None,
 ) -> ImportOutcome:
     """Validate every line, then write the whole file in the caller's transaction."""
-    check_source_name(source)
-    parsed = parse_ftm_lines(data, file_name)
-    previous = _previous_import(session, source, parsed.sha256)
-    if previous is not None:
-        return ImportOutcome(
-            source,
-            file_name,
-            parsed.sha256,
-            previous.entity_count,
-            0,
-            previous.statement_count,
-            True,
-            previous.id,
-        )
-    return _write(session, parsed, source, actor, progress)
+    incoming = IncomingFile.of(
+        data,
+        file_name,
+        kind=FILE_KIND,
+        scope=check_source_name(source),
+        actor=actor,
+        action="entities.import",
+        resource=f"source:{source}",
+    )
+    validate = partial(parse_ftm_lines, data, file_name)
+    outcome = import_file(session, incoming, validate, partial(_write, source), progress)
+    return _import_outcome(outcome, file_name)
 
 
-def _previous_import(session: Session, source: str, sha256: str) -> ImportRecord | None:
-    query = select(ImportRecord).where(
-        ImportRecord.source == source, ImportRecord.content_sha256 == sha256
-    )
-    return session.execute(query).scalar_one_or_none()
+def _write(source: str, target: FileWrite, parsed: ParsedFile) -> Counts:
+    """The file's statements, credited to the source and to this import."""
+    rows = statement_rows(parsed.entities, source, utc_now(), target.file_id)
+    counts = write_statements(target.session, rows, target.progress)
+    return {
+        "entities": len({e.entity_id for e in parsed.entities}),
+        "statements": counts.new + counts.seen_again,
+        "statements_new": counts.new,
+        "statements_seen_again": counts.seen_again,
+    }
 
 
-def _write(
-    session: Session, parsed: ParsedFile, source: str, actor: str, progress: Progress | None
-) -> ImportOutcome:
-    now = utc_now()
-    record = ImportRecord(
-        source=source,
-        file_name=parsed.file_name[:500],
-        content_sha256=parsed.sha256,
-        entity_count=len({e.entity_id for e in parsed.entities}),
-        statement_count=0,
-        imported_at=now,
-        imported_by=actor,
-    )
-    session.add(record)
-    session.flush()
-    counts = write_statements(
-        session, statement_rows(parsed.entities, source, now, record.id), progress
-    )
-    record.statement_count = counts.new + counts.seen_again
-    audit.record(
-        session,
-        actor,
-        "entities.import",
-        f"source:{source}",
-        {
-            "file": parsed.file_name,
-            "sha256": parsed.sha256,
-            "entities": record.entity_count,
-            "statements_new": counts.new,
-            "statements_seen_again": counts.seen_again,
-        },
-    )
+def _import_outcome(outcome: FileImport, file_name: str) -> ImportOutcome:
+    """The import as entity importers report it; a re-run found every statement again."""
+    if outcome.already_imported:
+        new, seen_again = 0, outcome.count("statements")
+    else:
+        new, seen_again = outcome.count("statements_new"), outcome.count("statements_seen_again")
     return ImportOutcome(
-        source,
-        parsed.file_name,
-        parsed.sha256,
-        record.entity_count,
-        counts.new,
-        counts.seen_again,
-        False,
-        record.id,
+        outcome.scope,
+        file_name,
+        outcome.content_sha256,
+        outcome.count("entities"),
+        new,
+        seen_again,
+        outcome.already_imported,
+        outcome.id,
     )

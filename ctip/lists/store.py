@@ -13,26 +13,31 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ctip.authz import audit
+from ctip.ingest.files import Counts, FileWrite, IncomingFile, import_file
+from ctip.ingest.ftm_import import import_ftm_bytes
 from ctip.lists.readers import GoodsRule, PreparedList, prepare_watchlist
 from ctip.lists.tables import GoodsPlaceRule, ListEdition, ListEntryRow
 from ctip.matching.types import ListEntry
+from ctip.model.errors import Conflict, InvalidInput, NotFound
 from ctip.store.db import utc_now
-from ctip.store.imports import import_ftm_bytes
+from ctip.store.paging import Listing, ListingField
+from ctip.store.tables import FileImportRow
 
 LIST_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,94}$")
 EDITION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$")
 LIST_FIELDS = ("aliases", "countries", "birth_dates", "addresses", "identifiers")
 COMPARED_FIELDS = ("schema", "name", *LIST_FIELDS, "includes_subsidiaries", "notes", "extra")
+FILE_KIND = "list-edition"
 
 
-class UnknownList(ValueError):
-    """No such list or edition (a ValueError, so an API answers 4xx, never 500)."""
+class UnknownList(NotFound):
+    """No such list or edition (404 in the API)."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,7 @@ class EditionDiff:
 def check_list_name(list_name: str) -> str:
     """A list name is a lower-case slug: it also names the entity-store source `list-<name>`."""
     if not LIST_NAME.match(list_name):
-        raise ValueError(
+        raise InvalidInput(
             f"list name {list_name!r}: 1-95 characters, lower-case letters, digits, '_', '.', '-'"
         )
     return list_name
@@ -107,7 +112,7 @@ def check_list_name(list_name: str) -> str:
 def check_edition_name(edition: str) -> str:
     """An edition is a short label such as a publication date ('2024-08-01')."""
     if not EDITION_NAME.match(edition):
-        raise ValueError(f"edition {edition!r}: 1-100 letters, digits, '_', '.', ':' or '-'")
+        raise InvalidInput(f"edition {edition!r}: 1-100 letters, digits, '_', '.', ':' or '-'")
     return edition
 
 
@@ -120,53 +125,70 @@ def save_edition(
     kind: str = "watchlist",
 ) -> LoadOutcome:
     """Store a validated list file as a new edition (or find the same bytes loaded before)."""
-    check_list_name(list_name)
-    previous = _edition_by_hash(session, list_name, prepared.sha256)
-    if previous is not None:
-        return _outcome(previous, already_loaded=True)
-    label = check_edition_name(edition or f"{utc_now()[:10]}-{prepared.sha256[:8]}")
-    if _edition_row(session, list_name, label) is not None:
-        raise ValueError(f"list {list_name!r} already has an edition {label!r} with other content")
-    row = _add_edition(session, list_name, label, kind, prepared, actor)
-    _write_entries(session, row, list_name, prepared)
-    _write_rules(session, row, prepared.rules)
-    if prepared.ftm_lines:
-        import_ftm_bytes(
-            session, prepared.ftm_lines, prepared.file_name, f"list-{list_name}", actor
-        )
-    audit.record(
-        session,
-        actor,
-        "lists.load",
-        f"list:{list_name}",
-        {
-            "edition": label,
-            "file": prepared.file_name,
-            "sha256": prepared.sha256,
-            "entries": row.entry_count,
-            "rules": row.rule_count,
-            "kind": kind,
-        },
+    incoming = IncomingFile(
+        kind=FILE_KIND,
+        scope=check_list_name(list_name),
+        file_name=prepared.file_name,
+        content_sha256=prepared.sha256,
+        actor=actor,
+        action="lists.load",
+        resource=f"list:{list_name}",
     )
-    return _outcome(row, already_loaded=False)
+    load = _EditionLoad(list_name, kind, prepared)
+    outcome = import_file(
+        session, incoming, partial(_new_label, session, load, edition), load.write
+    )
+    row = session.execute(select(ListEdition).where(ListEdition.file_id == outcome.id)).scalar_one()
+    return _outcome(row, outcome.content_sha256, outcome.already_imported)
+
+
+@dataclass(frozen=True)
+class _EditionLoad:
+    """A list file on its way to becoming an edition of a list."""
+
+    list_name: str
+    kind: str
+    prepared: PreparedList
+
+    def write(self, target: FileWrite, label: str) -> Counts:
+        """The edition, its entries, its rules, and its parties in the entity store."""
+        row = _add_edition(target, self.list_name, label, self.kind, self.prepared)
+        _write_entries(target.session, row, self.list_name, self.prepared)
+        _write_rules(target.session, row, self.prepared.rules)
+        if self.prepared.ftm_lines:
+            source = f"list-{self.list_name}"
+            lines, name = self.prepared.ftm_lines, self.prepared.file_name
+            import_ftm_bytes(target.session, lines, name, source, target.actor)
+        target.notes.update(edition=label, list_kind=self.kind)
+        return {"entries": row.entry_count, "rules": row.rule_count}
+
+
+def _new_label(session: Session, load: _EditionLoad, edition: str | None) -> str:
+    """The new edition's label (today and the hash by default), refused if already taken."""
+    label = check_edition_name(edition or f"{utc_now()[:10]}-{load.prepared.sha256[:8]}")
+    if _edition_row(session, load.list_name, label) is not None:
+        raise Conflict(
+            f"list {load.list_name!r} already has an edition {label!r} with other content"
+        )
+    return label
 
 
 def _add_edition(
-    session: Session, list_name: str, label: str, kind: str, prepared: PreparedList, actor: str
+    target: FileWrite, list_name: str, label: str, kind: str, prepared: PreparedList
 ) -> ListEdition:
     row = ListEdition(
         list_name=list_name,
         edition=label,
         kind=kind,
+        file_id=target.file_id,
         file_name=prepared.file_name[:500],
-        content_sha256=prepared.sha256,
         entry_count=len(prepared.entries),
         rule_count=len(prepared.rules),
         loaded_at=utc_now(),
-        loaded_by=actor[:100],
+        loaded_by=target.actor[:100],
     )
-    session.add(row)
-    session.flush()
+    target.session.add(row)
+    target.session.flush()
     return row
 
 
@@ -219,13 +241,6 @@ def _write_rules(session: Session, edition: ListEdition, rules: Sequence[GoodsRu
     session.flush()
 
 
-def _edition_by_hash(session: Session, list_name: str, sha256: str) -> ListEdition | None:
-    query = select(ListEdition).where(
-        ListEdition.list_name == list_name, ListEdition.content_sha256 == sha256
-    )
-    return session.execute(query).scalar_one_or_none()
-
-
 def _edition_row(session: Session, list_name: str, edition: str) -> ListEdition | None:
     query = select(ListEdition).where(
         ListEdition.list_name == list_name, ListEdition.edition == edition
@@ -233,26 +248,26 @@ def _edition_row(session: Session, list_name: str, edition: str) -> ListEdition 
     return session.execute(query).scalar_one_or_none()
 
 
-def _outcome(row: ListEdition, already_loaded: bool) -> LoadOutcome:
+def _outcome(row: ListEdition, sha256: str, already_loaded: bool) -> LoadOutcome:
     return LoadOutcome(
         row.list_name,
         row.edition,
         row.kind,
         row.file_name,
-        row.content_sha256,
+        sha256,
         row.entry_count,
         row.rule_count,
         already_loaded,
     )
 
 
-def _info(row: ListEdition) -> EditionInfo:
+def _info(row: ListEdition, sha256: str) -> EditionInfo:
     return EditionInfo(
         row.list_name,
         row.edition,
         row.kind,
         row.file_name,
-        row.content_sha256,
+        sha256,
         row.entry_count,
         row.rule_count,
         row.loaded_at,
@@ -260,10 +275,21 @@ def _info(row: ListEdition) -> EditionInfo:
     )
 
 
+def _file_sha256(session: Session, row: ListEdition) -> str:
+    """The content hash of the file an edition was made from."""
+    file = session.get(FileImportRow, row.file_id)
+    return file.content_sha256 if file is not None else ""
+
+
 def editions(session: Session, list_name: str) -> list[EditionInfo]:
     """Every edition of a list, oldest first (load order, not label order)."""
-    query = select(ListEdition).where(ListEdition.list_name == list_name).order_by(ListEdition.id)
-    return [_info(row) for row in session.execute(query).scalars()]
+    query = (
+        select(ListEdition, FileImportRow.content_sha256)
+        .join(FileImportRow, FileImportRow.id == ListEdition.file_id)
+        .where(ListEdition.list_name == list_name)
+        .order_by(ListEdition.id)
+    )
+    return [_info(row, sha256) for row, sha256 in session.execute(query).all()]
 
 
 def resolve_edition(session: Session, list_name: str, edition: str | None = None) -> ListEdition:
@@ -288,12 +314,29 @@ def resolve_edition(session: Session, list_name: str, edition: str | None = None
 def list_entries(session: Session, list_name: str, edition: str | None = None) -> list[ListEntry]:
     """Every entry of a list's edition (the latest by default), in load order.
 
-    Raises `UnknownList` (a ValueError) for a list or edition never loaded: screening
+    Raises `UnknownList` (not found) for a list or edition never loaded: screening
     against a misspelt list name must fail loudly, not report "no hits".
     """
     row = resolve_edition(session, list_name, edition)
     query = select(ListEntryRow).where(ListEntryRow.edition_id == row.id).order_by(ListEntryRow.id)
     return [_entry(row, e) for e in session.execute(query).scalars()]
+
+
+def entry_listing(
+    session: Session, list_name: str, edition: str | None = None
+) -> Listing[ListEntry]:
+    """The entries of a list's edition (the latest by default) for the workbench's table:
+    paged, searched by name and alias, filtered by schema and country in SQL."""
+    row = resolve_edition(session, list_name, edition)
+    fields = {
+        "entry": ListingField(ListEntryRow.entry_id, searched=True),
+        "name": ListingField(ListEntryRow.name, searched=True),
+        "aliases": ListingField(ListEntryRow.aliases, sortable=False, searched=True),
+        "schema": ListingField(ListEntryRow.schema, match="equals"),
+        "countries": ListingField(ListEntryRow.countries, match="contains"),
+    }
+    statement = select(ListEntryRow).where(ListEntryRow.edition_id == row.id)
+    return Listing(statement, fields, lambda found: _entry(row, found[0]), (ListEntryRow.id,))
 
 
 def _entry(edition: ListEdition, row: ListEntryRow) -> ListEntry:
@@ -342,7 +385,8 @@ def list_summaries(session: Session) -> list[ListSummary]:
     summaries = []
     for name in sorted(counts):
         latest = resolve_edition(session, name)
-        summaries.append(ListSummary(name, latest.kind, _info(latest), int(counts[name])))
+        info = _info(latest, _file_sha256(session, latest))
+        summaries.append(ListSummary(name, latest.kind, info, int(counts[name])))
     return summaries
 
 

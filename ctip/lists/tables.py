@@ -15,20 +15,21 @@ from ctip.store.tables import TIMESTAMP, Base
 
 
 class ListEdition(Base):
-    """One loaded edition of a list; the content hash makes a re-load a no-op."""
+    """One loaded edition of a list, made from one file.
+
+    The file (its content hash, which makes a re-load of the same bytes a no-op) is a row of
+    the store's one file table, `file_imports`, under kind `list-edition` and the list's name.
+    """
 
     __tablename__ = "list_editions"
-    __table_args__ = (
-        UniqueConstraint("list_name", "edition"),
-        UniqueConstraint("list_name", "content_sha256", name="uq_list_editions_content"),
-    )
+    __table_args__ = (UniqueConstraint("list_name", "edition"), UniqueConstraint("file_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     list_name: Mapped[str] = mapped_column(String(100))
     edition: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(20))
+    file_id: Mapped[int] = mapped_column(ForeignKey("file_imports.id"))
     file_name: Mapped[str] = mapped_column(String(500))
-    content_sha256: Mapped[str] = mapped_column(String(64))
     entry_count: Mapped[int] = mapped_column(Integer)
     rule_count: Mapped[int] = mapped_column(Integer)
     loaded_at: Mapped[str] = mapped_column(TIMESTAMP)

@@ -18,8 +18,8 @@ from followthemoney.util import make_entity_id
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ctip.ingest.ftm_import import ImportOutcome, import_ftm_bytes
 from ctip.networks.tables import AdIdentifier, AdNetwork, AdNetworkMember
-from ctip.store.imports import ImportOutcome, import_ftm_bytes
 
 SOURCE: Final = "ads"
 

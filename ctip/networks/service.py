@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -17,12 +18,12 @@ from sqlalchemy.orm import Session
 
 from ctip.authz import audit
 from ctip.ingest.errors import FileRejected, RowError
+from ctip.ingest.files import Counts, FileWrite, IncomingFile, import_file
 from ctip.networks.ads import AdInput, ReadAd, parse_ads, read_ad
 from ctip.networks.ftm import export_networks
 from ctip.networks.linking import AdSignals, Link, link_ads
 from ctip.networks.tables import (
     AdIdentifier,
-    AdImport,
     AdNetwork,
     AdNetworkBuild,
     AdNetworkLink,
@@ -36,6 +37,7 @@ ACTIVE = "active"
 MERGED = "merged"
 DISSOLVED = "dissolved"
 BATCH = 2000
+FILE_KIND = "ads"
 
 
 @dataclass(frozen=True)
@@ -54,27 +56,37 @@ def load_ads(
     session: Session, data: bytes, file_name: str, actor: str, progress: Progress | None = None
 ) -> LoadOutcome:
     """Validate the whole file, then write its new ads; the same file twice changes nothing."""
-    sha256 = hashlib.sha256(data).hexdigest()
-    previous = session.execute(
-        select(AdImport).where(AdImport.content_sha256 == sha256)
-    ).scalar_one_or_none()
-    if previous is not None:
-        return LoadOutcome(file_name, sha256, 0, previous.ad_count, True, previous.id)
+    incoming = IncomingFile.of(data, file_name, kind=FILE_KIND, actor=actor, action="ads.load")
+    validate = partial(_new_and_seen, session, data, file_name)
+    outcome = import_file(session, incoming, validate, _store_ads, progress)
+    if outcome.already_imported:
+        ads_new, seen_again = 0, outcome.count("ads")
+    else:
+        ads_new, seen_again = outcome.count("ads_new"), outcome.count("ads_seen_again")
+    return LoadOutcome(
+        file_name, outcome.content_sha256, ads_new, seen_again, outcome.already_imported, outcome.id
+    )
+
+
+@dataclass(frozen=True)
+class _AdsRead:
+    """An ads file read whole and compared with the store: the new ads with their row
+    numbers, how many ads it repeats unchanged, how many it holds."""
+
+    new: list[tuple[int, AdInput]]
+    seen_again: int
+    total: int
+
+
+def _new_and_seen(session: Session, data: bytes, file_name: str) -> _AdsRead:
     ads = parse_ads(data, file_name)
     new, seen_again = _split_known(session, ads, file_name)
-    record = AdImport(
-        content_sha256=sha256,
-        file_name=file_name[:500],
-        ad_count=len(ads),
-        imported_at=utc_now(),
-        imported_by=actor,
-    )
-    session.add(record)
-    session.flush()
-    _write_ads(session, new, record.id, progress)
-    detail = {"file": file_name, "sha256": sha256, "ads_new": len(new), "seen_again": seen_again}
-    audit.record(session, actor, "ads.load", f"ad-import:{record.id}", detail)
-    return LoadOutcome(file_name, sha256, len(new), seen_again, False, record.id)
+    return _AdsRead(new, seen_again, len(ads))
+
+
+def _store_ads(target: FileWrite, read: _AdsRead) -> Counts:
+    _write_ads(target.session, read.new, target.file_id, target.progress)
+    return {"ads": read.total, "ads_new": len(read.new), "ads_seen_again": read.seen_again}
 
 
 def _split_known(
@@ -130,7 +142,7 @@ def _ad_row(read: ReadAd, import_id: int) -> AdRow:
 
 
 def _write_ads(
-    session: Session, ads: list[tuple[int, AdInput]], import_id: int, progress: Progress | None
+    session: Session, ads: list[tuple[int, AdInput]], import_id: int, progress: Progress
 ) -> None:
     for start in range(0, len(ads), BATCH):
         chunk = [read_ad(ad) for _, ad in ads[start : start + BATCH]]
@@ -144,8 +156,7 @@ def _write_ads(
         ]
         session.add_all(identifiers)
         session.flush()
-        if progress is not None:
-            progress(len(chunk))
+        progress(len(chunk))
 
 
 @dataclass(frozen=True)

@@ -13,19 +13,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ctip.store.tables import TIMESTAMP, Base
 
 
-class AdImport(Base):
-    """One ads file loaded; the content hash makes loading the same file again a no-op."""
-
-    __tablename__ = "ad_imports"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    content_sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    file_name: Mapped[str] = mapped_column(String(500))
-    ad_count: Mapped[int] = mapped_column(Integer)
-    imported_at: Mapped[str] = mapped_column(TIMESTAMP)
-    imported_by: Mapped[str] = mapped_column(String(100))
-
-
 class AdRow(Base):
     """One online ad as posted, with its indicator score (pack and version named)."""
 
@@ -49,7 +36,7 @@ class AdRow(Base):
     indicator_score: Mapped[float] = mapped_column(Float)
     indicators: Mapped[str] = mapped_column(Text)
     extraction: Mapped[str] = mapped_column(Text)
-    import_id: Mapped[int] = mapped_column(ForeignKey("ad_imports.id"))
+    import_id: Mapped[int] = mapped_column(ForeignKey("file_imports.id"))
 
 
 class AdIdentifier(Base):

@@ -17,10 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ctip.demo import world
+from ctip.ingest.ftm_import import import_ftm_bytes
 from ctip.resolve import service
 from ctip.resolve.store_records import FAMILIES, store_records
 from ctip.resolve.tables import ResolveRecordRow
-from ctip.store.imports import import_ftm_bytes
 
 DEMO_ACTOR = "demo"
 DEMO_ORDER = 90  # last: resolves what every other area wrote

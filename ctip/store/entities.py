@@ -13,9 +13,15 @@ from followthemoney.schema import Schema
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from ctip.ingest.ftm import BASE_PROP
 from ctip.matching.normalize import IDENTIFIER_KINDS, identifier_lookup_key, name_tokens
-from ctip.store.tables import EntityIdentifier, EntityNameToken, EntityRef, StatementRow
+from ctip.model.errors import InvalidInput
+from ctip.store.tables import (
+    BASE_PROP,
+    EntityIdentifier,
+    EntityNameToken,
+    EntityRef,
+    StatementRow,
+)
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 500
@@ -174,7 +180,7 @@ def _schema_matches(name: str) -> set[str]:
     """A schema and every schema that is a kind of it (LegalEntity covers Company...)."""
     schema = model.get(name)
     if schema is None:
-        raise ValueError(f"unknown schema {name!r}")
+        raise InvalidInput(f"unknown schema {name!r}")
     return {s.name for s in model.schemata.values() if s.is_a(schema)}
 
 
@@ -183,7 +189,7 @@ def find_by_identifier(
 ) -> list[EntitySummary]:
     """Entities holding an identifier; with no kind, every kind the value could be."""
     if kind is not None and kind not in IDENTIFIER_KINDS:
-        raise ValueError(f"unknown identifier kind {kind!r}; one of {sorted(IDENTIFIER_KINDS)}")
+        raise InvalidInput(f"unknown identifier kind {kind!r}; one of {sorted(IDENTIFIER_KINDS)}")
     kinds = [kind] if kind else sorted(IDENTIFIER_KINDS)
     clauses = []
     for each in kinds:

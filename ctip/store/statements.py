@@ -6,16 +6,17 @@ source is one row however often it arrives: a second sighting only moves `last_s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
+from followthemoney.property import Property
+from followthemoney.schema import Schema
 from followthemoney.statement import Statement
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from ctip.ingest.ftm import BASE_PROP, ParsedEntity
 from ctip.matching.normalize import identifier_kind_for, identifier_lookup_key, name_tokens
 from ctip.store.bulk import (
     batched,
@@ -25,7 +26,13 @@ from ctip.store.bulk import (
     insert_rows,
     refresh_statistics,
 )
-from ctip.store.tables import EntityIdentifier, EntityNameToken, EntityRef, StatementRow
+from ctip.store.tables import (
+    BASE_PROP,
+    EntityIdentifier,
+    EntityNameToken,
+    EntityRef,
+    StatementRow,
+)
 
 BATCH_SIZE = 5000
 MAX_TOKEN_LENGTH = 100
@@ -45,6 +52,32 @@ _name_tokens = lru_cache(maxsize=KEY_CACHE_SIZE)(name_tokens)
 _identifier_key = lru_cache(maxsize=KEY_CACHE_SIZE)(identifier_lookup_key)
 
 
+class StatedValue(Protocol):
+    """One cleaned property value as a reader stated it (the reader's own type fits)."""
+
+    @property
+    def prop(self) -> Property: ...
+
+    @property
+    def value(self) -> str: ...
+
+    @property
+    def original_value(self) -> str | None: ...
+
+
+class StatedEntity(Protocol):
+    """An entity as a reader validated it: the store writes it without knowing the reader."""
+
+    @property
+    def entity_id(self) -> str: ...
+
+    @property
+    def schema(self) -> Schema: ...
+
+    @property
+    def values(self) -> Sequence[StatedValue]: ...
+
+
 @dataclass(frozen=True)
 class WriteCounts:
     """How many statements were new and how many were seen again."""
@@ -57,7 +90,7 @@ class WriteCounts:
 
 
 def statement_rows(
-    entities: Iterable[ParsedEntity], source: str, seen_at: str, import_id: int | None
+    entities: Iterable[StatedEntity], source: str, seen_at: str, import_id: int | None
 ) -> Iterator[dict[str, Any]]:
     """The statement rows of parsed entities, the base `id` statement first for each."""
     for entity in entities:
@@ -76,7 +109,7 @@ def statement_rows(
 
 
 def _row(
-    entity: ParsedEntity,
+    entity: StatedEntity,
     prop: str,
     prop_type: str,
     value: str,

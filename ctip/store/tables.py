@@ -34,6 +34,9 @@ NAMING_CONVENTION = {
 # SQLite and PostgreSQL, which keeps the audit hash chain and FtM first/last seen exact.
 TIMESTAMP = String(32)
 
+BASE_PROP = "id"
+"""The property of the one statement per entity and source that says the entity exists."""
+
 
 class Base(DeclarativeBase):
     """Declarative base carrying the shared naming convention."""
@@ -41,18 +44,24 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class ImportRecord(Base):
-    """One file loaded into the store; the content hash makes a re-import a no-op."""
+class FileImportRow(Base):
+    """One file any loader stored (FtM entities, entry lines, ads, a list edition...).
 
-    __tablename__ = "imports"
-    __table_args__ = (UniqueConstraint("source", "content_sha256"),)
+    The one file table of every loader: `(kind, scope, content_sha256)` is unique, so the same
+    bytes loaded again under the same kind and scope are a no-op, while the same bytes under
+    another scope (another FtM source, another list) are a new import. `counts` is the JSON
+    object of the loader's own counts (lines, new lines, statements...), kept for the re-run.
+    """
+
+    __tablename__ = "file_imports"
+    __table_args__ = (UniqueConstraint("kind", "scope", "content_sha256"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    source: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(40))
+    scope: Mapped[str] = mapped_column(String(200))
     file_name: Mapped[str] = mapped_column(String(500))
     content_sha256: Mapped[str] = mapped_column(String(64))
-    entity_count: Mapped[int] = mapped_column(Integer)
-    statement_count: Mapped[int] = mapped_column(Integer)
+    counts: Mapped[str] = mapped_column(Text)
     imported_at: Mapped[str] = mapped_column(TIMESTAMP)
     imported_by: Mapped[str] = mapped_column(String(100))
 
@@ -77,7 +86,7 @@ class StatementRow(Base):
     source: Mapped[str] = mapped_column(String(100))
     first_seen: Mapped[str] = mapped_column(TIMESTAMP)
     last_seen: Mapped[str] = mapped_column(TIMESTAMP)
-    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"), nullable=True)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("file_imports.id"), nullable=True)
 
 
 class EntityNameToken(Base):

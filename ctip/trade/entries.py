@@ -17,15 +17,15 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from followthemoney import registry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ctip.authz import audit
 from ctip.ingest.errors import FileRejected, RowError
-from ctip.store.db import utc_now
-from ctip.trade.tables import EntryFile, EntryLineRow
+from ctip.ingest.files import Counts, FileWrite, IncomingFile, import_file
+from ctip.trade.tables import EntryLineRow
 
 COLUMNS = (
     "entry_number",
@@ -51,6 +51,7 @@ PORT_CODE = re.compile(r"^\d{4}$")  # CBP Schedule D port codes
 MAX_TEXT = 300
 MAX_LINE_NUMBER = 999
 MONEY_PLACES = Decimal("0.01")
+FILE_KIND = "trade-entries"
 
 
 @dataclass(frozen=True)
@@ -251,27 +252,33 @@ def _csv_rows(data: bytes, file_name: str) -> list[tuple[int, dict[str, str]]]:
 
 def load_entry_lines(session: Session, data: bytes, file_name: str, actor: str) -> EntryLoad:
     """Validate the whole file, then store its new lines in the caller's transaction."""
-    sha = hashlib.sha256(data).hexdigest()
-    lines = read_entry_lines(data, file_name)
-    previous = session.execute(
-        select(EntryFile).where(EntryFile.content_sha256 == sha)
-    ).scalar_one_or_none()
-    if previous is not None:
-        return EntryLoad(file_name, sha, len(lines), 0, True)
-    new = _new_lines(session, lines, file_name)
-    record = EntryFile(
-        file_name=file_name,
-        content_sha256=sha,
-        line_count=len(lines),
-        loaded_at=utc_now(),
-        loaded_by=actor,
+    incoming = IncomingFile.of(
+        data, file_name, kind=FILE_KIND, actor=actor, action="trade.entries.load"
     )
-    session.add(record)
-    session.flush()
-    session.add_all(_row(line, record.id) for line in new)
-    detail = {"file": file_name, "sha256": sha, "lines": len(lines), "new": len(new)}
-    audit.record(session, actor, "trade.entries.load", f"trade_entry_file:{record.id}", detail)
-    return EntryLoad(file_name, sha, len(lines), len(new), False)
+    validate = partial(_lines_and_new, session, data, file_name)
+    outcome = import_file(session, incoming, validate, _write_lines)
+    return EntryLoad(
+        file_name,
+        outcome.content_sha256,
+        outcome.count("lines"),
+        0 if outcome.already_imported else outcome.count("lines_new"),
+        outcome.already_imported,
+    )
+
+
+def _lines_and_new(
+    session: Session, data: bytes, file_name: str
+) -> tuple[list[EntryLine], list[EntryLine]]:
+    """Every line of the file, and those not stored yet (a changed line rejects the file)."""
+    lines = read_entry_lines(data, file_name)
+    return lines, _new_lines(session, lines, file_name)
+
+
+def _write_lines(target: FileWrite, read: tuple[list[EntryLine], list[EntryLine]]) -> Counts:
+    lines, new = read
+    target.session.add_all(_row(line, target.file_id) for line in new)
+    target.progress(len(new))
+    return {"lines": len(lines), "lines_new": len(new)}
 
 
 def _new_lines(session: Session, lines: list[EntryLine], file_name: str) -> list[EntryLine]:

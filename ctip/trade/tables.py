@@ -18,20 +18,6 @@ DATE = String(10)
 MONEY = String(32)
 
 
-class EntryFile(Base):
-    """One loaded file of entry lines; its content hash makes a re-load a no-op."""
-
-    __tablename__ = "trade_entry_files"
-    __table_args__ = (UniqueConstraint("content_sha256"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    file_name: Mapped[str] = mapped_column(String(500))
-    content_sha256: Mapped[str] = mapped_column(String(64))
-    line_count: Mapped[int] = mapped_column(Integer)
-    loaded_at: Mapped[str] = mapped_column(TIMESTAMP)
-    loaded_by: Mapped[str] = mapped_column(String(100))
-
-
 class EntryLineRow(Base):
     """One line of an import entry (CBP Form 7501): the goods, their origin and the parties."""
 
@@ -73,20 +59,6 @@ class ScreeningRow(Base):
     screened_by: Mapped[str] = mapped_column(String(100))
 
 
-class SupplierFile(Base):
-    """One loaded file of supplier declarations (idempotent by content hash)."""
-
-    __tablename__ = "trade_supplier_files"
-    __table_args__ = (UniqueConstraint("content_sha256"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    file_name: Mapped[str] = mapped_column(String(500))
-    content_sha256: Mapped[str] = mapped_column(String(64))
-    link_count: Mapped[int] = mapped_column(Integer)
-    loaded_at: Mapped[str] = mapped_column(TIMESTAMP)
-    loaded_by: Mapped[str] = mapped_column(String(100))
-
-
 class SupplierLinkRow(Base):
     """A declaration that `supplier` supplies `material` to `buyer` (one supply-chain edge)."""
 
@@ -116,4 +88,3 @@ class DetentionRow(Base):
     opened_on: Mapped[str] = mapped_column(DATE)
     opened_at: Mapped[str] = mapped_column(TIMESTAMP)
     opened_by: Mapped[str] = mapped_column(String(100))
-

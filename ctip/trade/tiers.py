@@ -12,29 +12,29 @@ object the supplier, and role the material).
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 from collections import deque
 from dataclasses import dataclass
+from functools import partial
 
 import networkx as nx
 from followthemoney import model
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ctip.authz import audit
 from ctip.ingest.errors import FileRejected, RowError
+from ctip.ingest.files import Counts, FileWrite, IncomingFile, import_file
 from ctip.matching.normalize import name_key
-from ctip.store.db import utc_now
 from ctip.trade.entries import FieldError, parse_country
 from ctip.trade.screening import Exposure, Screener, is_flagged_supplier
-from ctip.trade.tables import SupplierFile, SupplierLinkRow
+from ctip.trade.tables import SupplierLinkRow
 
 CSV_COLUMNS = ("buyer", "supplier", "material")
 OPTIONAL_COLUMNS = ("supplier_country", "supplier_address")
 MAX_TIERS = 8
 MAX_NAME = 300
+FILE_KIND = "trade-suppliers"
 
 
 @dataclass(frozen=True)
@@ -182,25 +182,30 @@ def _ftm_link(
 
 def load_suppliers(session: Session, data: bytes, file_name: str, actor: str) -> SupplierLoad:
     """Validate the declarations, then store new edges (idempotent by content hash)."""
-    sha = hashlib.sha256(data).hexdigest()
-    is_ftm = file_name.endswith((".ijson", ".jsonl", ".ftm.json")) or data.lstrip()[:1] == b"{"
-    links = read_supplier_ftm(data, file_name) if is_ftm else read_supplier_csv(data, file_name)
-    if session.execute(select(SupplierFile).where(SupplierFile.content_sha256 == sha)).scalar():
-        return SupplierLoad(file_name, sha, len(links), 0, True)
-    record = SupplierFile(
-        file_name=file_name,
-        content_sha256=sha,
-        link_count=len(links),
-        loaded_at=utc_now(),
-        loaded_by=actor,
+    incoming = IncomingFile.of(
+        data, file_name, kind=FILE_KIND, actor=actor, action="trade.suppliers.load"
     )
-    session.add(record)
-    session.flush()
-    new = _new_links(session, links)
-    session.add_all(_link_row(link, record.id) for link in new)
-    detail = {"file": file_name, "sha256": sha, "links": len(links), "new": len(new)}
-    audit.record(session, actor, "trade.suppliers.load", f"trade_supplier_file:{record.id}", detail)
-    return SupplierLoad(file_name, sha, len(links), len(new), False)
+    outcome = import_file(session, incoming, partial(read_suppliers, data, file_name), _write_links)
+    return SupplierLoad(
+        file_name,
+        outcome.content_sha256,
+        outcome.count("links"),
+        0 if outcome.already_imported else outcome.count("links_new"),
+        outcome.already_imported,
+    )
+
+
+def read_suppliers(data: bytes, file_name: str) -> list[SupplierLink]:
+    """Declarations from FtM JSON lines or CSV, told apart by the name or the first byte."""
+    is_ftm = file_name.endswith((".ijson", ".jsonl", ".ftm.json")) or data.lstrip()[:1] == b"{"
+    return read_supplier_ftm(data, file_name) if is_ftm else read_supplier_csv(data, file_name)
+
+
+def _write_links(target: FileWrite, links: list[SupplierLink]) -> Counts:
+    new = _new_links(target.session, links)
+    target.session.add_all(_link_row(link, target.file_id) for link in new)
+    target.progress(len(new))
+    return {"links": len(links), "links_new": len(new)}
 
 
 def _new_links(session: Session, links: list[SupplierLink]) -> list[SupplierLink]:

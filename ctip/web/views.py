@@ -16,9 +16,9 @@ from followthemoney.property import Property
 from followthemoney.schema import Schema
 
 from ctip.authz.policy import Action, Principal, can
-from ctip.ingest.ftm import BASE_PROP
 from ctip.model.area import NavEntry
 from ctip.store.entities import EntityLink, EntityRecord, EntitySummary, Provenance
+from ctip.store.tables import BASE_PROP
 
 ENTITIES_NAV = NavEntry(
     "Entities",

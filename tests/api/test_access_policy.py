@@ -27,10 +27,10 @@ from ctip.api.deps import required_action
 from ctip.authz import users
 from ctip.authz.policy import Action, allowed_roles
 from ctip.config import Environment, Settings
+from ctip.ingest.ftm_import import import_ftm_bytes
 from ctip.model.roles import STAFF_ROLES, Role
 from ctip.store.db import Database
-from ctip.store.imports import import_ftm_bytes
-from ctip.store.tables import ImportRecord, StatementRow, User
+from ctip.store.tables import FileImportRow, StatementRow, User
 from tests.conftest import TEST_PASSWORD, add_role_users
 
 RouteKey = tuple[str, str]
@@ -310,7 +310,7 @@ def store_state(database: Database) -> tuple[object, ...]:
             select(User.username, User.role, User.disabled).order_by(User.username)
         ).all()
         statements = session.execute(select(func.count()).select_from(StatementRow)).scalar()
-        imports = session.execute(select(func.count()).select_from(ImportRecord)).scalar()
+        imports = session.execute(select(func.count()).select_from(FileImportRow)).scalar()
     return tuple(people), statements, imports
 
 

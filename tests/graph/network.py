@@ -13,8 +13,8 @@ import itertools
 import json
 from typing import Any
 
+from ctip.ingest.ftm_import import import_ftm_bytes
 from ctip.store.db import Database
-from ctip.store.imports import import_ftm_bytes
 
 CLIQUE_A = ["a1", "a2", "a3", "a4"]
 CLIQUE_B = ["b1", "b2", "b3", "b4"]

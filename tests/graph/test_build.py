@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from ctip.graph.build import PROPERTY_EDGE, SHARED_IDENTIFIER, build_graph, cached_graph
+from ctip.ingest.ftm_import import import_ftm_bytes
 from ctip.store.db import Database
-from ctip.store.imports import import_ftm_bytes
 from tests.conftest import shared_data
 from tests.graph.network import (
     CLIQUE_A,

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from ctip.cli import app
 from ctip.config import get_settings
+from ctip.ingest.ftm_import import import_ftm_bytes
 from ctip.store.db import Database
-from ctip.store.imports import import_ftm_bytes
 from tests.resolve.quality import write_csv
 
 runner = CliRunner()

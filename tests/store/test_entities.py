@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from ctip.ingest.ftm_import import import_ftm_bytes
 from ctip.store import entities
 from ctip.store.db import Database
-from ctip.store.imports import import_ftm_bytes
 from tests.conftest import shared_data
 
 NETWORK = [

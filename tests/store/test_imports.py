@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from ctip.ingest.errors import FileRejected
+from ctip.ingest.ftm_import import import_ftm_bytes
 from ctip.store import entities
 from ctip.store.db import Database
-from ctip.store.imports import import_ftm_bytes
 from ctip.store.tables import AuditEvent, StatementRow
 from tests.conftest import shared_data
 

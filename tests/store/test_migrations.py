@@ -33,6 +33,14 @@ def test_every_area_table_is_declared_by_its_area() -> None:
     """A table on the shared metadata belongs to the foundation or to exactly one area."""
     declared = [name for area in REGISTRY.areas for name in area.table_names]
     assert len(declared) == len(set(declared))
-    foundation = {"imports", "statements", "users", "api_tokens", "audit_log", "audit_head"}
+    foundation = {
+        "file_imports",
+        "statements",
+        "users",
+        "api_tokens",
+        "audit_log",
+        "audit_head",
+        "ledger_events",
+    }
     undeclared = set(Base.metadata.tables) - set(declared)
     assert {name for name in undeclared if not name.startswith("entity_")} <= foundation

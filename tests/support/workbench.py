@@ -15,9 +15,9 @@ from fastapi.testclient import TestClient
 
 from ctip.api.app import create_app
 from ctip.config import Environment, Settings
+from ctip.ingest.ftm_import import import_ftm_bytes
 from ctip.model.roles import Role
 from ctip.store.db import Database
-from ctip.store.imports import import_ftm_bytes
 from tests.conftest import TEST_PASSWORD, add_role_users, shared_data
 
 DONATIONS_SOURCE = "donations"

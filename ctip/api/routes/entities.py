@@ -20,10 +20,10 @@ from ctip.api.schemas import (
     error_responses,
 )
 from ctip.authz.policy import Action, Principal
+from ctip.ingest.ftm_import import import_ftm_bytes
 from ctip.matching.normalize import IdentifierKind
 from ctip.store import entities as store
 from ctip.store.db import Database
-from ctip.store.imports import import_ftm_bytes
 
 router = APIRouter(prefix="/entities", tags=["entities"])
 Reader = Annotated[Principal, Depends(require(Action.ENTITY_READ))]
