@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from ctip.api.deps import DbSession, require
 from ctip.api.errors import ApiError
 from ctip.api.schemas import RequestBody, error_responses
 from ctip.authz.policy import Principal
+from ctip.indicators.engine import Fired
 from ctip.networks import profile, service
 from ctip.networks.access import NetworkAction
 from ctip.networks.ads import PACK_NAME, read_text
+from ctip.networks.extract import Found, Price
 
 router = APIRouter(prefix="/networks", tags=["networks"])
 AdReader = Annotated[Principal, Depends(require(NetworkAction.AD_READ))]
@@ -32,133 +34,17 @@ ADS_BODY = {
 IdentifierKind = Literal["phone", "email", "account", "handle", "image"]
 
 
-class Out(BaseModel):
-    """Read from the services' dataclasses."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-
-class LoadOut(Out):
-    """What loading an ads file did."""
-
-    file_name: str
-    content_sha256: str
-    ads_new: int
-    ads_seen_again: int
-    already_imported: bool
-    import_id: int | None
-
-
-class BuildOut(Out):
-    """What a network build found; ids kept, new, merged into others, dissolved."""
-
-    build_id: int
-    ads: int
-    networks: int
-    links: int
-    kept_ids: int
-    new_ids: int
-    merged: int
-    dissolved: int
-
-
-class NetworkSummaryOut(Out):
-    """A network in a list."""
-
-    id: str
-    status: str
-    replaced_by: str | None
-    ad_count: int
-    first_posted: str
-    last_posted: str
-    max_indicator_score: float
-    created_at: str
-    updated_at: str
-
-
 class NetworkPage(BaseModel):
     """A list of networks."""
 
     total: int
-    results: list[NetworkSummaryOut]
-
-
-class FiredOut(Out):
-    """An indicator that fired, with the words (or value) that fired it."""
-
-    rule_id: str
-    title: str
-    weight: float
-    evidence: list[str]
-    explanation: str
-
-
-class AdSummaryOut(Out):
-    """An ad of a network."""
-
-    key: int
-    site: str
-    ad_id: str
-    url: str
-    posted_at: str
-    location: str
-    title: str
-    body: str
-    indicator_score: float
-    indicators: list[FiredOut]
-    phones: list[str]
-
-
-class CityPeriodOut(Out):
-    """A stay of the travel circuit: consecutive ads in one city."""
-
-    city: str
-    first_day: str
-    last_day: str
-    ads: int
-
-
-class IdentifierCountOut(Out):
-    """An identifier and how many of the network's ads carry it."""
-
-    kind: str
-    value: str
-    ads: int
-
-
-class IndicatorCountOut(Out):
-    """An indicator and how many of the network's ads it fired on."""
-
-    rule_id: str
-    title: str
-    ads: int
-
-
-class LinkOut(Out):
-    """The evidence joining two ads."""
-
-    ad_a: str
-    ad_b: str
-    kind: str
-    value: str
-    similarity: float | None
-
-
-class ProfileOut(Out):
-    """One network's profile."""
-
-    summary: NetworkSummaryOut
-    ads: list[AdSummaryOut]
-    circuit: list[CityPeriodOut]
-    identifiers: list[IdentifierCountOut]
-    indicators: list[IndicatorCountOut]
-    links: list[LinkOut]
+    results: list[profile.NetworkSummary]
 
 
 class ProfilesOut(BaseModel):
     """The profiles asked for, and the ids no network has."""
 
-    profiles: list[ProfileOut]
+    profiles: list[profile.NetworkProfile]
     missing: list[str]
 
 
@@ -175,39 +61,23 @@ class AdTexts(RequestBody):
     texts: list[AdText] = Field(min_length=1, max_length=MAX_TEXTS)
 
 
-class FoundOut(Out):
-    """Something the text gave away, with the words that gave it."""
-
-    value: str
-    text: str
-
-
-class PriceOut(Out):
-    """A price the ad asks."""
-
-    amount: int
-    unit: str
-    text: str
-
-
 class ReadingOut(BaseModel):
     """What one ad's text gives away and its indicator score."""
 
-    phones: list[FoundOut]
-    emails: list[FoundOut]
-    handles: list[FoundOut]
-    prices: list[PriceOut]
-    specials: list[FoundOut]
-    cities: list[FoundOut]
-    ages: list[FoundOut]
+    phones: list[Found]
+    emails: list[Found]
+    handles: list[Found]
+    prices: list[Price]
+    specials: list[Found]
+    cities: list[Found]
+    ages: list[Found]
     score: float
     pack: str
-    indicators: list[FiredOut]
+    indicators: list[Fired]
 
 
 def _page(found: list[profile.NetworkSummary]) -> NetworkPage:
-    results = [NetworkSummaryOut.model_validate(n) for n in found]
-    return NetworkPage(total=len(results), results=results)
+    return NetworkPage(total=len(found), results=found)
 
 
 @router.post(
@@ -220,15 +90,14 @@ async def load_ads(
     session: DbSession,
     request: Request,
     file_name: Annotated[str, Query(min_length=1, max_length=500)] = "upload",
-) -> LoadOut:
+) -> service.LoadOutcome:
     """Load ads (JSON lines or CSV): every row validated, all or nothing, idempotent."""
     data = await request.body()
     if len(data) > MAX_LOAD_BYTES:
         raise ApiError(413, f"send at most {MAX_LOAD_BYTES} bytes per request")
     if not data.strip():
         raise ApiError(422, "the body is empty: send ads as JSON lines or CSV")
-    outcome = service.load_ads(session, data, file_name, principal.username)
-    return LoadOut.model_validate(outcome)
+    return service.load_ads(session, data, file_name, principal.username)
 
 
 @router.post("/ads/read")
@@ -241,23 +110,23 @@ def read_ads(_: AdReader, texts: AdTexts) -> list[ReadingOut]:
 def _reading(text: str) -> ReadingOut:
     extraction, score = read_text(text)
     return ReadingOut(
-        phones=[FoundOut.model_validate(f) for f in extraction.phones],
-        emails=[FoundOut.model_validate(f) for f in extraction.emails],
-        handles=[FoundOut.model_validate(f) for f in extraction.handles],
-        prices=[PriceOut.model_validate(p) for p in extraction.prices],
-        specials=[FoundOut.model_validate(f) for f in extraction.specials],
-        cities=[FoundOut.model_validate(f) for f in extraction.cities],
-        ages=[FoundOut.model_validate(f) for f in extraction.ages],
+        phones=list(extraction.phones),
+        emails=list(extraction.emails),
+        handles=list(extraction.handles),
+        prices=list(extraction.prices),
+        specials=list(extraction.specials),
+        cities=list(extraction.cities),
+        ages=list(extraction.ages),
         score=score.score,
         pack=PACK_NAME,
-        indicators=[FiredOut.model_validate(f) for f in score.fired],
+        indicators=list(score.fired),
     )
 
 
 @router.post("/build")
-def build(principal: NetworkBuilder, session: DbSession) -> BuildOut:
+def build(principal: NetworkBuilder, session: DbSession) -> service.BuildOutcome:
     """Link every ad and store the networks; ids of networks that persist are kept."""
-    return BuildOut.model_validate(service.build_networks(session, principal.username))
+    return service.build_networks(session, principal.username)
 
 
 @router.get("")
@@ -303,5 +172,5 @@ def profiles(
         if one is None:
             missing.append(network_id_)
         else:
-            found.append(ProfileOut.model_validate(one))
+            found.append(one)
     return ProfilesOut(profiles=found, missing=missing)

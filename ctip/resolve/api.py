@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from ctip.api.deps import DbSession, require
-from ctip.api.errors import ApiError
 from ctip.api.schemas import RequestBody, error_responses
 from ctip.authz.policy import Principal
 from ctip.resolve import service
@@ -117,20 +116,6 @@ class LinkOut(BaseModel):
     evidence: list[EvidenceOut]
 
 
-class JudgementOut(BaseModel):
-    """One ledger entry."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    left_ref: str
-    right_ref: str
-    decision: str
-    why: str
-    actor: str
-    judged_at: str
-
-
 class ClusterOut(BaseModel):
     """A cluster with its records, explained links and judgements."""
 
@@ -141,19 +126,7 @@ class ClusterOut(BaseModel):
     replaced_ids: list[str]
     records: list[dict[str, Any]]
     links: list[LinkOut]
-    judgements: list[JudgementOut]
-
-
-class EventOut(BaseModel):
-    """One thing that happened to a cluster id."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    at: str
-    cluster_id: str
-    event: str
-    detail: dict[str, Any]
-    actor: str
+    judgements: list[service.JudgementView]
 
 
 class JudgementIn(RequestBody):
@@ -163,18 +136,6 @@ class JudgementIn(RequestBody):
     right: str = Field(min_length=1, max_length=255)
     decision: Literal["same", "different"]
     why: str = Field(min_length=1, max_length=service.MAX_WHY)
-
-
-class JudgementResult(BaseModel):
-    """The ledger entry written and what it did."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    judgement_id: int
-    decision: str
-    effect: str
-    left_cluster: str
-    right_cluster: str
 
 
 @router.post("/batch", responses=error_responses(422))
@@ -203,30 +164,18 @@ def resolve_store(principal: Runner, session: DbSession) -> list[RunOut]:
 @router.get("/clusters", responses=error_responses(404))
 def get_cluster(_: Reader, session: DbSession, ref: Ref) -> ClusterOut:
     """The cluster a record or cluster id stands for now (replaced ids are followed)."""
-    try:
-        view = service.get_cluster(session, ref)
-    except service.UnknownReference as error:
-        raise ApiError(404, str(error)) from None
-    return ClusterOut.model_validate(view)
+    return ClusterOut.model_validate(service.get_cluster(session, ref))
 
 
 @router.get("/clusters/history", responses=error_responses(404))
-def cluster_history(_: Reader, session: DbSession, ref: Ref) -> list[EventOut]:
+def cluster_history(_: Reader, session: DbSession, ref: Ref) -> list[service.HistoryEvent]:
     """Everything that happened to a cluster and to the ids it absorbed."""
-    try:
-        events = service.history(session, ref)
-    except service.UnknownReference as error:
-        raise ApiError(404, str(error)) from None
-    return [EventOut.model_validate(event) for event in events]
+    return service.history(session, ref)
 
 
-@router.post("/judgements", status_code=201, responses=error_responses(404))
-def judge(principal: Judge, session: DbSession, body: JudgementIn) -> JudgementResult:
+@router.post("/judgements", status_code=201, responses=error_responses(404, 422))
+def judge(principal: Judge, session: DbSession, body: JudgementIn) -> service.JudgementOutcome:
     """Confirm or reject a merge; the ledger always wins over the model."""
-    try:
-        outcome = service.judge(
-            session, principal.username, body.left, body.right, body.decision == "same", body.why
-        )
-    except service.UnknownReference as error:
-        raise ApiError(404, str(error)) from None
-    return JudgementResult.model_validate(outcome)
+    return service.judge(
+        session, principal.username, body.left, body.right, body.decision == "same", body.why
+    )

@@ -14,21 +14,24 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from ctip.commands.common import cli_actor, open_database
-from ctip.ingest.errors import FileRejected
+from ctip.commands.common import (
+    FormatOption,
+    OutputFormat,
+    cli_actor,
+    errors,
+    fail,
+    open_database,
+    print_rows,
+    reports_errors,
+)
+from ctip.model.errors import InvalidInput
 from ctip.resolve import pipeline, service
 from ctip.resolve.engine import DEFAULT_THRESHOLD, Engine
 from ctip.resolve.records import read_csv_text
 
 clusters_app = typer.Typer(help="Resolved clusters and analysts' judgements.", no_args_is_help=True)
 console = Console()
-errors = Console(stderr=True)
 STEPS = 5
-
-
-def _fail(message: str) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(1)
 
 
 @contextmanager
@@ -72,21 +75,17 @@ def resolve_file(
         _resolve_store(engine, threshold)
         return
     if records is None or out is None:
-        raise _fail("give RECORDS.csv and --out CLUSTERS.csv (or --store)")
+        raise fail("give RECORDS.csv and --out CLUSTERS.csv (or --store)")
     if not records.is_file():
-        raise _fail(f"{records} is not a readable file")
+        raise fail(f"{records} is not a readable file")
     with _steps(STEPS) as step:
         step(f"reading {records.name}")
         try:
-            rows = read_csv_text(
-                records.read_text(encoding="utf-8-sig"), records.name, None, region
-            )
-        except FileRejected as error:
-            for row_error in error.errors:
-                errors.print(f"{records.name}: {row_error}", highlight=False)
-            raise _fail(f"{error.total_errors} bad row(s); nothing was resolved") from None
+            with reports_errors("nothing was resolved"):
+                text = records.read_text(encoding="utf-8-sig")
+                rows = read_csv_text(text, records.name, None, region)
         except UnicodeDecodeError:
-            raise _fail(f"{records.name} is not UTF-8 text") from None
+            raise fail(f"{records.name} is not UTF-8 text", InvalidInput.exit_code) from None
         resolution = pipeline.resolve_records(rows, engine, threshold, step=step)
         step(f"writing {out.name}")
         _write_clusters(out, resolution.assignment)
@@ -117,10 +116,7 @@ def clusters_show(
     """A cluster: its records, the links with their evidence, and the judgements on it."""
 
     with open_database() as database, database.session() as session:
-        try:
-            view = service.get_cluster(session, ref)
-        except service.UnknownReference as error:
-            raise _fail(str(error)) from None
+        view = service.get_cluster(session, ref)
     if view.cluster_id != ref:
         console.print(f"{ref} -> [bold]{view.cluster_id}[/]")
     _print_records(view)
@@ -169,30 +165,17 @@ def clusters_judge(
     """Record that two records or clusters are (--same) or are not (--different) one entity."""
 
     if same is None:
-        raise _fail("say --same or --different")
-    with open_database() as database:
-        try:
-            with database.session() as session:
-                outcome = service.judge(session, cli_actor(), left, right, same, why)
-        except service.UnknownReference as error:
-            raise _fail(str(error)) from None
-        except ValueError as error:
-            raise _fail(str(error)) from None
+        raise fail("say --same or --different")
+    with open_database() as database, database.session() as session:
+        outcome = service.judge(session, cli_actor(), left, right, same, why)
     console.print(f"judgement {outcome.judgement_id} ({outcome.decision}): {outcome.effect}")
 
 
 @clusters_app.command("history")
-def clusters_history(ref: str) -> None:
+def clusters_history(ref: str, output: FormatOption = OutputFormat.TABLE) -> None:
     """Everything that happened to a cluster and to the ids it absorbed."""
 
     with open_database() as database, database.session() as session:
-        try:
-            events = service.history(session, ref)
-        except service.UnknownReference as error:
-            raise _fail(str(error)) from None
-    table = Table("at", "cluster", "event", "detail", "by")
-    for event in events:
-        table.add_row(
-            event.at, event.cluster_id, event.event, json.dumps(event.detail), event.actor
-        )
-    console.print(table)
+        events = service.history(session, ref)
+    rows = [(e.at, e.cluster_id, e.event, json.dumps(e.detail), e.actor) for e in events]
+    print_rows(output, ("at", "cluster", "event", "detail", "by"), rows)

@@ -55,7 +55,7 @@ def test_a_judgement_without_a_reason_is_refused_and_a_trade_analyst_cannot_judg
     records = [{"id": "p", **ANA}, {"id": "q", "first_name": "Bea", "last_name": "Souza"}]
     client.post("/api/v1/resolve/batch", headers=headers, json={"records": records})
     body = {"left": "p", "right": "q", "decision": "same", "why": " "}
-    assert client.post("/api/v1/resolve/judgements", headers=headers, json=body).status_code == 400
+    assert client.post("/api/v1/resolve/judgements", headers=headers, json=body).status_code == 422
     body["why"] = "same passport"
     refused = client.post(
         "/api/v1/resolve/judgements", headers=role_headers(Role.TRADE_ANALYST), json=body

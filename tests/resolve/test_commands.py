@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from ctip.cli import app
 from ctip.config import get_settings
 from ctip.ingest.ftm_import import import_ftm_bytes
+from ctip.model.errors import InvalidInput, NotFound
 from ctip.store.db import Database
 from tests.resolve.quality import write_csv
 
@@ -61,7 +62,7 @@ def test_a_bad_file_names_each_row_and_writes_nothing(tmp_path: Path) -> None:
     source = write_csv(tmp_path / "people.csv", HEADER, rows)
     out = tmp_path / "clusters.csv"
     result = runner.invoke(app, ["resolve", str(source), "--out", str(out)])
-    assert result.exit_code == 1
+    assert result.exit_code == InvalidInput.exit_code
     assert "line 7" in result.output and "birth_date" in result.output
     assert "line 8" in result.output and "id is empty" in result.output
     assert not out.exists()
@@ -94,4 +95,4 @@ def test_store_resolution_then_judgement_show_and_history(store_in_tmp: str) -> 
     history = runner.invoke(app, ["clusters", "history", "p-a"])
     assert "judged" in history.output
     missing = runner.invoke(app, ["clusters", "show", "nobody"])
-    assert missing.exit_code == 1
+    assert missing.exit_code == NotFound.exit_code
