@@ -138,10 +138,7 @@ class CentralityOut(BaseModel):
 
 
 def _neighbourhood(graph: LinkGraph, entity_id: str, depth: int) -> service.SubNetwork:
-    try:
-        return service.neighbourhood(graph, [entity_id], depth)
-    except service.UnknownEntity as error:
-        raise ApiError(404, str(error)) from None
+    return service.neighbourhood(graph, [entity_id], depth)
 
 
 @router.get("/entities/{entity_id}/neighbourhood", responses=NOT_FOUND)
@@ -165,10 +162,7 @@ def neighbourhood(
 @router.get("/path", responses=NOT_FOUND)
 def path(_: Reader, session: DbSession, source: EntityId, target: EntityId) -> PathsOut:
     """Every shortest path between two entities (up to 50), each hop with its evidence."""
-    try:
-        paths = service.shortest_paths(cached_graph(session), source, target)
-    except service.UnknownEntity as error:
-        raise ApiError(404, str(error)) from None
+    paths = service.shortest_paths(cached_graph(session), source, target)
     return PathsOut(
         source=source, target=target, connected=bool(paths), paths=[_path(p) for p in paths]
     )
@@ -226,10 +220,7 @@ def centrality(
 ) -> list[CentralityOut]:
     """The most central entities by PageRank, with degree and betweenness."""
     graph = cached_graph(session)
-    try:
-        scope = _scope(graph, entity_id, community)
-    except (service.UnknownEntity, ValueError) as error:
-        raise ApiError(404, str(error)) from None
+    scope = _scope(graph, entity_id, community)
     return [
         CentralityOut(
             entity=NodeOut.of(r.node),

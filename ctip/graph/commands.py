@@ -17,7 +17,14 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from ctip.commands.common import errors, fail, open_database
+from ctip.commands.common import (
+    FormatOption,
+    OutputFormat,
+    errors,
+    fail,
+    open_database,
+    print_rows,
+)
 from ctip.graph import service
 from ctip.graph.build import Edge, LinkGraph, cached_graph
 from ctip.graph.export import export_network
@@ -40,11 +47,6 @@ def _graph() -> Iterator[tuple[Session, LinkGraph]]:
         yield session, graph
 
 
-def _fail(message: str) -> typer.Exit:
-
-    return fail(message)
-
-
 def _evidence(edge: Edge) -> str:
     facts = ", ".join(f"{k}={v}" for k, v in edge.evidence)
     via = f" via {edge.via}" if edge.via else ""
@@ -55,10 +57,7 @@ def _evidence(edge: Edge) -> str:
 def neighbours(entity_id: str, depth: Depth = 1) -> None:
     """The entities within DEPTH hops of ENTITY_ID, and the links among them."""
     with _graph() as (_, graph):
-        try:
-            network = service.neighbourhood(graph, [entity_id], depth)
-        except service.UnknownEntity as error:
-            raise _fail(str(error)) from None
+        network = service.neighbourhood(graph, [entity_id], depth)
     table = Table("hops", "id", "schema", "caption")
     for node in sorted(network.nodes, key=lambda n: (network.hops[n.id], n.caption)):
         table.add_row(
@@ -75,12 +74,9 @@ def neighbours(entity_id: str, depth: Depth = 1) -> None:
 def path(source: str, target: str) -> None:
     """Every shortest chain of links between two entities, each hop with its evidence."""
     with _graph() as (_, graph):
-        try:
-            paths = service.shortest_paths(graph, source, target)
-        except service.UnknownEntity as error:
-            raise _fail(str(error)) from None
+        paths = service.shortest_paths(graph, source, target)
     if not paths:
-        raise _fail(f"{source} and {target} are not connected")
+        raise fail(f"{source} and {target} are not connected")
     for number, found in enumerate(paths, start=1):
         console.print(f"[bold]path {number}[/] ({found.length} links)")
         for hop in found.hops:
@@ -92,30 +88,36 @@ def path(source: str, target: str) -> None:
 @app.command("communities")
 def communities(
     min_size: Annotated[int, typer.Option(min=1, help="leave out smaller communities")] = 3,
+    output: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Leiden communities of the whole graph, largest first (fixed seed: repeatable)."""
     with _graph() as (_, graph):
         groups = service.communities(graph, min_size)
-    _print_groups(groups)
+    _print_groups(groups, output)
 
 
 @app.command("components")
 def components(
     min_size: Annotated[int, typer.Option(min=1, help="leave out smaller components")] = 2,
+    output: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Connected components, largest first."""
     with _graph() as (_, graph):
         groups = service.components(graph, min_size)
-    _print_groups(groups)
+    _print_groups(groups, output)
 
 
-def _print_groups(groups: list[service.Group]) -> None:
-    table = Table("number", "entities", "links", "members (first 5)")
-    for group in groups:
-        names = ", ".join(node.caption for node in group.members[:5])
-        table.add_row(str(group.number), str(group.size), str(group.edge_count), escape(names))
-    console.print(table)
-    console.print(f"{len(groups)} groups")
+def _print_groups(groups: list[service.Group], output: OutputFormat) -> None:
+    """A table shows the first five members; CSV and JSON name every one."""
+    shown = 5 if output is OutputFormat.TABLE else None
+    rows = [
+        (g.number, g.size, g.edge_count, ", ".join(n.caption for n in g.members[:shown]))
+        for g in groups
+    ]
+    members = "members (first 5)" if shown else "members"
+    print_rows(output, ("number", "entities", "links", members), rows)
+    if output is OutputFormat.TABLE:
+        console.print(f"{len(groups)} groups")
 
 
 @app.command("central")
@@ -123,27 +125,19 @@ def central(
     top: Annotated[int, typer.Option(min=1, max=1000)] = 20,
     entity: Annotated[str | None, typer.Option(help="only this entity's component")] = None,
     community: Annotated[int | None, typer.Option(min=1, help="only this community")] = None,
+    output: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """The most central entities by PageRank, with degree and betweenness."""
     with _graph() as (_, graph):
-        try:
-            scope = _scope(graph, entity, community)
-        except (service.UnknownEntity, ValueError) as error:
-            raise _fail(str(error)) from None
+        scope = _scope(graph, entity, community)
         rows = service.centrality(graph, scope, top)
-    table = Table("id", "schema", "caption", "degree", "betweenness", "PageRank")
-    for row in rows:
-        node = row.node
-        table.add_row(
-            escape(node.id),
-            node.schema,
-            escape(node.caption),
-            str(row.degree),
-            f"{row.betweenness:.1f}",
-            f"{row.pagerank:.4f}",
-        )
-    console.print(table)
-    if rows and rows[0].approximate:
+    columns = ("id", "schema", "caption", "degree", "betweenness", "PageRank")
+    cells = [
+        (r.node.id, r.node.schema, r.node.caption, r.degree, r.betweenness, r.pagerank)
+        for r in rows
+    ]
+    print_rows(output, columns, cells)
+    if output is OutputFormat.TABLE and rows and rows[0].approximate:
         limit = service.BETWEENNESS_CUTOFF
         console.print(f"betweenness counts paths of up to {limit} links (a large scope)")
 
@@ -164,10 +158,7 @@ def export(
 ) -> None:
     """The sub-network around ENTITY_ID as FtM JSON lines (entities and edge entities)."""
     with _graph() as (session, graph):
-        try:
-            network = service.neighbourhood(graph, [entity_id], depth)
-        except service.UnknownEntity as error:
-            raise _fail(str(error)) from None
+        network = service.neighbourhood(graph, [entity_id], depth)
         count = 0
         with out.open("w", encoding="utf-8") as stream:
             for entity in export_network(session, network):

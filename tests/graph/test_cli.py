@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from ctip.cli import app
 from ctip.config import get_settings
+from ctip.model.errors import NotFound
 from ctip.store.db import Database
 from tests.graph.network import CLIQUE_A, PAYMENT, import_network
 
@@ -44,7 +45,7 @@ def test_neighbours_and_path() -> None:
 
 def test_unknown_and_unconnected_fail_clearly() -> None:
     missing = runner.invoke(app, ["graph", "neighbours", "nobody"])
-    assert missing.exit_code == 1 and "no entity 'nobody'" in missing.output
+    assert missing.exit_code == NotFound.exit_code and "no entity 'nobody'" in missing.output
     apart = runner.invoke(app, ["graph", "path", "a1", "hub"])
     assert apart.exit_code == 1 and "not connected" in apart.output
 
