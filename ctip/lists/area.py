@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ctip.lists import api, commands, demo, screen_api, screen_commands, tables
+from ctip.lists import api, commands, demo, pages, screen_api, screen_commands, tables
 from ctip.lists.access import ListAction
-from ctip.model.area import Area, DemoStep, grants_of
+from ctip.model.area import Area, DemoStep, NavEntry, grants_of
 from ctip.store.tables import tables_in
 
 AREA = Area(
@@ -15,6 +15,17 @@ AREA = Area(
     title="Lists",
     grants=grants_of(ListAction),
     routers=(api.router, screen_api.router),
+    pages=(pages.router,),
+    nav=(
+        NavEntry(
+            "Lists",
+            "/lists",
+            ListAction.READ,
+            "Watchlists and forced-labour lists with their editions: what screening runs "
+            "against, each entry searchable, and new editions loaded from a file.",
+        ),
+    ),
+    templates=Path(__file__).parent / "templates",
     command_groups={"lists": commands.app},
     commands={"screen": screen_commands.screen},
     tables=tables_in(tables),

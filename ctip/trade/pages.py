@@ -12,10 +12,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request, Response
 
 from ctip.authz.policy import Principal, can
+from ctip.model.errors import CtipError
 from ctip.trade import detentions, service, tiers
 from ctip.trade.access import TradeAction
 from ctip.trade.tables import DetentionRow
 from ctip.web.auth import CSRF_FIELD, WebSession, csrf_ok, page_for
+from ctip.web.forms import EMPTY_FORM, FormState, date_errors, refused
 from ctip.web.frame import error_page, page_context
 from ctip.web.rendering import redirect, render
 from ctip.web.table import (
@@ -164,8 +166,9 @@ def _detention_page(
     principal: Principal,
     session: WebSession,
     det_id: str,
-    error: str = "",
     status: int = 200,
+    step: FormState = EMPTY_FORM,
+    decision: FormState = EMPTY_FORM,
 ) -> Response:
     try:
         state = detentions.detention_state(session, det_id)
@@ -176,11 +179,14 @@ def _detention_page(
         principal,
         active="/trade",
         state=state,
-        error=error,
+        step=step,
+        decision=decision,
         can_write=can(principal, TradeAction.WRITE),
         can_decide=can(principal, TradeAction.DECIDE),
-        step_kinds=sorted(k.value for k in detentions.RECORDABLE),
-        outcomes=[o.value for o in detentions.Outcome],
+        step_options=[
+            (k, k.replace("_", " ")) for k in sorted(s.value for s in detentions.RECORDABLE)
+        ],
+        outcome_options=[(o.value, o.value.capitalize()) for o in detentions.Outcome],
     )
     return render(request, "trade/detention.html", context, status_code=status)
 
@@ -206,22 +212,24 @@ def record_step(
     dated: FormText = "",
     token: Token = "",
 ) -> Response:
-    """Append a step to the ledger."""
+    """Append a step to the ledger; a refusal shows the form again as it was typed."""
     if not csrf_ok(request, token):
         return error_page(request, principal, 403, FORM_EXPIRED)
-    detail = {"title": title[:500], "dated": dated[:10]}
+    values = {"kind": kind, "reason": reason[:MAX_FIELD], "occurred_on": occurred_on}
+    values |= {"title": title[:500], "dated": dated}
+    bad_dates = date_errors(values, ("occurred_on", "dated"))
+    if bad_dates:
+        return _detention_page(
+            request, principal, session, det_id, 400, step=FormState(values, bad_dates)
+        )
+    detail = {"title": values["title"], "dated": dated[:10]}
     try:
         detentions.record_step(
-            session,
-            det_id,
-            kind,
-            principal.username,
-            reason[:MAX_FIELD],
-            occurred_on or None,
-            detail,
+            session, det_id, kind, principal.username, values["reason"], occurred_on or None, detail
         )
-    except (ValueError, LookupError) as error:
-        return _detention_page(request, principal, session, det_id, str(error), 400)
+    except (CtipError, ValueError, LookupError) as error:
+        step = refused(values, error if isinstance(error, CtipError) else str(error))
+        return _detention_page(request, principal, session, det_id, 400, step=step)
     return redirect(f"/trade/detentions/{det_id}")
 
 
@@ -237,21 +245,28 @@ def decide(
     correction: FormText = "",
     token: Token = "",
 ) -> Response:
-    """Record the decision: release, exclusion or seizure."""
+    """Record the decision: release, exclusion or seizure; a refusal keeps what was typed."""
     if not csrf_ok(request, token):
         return error_page(request, principal, 403, FORM_EXPIRED)
+    values = {"outcome": outcome, "reason": reason[:MAX_FIELD], "decided_on": decided_on}
+    values["correction"] = correction
+    bad_dates = date_errors(values, ("decided_on",))
+    if bad_dates:
+        form = FormState(values, bad_dates)
+        return _detention_page(request, principal, session, det_id, 400, decision=form)
     try:
         detentions.decide(
             session,
             det_id,
             outcome,
             principal.username,
-            reason[:MAX_FIELD],
+            values["reason"],
             decided_on or None,
             correction == "yes",
         )
-    except (ValueError, LookupError) as error:
-        return _detention_page(request, principal, session, det_id, str(error), 400)
+    except (CtipError, ValueError, LookupError) as error:
+        form = refused(values, error if isinstance(error, CtipError) else str(error))
+        return _detention_page(request, principal, session, det_id, 400, decision=form)
     return redirect(f"/trade/detentions/{det_id}")
 
 

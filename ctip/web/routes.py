@@ -36,6 +36,7 @@ from ctip.web.auth import (
     sign_in,
     sign_out,
 )
+from ctip.web.forms import FormState
 from ctip.web.frame import error_page, page_context
 from ctip.web.rendering import (
     STATIC_DIR,
@@ -84,8 +85,8 @@ def login_page(
     request: Request, status: int = 200, error: str = "", username: str = ""
 ) -> Response:
     """The sign-in form; re-shown with an error and the typed username after a refusal."""
-    context = page_context(request, None, error=error, username=username)
-    return render(request, "login.html", context, status_code=status)
+    form = FormState({"username": username}, {}, error)
+    return render(request, "login.html", page_context(request, None, form=form), status)
 
 
 @router.get("/login")
