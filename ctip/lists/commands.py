@@ -10,11 +10,17 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 from sqlalchemy.orm import Session
 
-from ctip.commands.common import cli_actor, errors, fail, open_database
-from ctip.ingest.errors import FileRejected
+from ctip.commands.common import (
+    FormatOption,
+    OutputFormat,
+    cli_actor,
+    errors,
+    open_database,
+    print_rows,
+    reports_errors,
+)
 from ctip.lists import store
 from ctip.lists.readers import PreparedList, prepare_watchlist
 
@@ -28,23 +34,14 @@ EditionOption = Annotated[
 
 @contextmanager
 def list_session() -> Iterator[Session]:
-    """A session on the configured database; list errors print as a message and exit 1."""
+    """A session on the configured database; refusals print and exit with their class's code."""
 
-    with open_database() as database:
-        try:
-            with database.session() as session:
-                yield session
-        except FileRejected as error:
-            _print_rejection(error)
-            raise fail(f"{error.total_errors} bad row(s); nothing was loaded") from None
-        except ValueError as error:
-            raise fail(str(error)) from None
-
-
-def _print_rejection(error: FileRejected) -> None:
-
-    for row_error in error.errors:
-        errors.print(f"{escape(error.file_name)}: {escape(str(row_error))}", highlight=False)
+    with (
+        open_database() as database,
+        reports_errors("nothing was loaded"),
+        database.session() as session,
+    ):
+        yield session
 
 
 def load_prepared(
@@ -84,45 +81,51 @@ def load(
 
 
 @app.command("list")
-def list_lists() -> None:
+def list_lists(output: FormatOption = OutputFormat.TABLE) -> None:
     """Every loaded list with its latest edition."""
     with list_session() as session:
         summaries = store.list_summaries(session)
-    table = Table("list", "kind", "latest edition", "entries", "rules", "editions", "loaded")
-    for s in summaries:
-        latest = s.latest
-        table.add_row(
+    columns = ("list", "kind", "latest edition", "entries", "rules", "editions", "loaded")
+    rows = [
+        (
             s.list_name,
             s.kind,
-            latest.edition,
-            str(latest.entries),
-            str(latest.rules),
-            str(s.editions),
-            latest.loaded_at,
+            s.latest.edition,
+            s.latest.entries,
+            s.latest.rules,
+            s.editions,
+            s.latest.loaded_at,
         )
-    console.print(table)
+        for s in summaries
+    ]
+    print_rows(output, columns, rows)
 
 
 @app.command("show")
 def show(
     list_name: Annotated[str, typer.Argument(metavar="LIST")],
     edition: Annotated[str | None, typer.Option(help="default: the latest")] = None,
+    output: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """The entries of one edition of a list (the latest by default)."""
     with list_session() as session:
         entries = store.list_entries(session, list_name, edition)
         rules = store.goods_rules(session, list_name, edition)
-    table = Table("entry", "schema", "name", "aliases", "countries", "subsidiaries")
-    for e in entries:
-        table.add_row(
+    columns = ("entry", "schema", "name", "aliases", "countries", "subsidiaries")
+    rows = [
+        (
             e.entry_id,
             e.schema,
             e.name,
             "; ".join(e.aliases),
             ", ".join(e.countries),
-            "yes" if e.includes_subsidiaries else "",
+            e.includes_subsidiaries,
         )
-    console.print(table)
+        for e in entries
+    ]
+    print_rows(output, columns, rows)
+    if output is not OutputFormat.TABLE:
+        return
     for rule in rules:
         console.print(
             f"rule: {rule.goods} from {rule.place} ({rule.country}) {', '.join(rule.hts_headings)}"
@@ -135,10 +138,14 @@ def diff(
     list_name: Annotated[str, typer.Argument(metavar="LIST")],
     old: Annotated[str, typer.Argument(help="the older edition")],
     new: Annotated[str, typer.Argument(help="the newer edition")],
+    output: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Entries added, removed and changed between two editions of a list."""
     with list_session() as session:
         result = store.diff_editions(session, list_name, old, new)
+    if output is not OutputFormat.TABLE:
+        print_rows(output, ("change", "entry", "name", "fields"), _diff_rows(result))
+        return
     for entry in result.added:
         console.print(f"[green]+ {escape(entry.entry_id)}[/] {escape(entry.name)}")
     for entry in result.removed:
@@ -152,3 +159,13 @@ def diff(
         f"{list_name} {old} -> {new}: {len(result.added)} added, "
         f"{len(result.removed)} removed, {len(result.changed)} changed"
     )
+
+
+def _diff_rows(result: store.EditionDiff) -> list[tuple[str, str, str, str]]:
+    """Each change as a row: added, removed, or changed with old -> new per field."""
+    rows = [("added", e.entry_id, e.name, "") for e in result.added]
+    rows += [("removed", e.entry_id, e.name, "") for e in result.removed]
+    for change in result.changed:
+        fields = "; ".join(f"{k}: {v[0]!r} -> {v[1]!r}" for k, v in change.fields.items())
+        rows.append(("changed", change.entry_id, change.name, fields))
+    return rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from typer.testing import CliRunner
 
 from ctip.cli import app
 from ctip.config import get_settings
+from ctip.model.errors import InvalidInput, NotFound
 from tests.conftest import shared_data
 
 runner = CliRunner()
@@ -57,15 +59,18 @@ def test_load_list_show_diff(tmp_path: Path) -> None:
     diff = runner.invoke(app, ["lists", "diff", "team", "v1", "v2"])
     assert diff.exit_code == 0, diff.output
     assert "1 added, 1 removed, 1 changed" in diff.output
+    as_json = runner.invoke(app, ["lists", "diff", "team", "v1", "v2", "--format", "json"])
+    changes = json.loads(as_json.stdout)
+    assert sorted(c["change"] for c in changes) == ["added", "changed", "removed"]
 
 
-def test_bad_file_exits_1_with_rows(tmp_path: Path) -> None:
+def test_bad_file_exits_with_rows_and_an_unknown_list_is_not_found(tmp_path: Path) -> None:
     bad = write(tmp_path, "bad.csv", HEADER + "A1,,,Company,,,\n")
     result = runner.invoke(app, ["lists", "load", str(bad), "--name", "team"])
-    assert result.exit_code == 1
+    assert result.exit_code == InvalidInput.exit_code
     assert "line 2" in result.output and "nothing was loaded" in result.output
     unknown = runner.invoke(app, ["lists", "show", "never-loaded"])
-    assert unknown.exit_code == 1 and "never-loaded" in unknown.output
+    assert unknown.exit_code == NotFound.exit_code and "never-loaded" in unknown.output
 
 
 def test_trade_lists_commands(tmp_path: Path) -> None:
