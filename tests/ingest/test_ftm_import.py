@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from ctip.ingest.errors import FileRejected
 from ctip.ingest.ftm_import import import_ftm_bytes
+from ctip.model.errors import InvalidInput
 from ctip.store import entities
 from ctip.store.db import Database
 from ctip.store.tables import AuditEvent, StatementRow
@@ -54,11 +55,13 @@ def test_round_trip_gives_the_same_entities(database: Database) -> None:
 def test_reimport_changes_nothing(database: Database) -> None:
     data = _donations()
     with database.session() as session:
-        import_ftm_bytes(session, data, DONATIONS, "donations", "tester")
+        first = import_ftm_bytes(session, data, DONATIONS, "donations", "tester")
     before = (_count(database, StatementRow.id), _count(database, AuditEvent.seq))
     with database.session() as session:
         again = import_ftm_bytes(session, data, DONATIONS, "donations", "tester")
     assert again.already_imported and again.statements_new == 0
+    assert (again.import_id, again.entities) == (first.import_id, first.entities)
+    assert again.statements_seen_again == first.statements_new + first.statements_seen_again
     assert (_count(database, StatementRow.id), _count(database, AuditEvent.seq)) == before
 
 
@@ -114,5 +117,14 @@ def test_same_file_again_under_a_new_edition_moves_last_seen(database: Database)
 
 
 def test_bad_source_name_is_refused(database: Database) -> None:
-    with pytest.raises(ValueError, match="source"), database.session() as session:
+    with pytest.raises(InvalidInput, match="source"), database.session() as session:
         import_ftm_bytes(session, _donations(), DONATIONS, "Bad Source!", "tester")
+
+
+def test_the_same_file_from_another_source_is_another_import(database: Database) -> None:
+    line = b'{"id": "p1", "schema": "Person", "properties": {"name": ["Ana Silva"]}}'
+    with database.session() as session:
+        first = import_ftm_bytes(session, line, "a.ijson", "registry-a", "tester")
+        other = import_ftm_bytes(session, line, "a.ijson", "registry-b", "tester")
+    assert not other.already_imported and other.import_id != first.import_id
+    assert (other.source, other.statements_new) == ("registry-b", first.statements_new)
