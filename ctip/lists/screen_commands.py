@@ -7,12 +7,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ctip.authz import audit
-from ctip.commands.common import cli_actor, errors, fail, open_database
-from ctip.ingest.errors import FileRejected
+from ctip.commands.common import cli_actor, errors, open_database, reports_errors
 from ctip.lists.store import list_entries
 from ctip.matching.scoring import DEFAULT_THRESHOLD
 from ctip.matching.screening import Hit, read_queries, screen_names, write_hits
@@ -34,27 +32,19 @@ def screen(
 ) -> None:
     """Screen a CSV of names (id, name; optional schema, country, birth_date, address)."""
 
-    try:
+    with reports_errors("nothing was screened"):
         parsed = read_queries(queries.read_bytes(), queries.name)
-    except FileRejected as error:
-        for row_error in error.errors:
-            errors.print(f"{escape(queries.name)}: {escape(str(row_error))}", highlight=False)
-        raise fail(f"{error.total_errors} bad row(s); nothing was screened") from None
-    with open_database() as database:
-        try:
-            with database.session() as session:
-                entries = list_entries(session, list_name, edition)
-                hits = _screen_with_progress(parsed, entries, threshold)
-                out.write_text(write_hits(hits), encoding="utf-8")
-                audit.record(
-                    session,
-                    cli_actor(),
-                    "screen.run",
-                    f"list:{list_name}",
-                    {"queries": len(parsed), "hits": len(hits), "threshold": threshold},
-                )
-        except ValueError as error:
-            raise fail(str(error)) from None
+    with open_database() as database, database.session() as session:
+        entries = list_entries(session, list_name, edition)
+        hits = _screen_with_progress(parsed, entries, threshold)
+        out.write_text(write_hits(hits), encoding="utf-8")
+        audit.record(
+            session,
+            cli_actor(),
+            "screen.run",
+            f"list:{list_name}",
+            {"queries": len(parsed), "hits": len(hits), "threshold": threshold},
+        )
     matches = sum(1 for hit in hits if hit.is_match)
     console.print(
         f"screened {len(parsed)} names against {list_name} ({len(entries)} entries): "

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from ctip.cli import app
 from ctip.config import get_settings
+from ctip.model.errors import InvalidInput, NotFound
 
 runner = CliRunner()
 LIST_CSV = (
@@ -53,7 +54,7 @@ def test_bad_query_rows_are_reported_and_nothing_is_screened(tmp_path: Path) -> 
     queries.write_text("id,name\nq1,\n", encoding="utf-8")
     out = tmp_path / "hits.csv"
     result = runner.invoke(app, ["screen", str(queries), "--list", "team", "--out", str(out)])
-    assert result.exit_code == 1
+    assert result.exit_code == InvalidInput.exit_code
     assert "line 2: name is empty" in result.output
     assert not out.exists()
 
@@ -63,5 +64,5 @@ def test_unknown_list_fails_loudly(tmp_path: Path) -> None:
     queries.write_text("id,name\nq1,Ivan Petrov\n", encoding="utf-8")
     out = tmp_path / "hits.csv"
     result = runner.invoke(app, ["screen", str(queries), "--list", "nope", "--out", str(out)])
-    assert result.exit_code == 1
+    assert result.exit_code == NotFound.exit_code
     assert "nope" in result.output
