@@ -104,7 +104,7 @@ def test_a_line_from_flagged_to_decided(trade_server: str, page: Page) -> None:
     page.get_by_role("navigation", name="Areas").get_by_role("link", name="Trade").click()
     page.get_by_role("link", name="ABC12345671/1").click()
     expect(page.locator("#decision")).to_contain_text("Detain")
-    expect(page.locator("table.features")).to_contain_text("Urumqi")
+    expect(page.locator("#line-explanation")).to_contain_text("Urumqi")
     page.get_by_label("Reason for detention").fill("Factory address in Urumqi (UFLPA presumption)")
     page.get_by_role("button", name="Open detention").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Detention DET-ABC12345671-001")
