@@ -11,8 +11,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from ctip.commands.common import cli_actor, open_database
-from ctip.ingest.errors import FileRejected
+from ctip.commands.common import (
+    FormatOption,
+    OutputFormat,
+    cli_actor,
+    errors,
+    open_database,
+    print_rows,
+    reports_errors,
+)
+from ctip.model.errors import NotFound
 from ctip.networks import profile, service
 from ctip.networks.synthetic import generate
 
@@ -20,17 +28,11 @@ app = typer.Typer(help="Online ads and the networks behind them.", no_args_is_he
 ads_app = typer.Typer(help="Online ads.", no_args_is_help=True)
 app.add_typer(ads_app, name="ads")
 console = Console()
-errors = Console(stderr=True)
 
 
 def _progress() -> Progress:
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     return Progress(*columns, console=errors, transient=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(1)
 
 
 @ads_app.command("load")
@@ -42,15 +44,10 @@ def ads_load(
     data = file.read_bytes()
     with open_database() as database, _progress() as progress:
         task = progress.add_task(f"loading {file.name}", total=None)
-        try:
-            with database.session() as session:
-                outcome = service.load_ads(
-                    session, data, file.name, cli_actor(), lambda n: progress.advance(task, n)
-                )
-        except FileRejected as error:
-            for row_error in error.errors:
-                errors.print(f"{file.name}: {row_error}", highlight=False)
-            raise _fail(f"{error.total_errors} bad row(s); nothing was loaded") from None
+        with reports_errors("nothing was loaded"), database.session() as session:
+            outcome = service.load_ads(
+                session, data, file.name, cli_actor(), lambda n: progress.advance(task, n)
+            )
     if outcome.already_imported:
         console.print(f"{file.name} was already loaded: nothing changed")
         return
@@ -98,6 +95,7 @@ def build() -> None:
 def list_networks(
     limit: Annotated[int, typer.Option(min=1, max=profile.MAX_LIMIT)] = 50,
     phone: Annotated[str | None, typer.Option(help="only networks holding this phone")] = None,
+    output: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Networks, most ads first."""
 
@@ -106,18 +104,21 @@ def list_networks(
             found = profile.networks_with(session, "phone", phone)
         else:
             found = profile.list_networks(session, limit)
-    table = Table("id", "ads", "first posted", "last posted", "top indicator score", "status")
-    for n in found:
-        table.add_row(
+    columns = ("id", "ads", "first posted", "last posted", "top indicator score", "status")
+    rows = [
+        (
             n.id,
-            str(n.ad_count),
+            n.ad_count,
             n.first_posted[:10],
             n.last_posted[:10],
-            f"{n.max_indicator_score:.2f}",
+            round(n.max_indicator_score, 2),
             n.status,
         )
-    console.print(table)
-    console.print(f"{len(found)} network(s)")
+        for n in found
+    ]
+    print_rows(output, columns, rows)
+    if output is OutputFormat.TABLE:
+        console.print(f"{len(found)} network(s)")
 
 
 @app.command("show")
@@ -127,7 +128,7 @@ def show(network_id: str) -> None:
     with open_database() as database, database.session() as session:
         found = profile.network_profile(session, network_id)
     if found is None:
-        raise _fail(f"no network {network_id!r}")
+        raise NotFound(f"no network {network_id!r}")
     s = found.summary
     console.print(
         f"[bold]{s.id}[/] {s.status}: {s.ad_count} ads, {s.first_posted} - {s.last_posted}"

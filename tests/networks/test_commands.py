@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from ctip.cli import app
 from ctip.config import get_settings
+from ctip.model.errors import InvalidInput, NotFound
 from ctip.networks import profile
 from ctip.networks.demo import DEMO_NETWORKS, seed_demo
 from ctip.store.db import Database
@@ -49,13 +50,13 @@ def test_bad_rows_are_listed_and_exit_1(store: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("site,ad_id,posted_at,body\nx.example,1,2026-01-01,hi\nx.example,,2026,hi\n")
     result = runner.invoke(app, ["networks", "ads", "load", str(bad)])
-    assert result.exit_code == 1
+    assert result.exit_code == InvalidInput.exit_code
     assert "line 3: ad_id is missing" in result.output
 
 
 def test_show_unknown_network_exits_1(store: Path) -> None:
     result = runner.invoke(app, ["networks", "show", "net-nothing"])
-    assert result.exit_code == 1
+    assert result.exit_code == NotFound.exit_code
     assert "no network" in result.output
 
 
