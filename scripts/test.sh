@@ -20,6 +20,26 @@ ensure_chromium() {
     fi
 }
 
+ensure_fonts() {
+    # Names come in every script: without a CJK font Chinese names (UFLPA entities, the
+    # demo lists) are drawn as boxes. fonts-noto-core brings Noto Naskh Arabic when no
+    # Arabic face is installed.
+    local missing=()
+    [ -n "$(fc-list :lang=zh-cn family 2>/dev/null)" ] || missing+=(fonts-noto-cjk)
+    [ -n "$(fc-list :lang=ar family 2>/dev/null)" ] || missing+=(fonts-noto-core)
+    if [ "${#missing[@]}" -eq 0 ]; then
+        return 0
+    fi
+    if [ "$(id -u)" -eq 0 ]; then
+        printf 'test: installing %s with apt-get\n' "${missing[*]}" >&2
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+        printf 'test: WARNING %s missing and not root; the script test will fail' "${missing[*]}" >&2
+        printf ' (sudo apt-get install %s)\n' "${missing[*]}" >&2
+    fi
+}
+
 ensure_java() {
     # pyspark (the Spark engine tests, local mode) needs a Java runtime.
     if command -v java >/dev/null 2>&1; then
@@ -41,6 +61,7 @@ run() {
 }
 
 ensure_chromium
+ensure_fonts
 ensure_java
 run .venv/bin/ruff check ctip tests benchmarks
 run .venv/bin/ruff format --check ctip tests benchmarks

@@ -30,6 +30,7 @@ T = TypeVar("T")
 PAGE, PER_PAGE, SORT, DIRECTION, SEARCH, EXPORT = "page", "per_page", "sort", "dir", "q", "export"
 RESERVED = frozenset({PAGE, PER_PAGE, SORT, DIRECTION, SEARCH, EXPORT})
 MAX_TEXT = 200
+MAX_DIGITS = 9
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PAGE_WINDOW = 2
 BYTE_ORDER_MARK = "\ufeff"
@@ -97,9 +98,9 @@ class Table:
 
 def _number(text: str | None, default: int, upper: int) -> int:
     """A positive whole number from the URL, or the default when it is anything else."""
-    if text is None or not text.isdigit():
+    if text is None or not (text.isascii() and text.isdigit()) or len(text) > MAX_DIGITS:
         return default
-    value = int(text[:9])
+    value = int(text)
     return value if 1 <= value <= upper else default
 
 

@@ -73,7 +73,7 @@ async def read_upload(request: Request, limit: int = MAX_UPLOAD_BYTES) -> Upload
     """The posted file and fields, refused before reading when the declared size is too big,
     and refused when the token is not this session's."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit + FORM_OVERHEAD_BYTES:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit + FORM_OVERHEAD_BYTES:
         raise _too_large(limit)
     form = await request.form(max_files=1, max_fields=20)
     try:
@@ -103,7 +103,7 @@ def _rejected_row(detail: Any) -> RejectedRow | None:
         return None
     row = detail.get("row", detail.get("line", 0))
     column = detail.get("column", detail.get("field", ""))
-    return RejectedRow(int(row) if str(row).isdigit() else 0, str(detail["reason"]), str(column))
+    return RejectedRow(int(row) if isinstance(row, int) else 0, str(detail["reason"]), str(column))
 
 
 def refusal(error: CtipError, shown: int = REPORTED_ROWS) -> UploadOutcome:
