@@ -18,8 +18,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from ctip.commands.common import cli_actor, fail, open_database
-from ctip.ingest.errors import FileRejected
+from ctip.commands.common import (
+    Cell,
+    FormatOption,
+    OutputFormat,
+    cli_actor,
+    errors,
+    fail,
+    open_database,
+    print_rows,
+    reports_errors,
+)
 from ctip.trade import detentions, entries, service, tiers
 from ctip.trade import list_commands as trade_lists
 
@@ -35,7 +44,6 @@ app.add_typer(entries_app, name="entries")
 app.add_typer(suppliers_app, name="suppliers")
 app.add_typer(detentions_app, name="detentions")
 console = Console()
-errors = Console(stderr=True)
 ReadableFile = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)]
 Reason = Annotated[str, typer.Option("--reason", help="why (kept in the ledger)")]
 OnDate = Annotated[str | None, typer.Option("--on", help="when it happened, YYYY-MM-DD (today)")]
@@ -43,18 +51,10 @@ OnDate = Annotated[str | None, typer.Option("--on", help="when it happened, YYYY
 
 @contextmanager
 def _session() -> Iterator[Session]:
-    """A migrated store's transaction; refusals print and exit 1."""
+    """A migrated store's transaction; refusals print and exit with their class's code."""
 
-    with open_database() as database:
-        try:
-            with database.session() as session:
-                yield session
-        except FileRejected as error:
-            for row_error in error.errors:
-                errors.print(f"{error.file_name}: {row_error}", highlight=False)
-            raise fail(f"{error.total_errors} bad row(s); nothing was stored") from None
-        except (ValueError, LookupError) as error:
-            raise fail(str(error)) from None
+    with open_database() as database, reports_errors(), database.session() as session:
+        yield session
 
 
 def _actor() -> str:
@@ -221,22 +221,25 @@ def detentions_show(detention_id: str) -> None:
 @detentions_app.command("list")
 def detentions_list(
     all_: Annotated[bool, typer.Option("--all", help="closed ones too")] = False,
+    output: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """The detention queue, the clock running out first at the top."""
     with _session() as session:
         states = detentions.list_detentions(session, open_only=not all_)
-    table = Table("detention", "line", "status", "next deadline", "due", "value (USD)")
-    for state in states:
-        due = state.next_due
-        table.add_row(
-            state.id,
-            f"{state.entry_number}/{state.line_number}",
-            state.status,
-            due.deadline.label if due else "",
-            due.due if due else "",
-            str(state.value_usd),
-        )
-    console.print(table)
+    columns = ("detention", "line", "status", "next deadline", "due", "value (USD)")
+    print_rows(output, columns, [_queue_row(state) for state in states])
+
+
+def _queue_row(state: detentions.DetentionState) -> tuple[Cell, ...]:
+    due = state.next_due
+    return (
+        state.id,
+        f"{state.entry_number}/{state.line_number}",
+        state.status,
+        due.deadline.label if due else "",
+        due.due if due else "",
+        state.value_usd,
+    )
 
 
 @detentions_app.command("figures")

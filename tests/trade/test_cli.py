@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from ctip.cli import app
 from ctip.config import get_settings
+from ctip.model.errors import Conflict, InvalidInput
 from tests.trade.conftest import entry_csv, raw_row
 
 runner = CliRunner()
@@ -55,12 +56,12 @@ def test_screen_trace_and_detain_from_the_command_line(tmp_path: Path) -> None:
     )
     assert decided.exit_code == 0 and "seized" in decided.output
     twice = runner.invoke(app, ["trade", "detentions", "decide", det, "released", "--reason", "x"])
-    assert twice.exit_code == 1 and "already seized" in twice.output
+    assert twice.exit_code == Conflict.exit_code and "already seized" in twice.output
 
 
 def test_a_bad_file_names_the_row_and_stores_nothing(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_bytes(entry_csv([raw_row(country_of_origin="Vietnam")]))
     result = runner.invoke(app, ["trade", "entries", "load", str(bad)])
-    assert result.exit_code == 1
+    assert result.exit_code == InvalidInput.exit_code
     assert "line 2" in result.output and "ISO 3166" in result.output
