@@ -12,7 +12,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, Request, Response
 
 from ctip.authz.policy import Principal, can
-from ctip.resolve import service
+from ctip.resolve import explain, service
 from ctip.resolve.access import ResolveAction
 from ctip.web.auth import CSRF_FIELD, WebSession, csrf_ok, page_for
 from ctip.web.frame import error_page, page_context
@@ -73,6 +73,9 @@ def _cluster_page(
         principal,
         active="/resolve",
         view=view,
+        explanations=[
+            explain.link_explanation(k, view.judgements, view.cluster_id) for k in view.links
+        ],
         history=service.history(session, view.cluster_id),
         can_judge=can(principal, ResolveAction.JUDGE),
         error=error,
