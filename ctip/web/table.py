@@ -116,15 +116,19 @@ def parse_query(params: Mapping[str, str], table: Table) -> PageQuery:
     """The person's choices read from the URL; anything invalid falls back to the default."""
     sort_column = table.column(params.get(SORT, ""))
     sortable = sort_column is not None and sort_column.sortable
+    sort = sort_column.key if sort_column is not None and sortable else table.default_sort
     direction = params.get(DIRECTION, "")
-    descending = direction == "desc" if sortable and direction else table.default_descending
+    if direction in ("asc", "desc"):
+        descending = direction == "desc"
+    else:
+        descending = table.default_descending and sort == table.default_sort
     filters = tuple(
         (c.key, value) for c in table.filters if (value := _filter_value(c, params.get(c.key, "")))
     )
     return PageQuery(
         page=_number(params.get(PAGE), 1, 10**9),
         per_page=_number(params.get(PER_PAGE), table.per_page, MAX_PER_PAGE),
-        sort=sort_column.key if sortable and sort_column else table.default_sort,
+        sort=sort,
         descending=descending,
         search=params.get(SEARCH, "").strip()[:MAX_TEXT] if table.search_label else "",
         filters=filters,

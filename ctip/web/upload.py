@@ -69,9 +69,10 @@ def _too_large(limit: int) -> UploadTooLarge:
     return UploadTooLarge(f"The file is larger than {limit // (1024 * 1024)} MB; nothing was read.")
 
 
-async def read_upload(request: Request, limit: int = MAX_UPLOAD_BYTES) -> Upload:
+async def read_upload(request: Request, limit: int | None = None) -> Upload:
     """The posted file and fields, refused before reading when the declared size is too big,
     and refused when the token is not this session's."""
+    limit = MAX_UPLOAD_BYTES if limit is None else limit
     declared = request.headers.get("content-length", "")
     if declared.isascii() and declared.isdigit() and int(declared) > limit + FORM_OVERHEAD_BYTES:
         raise _too_large(limit)
