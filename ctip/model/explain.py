@@ -233,7 +233,8 @@ class Explanation:
         """'Score 0.52 reaches the review threshold of 0.30, short of the detain ... 0.85'."""
         ordered, reached = self._ordered(), self._reached()
         if not ordered:
-            return f"Score {self.score:.2f}"
+            count = len(self.supporting())
+            return f"{count} piece{'' if count == 1 else 's'} of evidence for it"
         if not reached:
             lowest = ordered[-1]
             return (

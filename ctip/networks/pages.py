@@ -12,7 +12,7 @@ from typing import Annotated, Final
 from fastapi import APIRouter, Depends, Request, Response
 
 from ctip.authz.policy import Principal
-from ctip.networks import profile
+from ctip.networks import explain, profile
 from ctip.networks.access import NetworkAction
 from ctip.networks.drawing import draw
 from ctip.networks.tables import AdRow
@@ -79,7 +79,12 @@ def network_view(
     if found is None:
         return error_page(request, principal, 404, NOT_FOUND)
     context = page_context(
-        request, principal, active="/networks", network=found, drawing=draw(found)
+        request,
+        principal,
+        active="/networks",
+        network=found,
+        drawing=draw(found),
+        why=explain.network_explanation(found),
     )
     return render(request, "networks/network.html", context)
 
