@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from ctip.api.deps import DbSession, require
 from ctip.api.errors import ApiError
+from ctip.api.explanations import ExplanationOut
 from ctip.api.schemas import error_responses
 from ctip.authz import audit
 from ctip.authz.policy import Principal
@@ -73,6 +74,7 @@ class HitOut(BaseModel):
     match: bool
     explanation: str
     features: list[FeatureOut]
+    explained: ExplanationOut
 
     @classmethod
     def of(cls, hit: Hit) -> HitOut:
@@ -90,6 +92,7 @@ class HitOut(BaseModel):
             match=hit.is_match,
             explanation=hit.explanation,
             features=features,
+            explained=ExplanationOut.of(hit.result.explained()),
         )
 
 

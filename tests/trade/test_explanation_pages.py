@@ -134,3 +134,22 @@ def test_the_line_page_reads_as_sentences_in_chromium(
         expect(conflict.locator(".feature-mark")).to_have_text("Conflicts:")
         section.get_by_role("link", name=JUNGGAR).first.click()
         expect(page).to_have_url(re.compile(re.escape(f"{url}/entities/")))
+
+
+def test_screening_hits_carry_the_structured_explanation(
+    client: TestClient, role_headers: TokenFor
+) -> None:
+    headers = role_headers(Role.TRADE_ANALYST)
+    listed = f"id,name,schema,country\nJ1,{JUNGGAR!r},Company,cn\n".replace("'", '"')
+    loaded = client.post(
+        "/api/v1/lists/load", params={"list": "team"}, content=listed.encode(), headers=headers
+    )
+    assert loaded.status_code in (200, 201), loaded.text
+    body = {"list": "team", "queries": [{"id": "q1", "name": JUNGGAR, "country": ["DE"]}]}
+    (hit,) = client.post("/api/v1/screen", json=body, headers=headers).json()["hits"]
+    explained = hit["explained"]
+    assert explained["outcome"] == ("match" if hit["match"] else "no match")
+    name, country = explained["features"]
+    assert [r["kind"] for r in name["references"]] == ["list", "entry"]
+    assert (country["name"], country["supports"]) == ("country", False)
+    assert "Conflicting evidence: Countries differ" in hit["explanation"]
