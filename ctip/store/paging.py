@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Generic, Literal, TypeVar, Unpack
+from typing import Any, Generic, Literal, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import QueryableAttribute, Session
 
 T = TypeVar("T")
-AnySelect = Select[Unpack[tuple[Any, ...]]]
+AnySelect = Select[*tuple[Any, ...]]
 SqlValue = ColumnElement[Any] | QueryableAttribute[Any]
 """A column or SQL expression a listing filters, searches or sorts by."""
 Match = Literal["equals", "contains"]
@@ -90,12 +90,14 @@ class ListingField:
     sortable: bool = True
     match: Match | None = None
     searched: bool = False
-    order: SqlValue | None = None
+    order: SqlValue | tuple[SqlValue, ...] | None = None
 
     @property
-    def sort_expression(self) -> SqlValue:
-        """What ORDER BY uses for this column."""
-        return self.order if self.order is not None else self.expression
+    def sort_expressions(self) -> tuple[SqlValue, ...]:
+        """What ORDER BY uses for this column (an entry line sorts by entry, then line)."""
+        if self.order is None:
+            return (self.expression,)
+        return self.order if isinstance(self.order, tuple) else (self.order,)
 
 
 def _escaped_like(text: str) -> str:
@@ -167,8 +169,7 @@ class Listing(Generic[T]):
         spec = self.fields.get(query.sort)
         chosen: list[ColumnElement[Any]] = []
         if spec is not None and spec.sortable:
-            expression = spec.sort_expression
-            chosen.append(expression.desc() if query.descending else expression.asc())
+            chosen.extend(e.desc() if query.descending else e.asc() for e in spec.sort_expressions)
         return selection.order_by(None).order_by(*chosen, *self.tiebreak)
 
 

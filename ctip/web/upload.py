@@ -4,7 +4,7 @@ refused, row by row.
 
 The size cap is checked on the declared length before the body is read, and again while the
 file is read, so an oversized upload never fills the server's memory. A refused file writes
-nothing: the page's transaction is rolled back before the report is shown.
+nothing: the loader's savepoint is rolled back before the report is shown.
 """
 
 from __future__ import annotations
@@ -115,9 +115,10 @@ def refusal(error: CtipError, shown: int = REPORTED_ROWS) -> UploadOutcome:
 
 
 def run_loader(session: Session, load: Callable[[], str]) -> UploadOutcome:
-    """Run a loader in the page's transaction; a refusal rolls everything back and is shown."""
+    """Run a loader inside a savepoint of the page's transaction: a refusal undoes whatever
+    the loader wrote, and the page can still read the store to show the report."""
     try:
-        return UploadOutcome(True, load())
+        with session.begin_nested():
+            return UploadOutcome(True, load())
     except CtipError as error:
-        session.rollback()
         return refusal(error)

@@ -110,3 +110,24 @@ def test_click_a_phone_in_the_drawing_to_see_its_ads(
     expect(detail.get_by_role("heading", level=2)).to_have_text("Ad")
     page.screenshot(path="/tmp/ctip-network.png", full_page=True)
     assert not problems, problems
+
+
+def test_the_networks_list_pages_through_every_network_and_exports_them_all(
+    demo_settings: Settings,
+    web: TestClient,
+) -> None:
+    database = Database(demo_settings.database_url)
+    with database.session() as session:
+        total = len(profile.list_networks(session, 10_000))
+    database.dispose()
+    assert total > 50  # more than one page: the list once stopped at 50
+    sign_in(web, Role.INVESTIGATOR)
+    first = web.get("/networks").text
+    assert f"Showing <strong>1\u201350</strong> of <strong>{total}</strong>" in first
+    last = web.get("/networks", params={"page": "2"}).text
+    assert f"Showing <strong>51\u2013{total}</strong> of <strong>{total}</strong>" in last
+    fewest = web.get("/networks", params={"sort": "ads", "dir": "asc", "per_page": "5"}).text
+    counts = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', fewest)]
+    assert counts == sorted(counts) and len(counts) == 5
+    export = web.get("/networks", params={"export": "csv"}).text.lstrip("\ufeff").splitlines()
+    assert len(export) == total + 1

@@ -126,3 +126,24 @@ def test_a_line_from_flagged_to_decided(trade_server: str, page: Page) -> None:
 
     page.get_by_role("link", name="Detention queue").click()
     expect(page.locator("table.queue")).to_contain_text("protest of the exclusion")
+
+
+def test_screened_lines_page_sort_filter_and_export_every_filtered_line(
+    trade_web: TestClient,
+) -> None:
+    sign_in(trade_web, Role.TRADE_ANALYST)
+    first = trade_web.get("/trade", params={"per_page": "1"}).text
+    assert "Showing <strong>1\u20131</strong> of <strong>2</strong>" in first
+    assert "ABC12345671/1" in first and "ABC12345671/2" not in first  # riskiest first
+    second = trade_web.get("/trade", params={"per_page": "1", "page": "2"}).text
+    assert "ABC12345671/2" in second and "ABC12345671/1\u003c" not in second
+    by_line = trade_web.get("/trade", params={"sort": "line", "dir": "desc"}).text
+    assert by_line.index("ABC12345671/2") < by_line.index("ABC12345671/1")
+    detained = trade_web.get("/trade", params={"decision": "detain"}).text
+    assert "ABC12345671/1" in detained and "ABC12345671/2" not in detained
+    export = trade_web.get(
+        "/trade", params={"decision": "detain", "per_page": "1", "export": "csv"}
+    )
+    lines = export.text.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("Line,Decision,Score") and len(lines) == 2
+    assert lines[1].startswith("ABC12345671/1,detain,")

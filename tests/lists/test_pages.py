@@ -1,0 +1,94 @@
+"""The lists pages over TestClient: loaded lists and editions, a list's entries in the
+workbench table (search in any script, filters, export), and a list file uploaded from the
+browser with the report of its bad rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ctip.api.app import create_app
+from ctip.config import Settings
+from ctip.lists.demo import TEAM_LIST, seed_demo
+from ctip.model.roles import Role
+from ctip.store.db import Database
+from tests.support.workbench import form_token, sign_in
+
+LIST_URL = f"/lists/{TEAM_LIST}"
+GOOD_FILE = b"id,name,schema,country\nx-1,Nur Trading FZE,Company,ae\nx-2,Ali Hassan,Person,ae\n"
+BAD_FILE = (
+    b"id,name,schema,country\nx-1,Nur Trading FZE,Company,ae\n,No Id,Person,ae\nx-3,,Person,\n"
+)
+
+
+@pytest.fixture
+def lists_web(seeded_settings: Settings) -> Iterator[TestClient]:
+    """The seeded workbench with the demo team's watchlist loaded."""
+    database = Database(seeded_settings.database_url)
+    with database.session() as session:
+        seed_demo(session)
+    database.dispose()
+    with TestClient(create_app(seeded_settings), follow_redirects=False) as client:
+        yield client
+
+
+def test_the_lists_page_shows_each_list_with_its_latest_edition(lists_web: TestClient) -> None:
+    sign_in(lists_web, Role.TRADE_ANALYST)
+    page = lists_web.get("/lists").text
+    assert f'href="/lists/{TEAM_LIST}"' in page and "demo-1" in page
+    assert 'href="/lists" aria-current="page"' in page  # in the navigation
+
+
+def test_entries_are_searched_in_any_script_and_filtered_by_type(lists_web: TestClient) -> None:
+    sign_in(lists_web, Role.INVESTIGATOR)
+    chinese = lists_web.get(LIST_URL, params={"q": "金线"}).text
+    assert (
+        "tw-1" in chinese and "tw-3" not in chinese and "<bdi>金线服装贸易有限公司</bdi>" in chinese
+    )
+    people = lists_web.get(LIST_URL, params={"schema": "Person"}).text
+    assert "tw-3" in people and "tw-1" not in people
+    by_name = lists_web.get(LIST_URL, params={"sort": "name", "dir": "desc"}).text
+    assert by_name.index("Viktor Salnikov") < by_name.index("Golden Thread Apparel")
+
+
+def test_the_export_holds_every_filtered_entry(lists_web: TestClient) -> None:
+    sign_in(lists_web, Role.INVESTIGATOR)
+    response = lists_web.get(LIST_URL, params={"export": "csv", "schema": "Company"})
+    rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+    assert [r[0] for r in rows[1:]] == ["tw-1", "tw-2"]
+    assert rows[1][2] == "Golden Thread Trading; 金线服装贸易有限公司"
+
+
+def test_an_unknown_list_or_edition_is_a_404_page(lists_web: TestClient) -> None:
+    sign_in(lists_web, Role.INVESTIGATOR)
+    assert lists_web.get("/lists/no-such-list").status_code == 404
+    assert lists_web.get(LIST_URL, params={"edition": "nope"}).status_code == 404
+
+
+def _upload(client: TestClient, data: bytes, **fields: str) -> tuple[int, str]:
+    token = form_token(client.get("/lists").text)
+    files = {"file": ("names.csv", data, "text/csv")}
+    body = {"csrf_token": token, "format": "watchlist", **fields}
+    response = client.post("/lists/load", data=body, files=files)
+    return response.status_code, response.text
+
+
+def test_a_list_file_uploaded_in_the_browser_becomes_an_edition(lists_web: TestClient) -> None:
+    sign_in(lists_web, Role.TRADE_ANALYST)
+    status, page = _upload(lists_web, GOOD_FILE, list_name="gulf-team", edition="2024-06")
+    assert status == 200 and "2 entries" in page
+    entries = lists_web.get("/lists/gulf-team").text
+    assert "Nur Trading FZE" in entries and "2024-06" in entries
+
+
+def test_a_refused_list_file_loads_nothing_and_names_each_bad_row(lists_web: TestClient) -> None:
+    sign_in(lists_web, Role.TRADE_ANALYST)
+    status, page = _upload(lists_web, BAD_FILE, list_name="gulf-team")
+    assert status == 422 and "Nothing was loaded." in page
+    assert page.count('<span class="row-number">') == 2
+    assert 'value="gulf-team"' in page  # the typed name is kept
+    assert lists_web.get("/lists/gulf-team").status_code == 404
