@@ -237,7 +237,11 @@ def screened_listing() -> Listing[ScreenedLine]:
         (ScreeningRow.decision == "detain", 0), (ScreeningRow.decision == "review", 1), else_=2
     )
     fields = {
-        "line": ListingField(EntryLineRow.entry_number, searched=True),
+        "line": ListingField(
+            EntryLineRow.entry_number,
+            searched=True,
+            order=(EntryLineRow.entry_number, EntryLineRow.line_number),
+        ),
         "decision": ListingField(ScreeningRow.decision, match="equals", order=risk),
         "score": ListingField(cast(ScreeningRow.score, Float)),
         "manufacturer": ListingField(EntryLineRow.manufacturer, searched=True),
