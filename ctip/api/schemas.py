@@ -103,19 +103,6 @@ class EntityPage(BaseModel):
     results: list[EntitySummaryOut]
 
 
-class ImportOut(BaseModel):
-    """What an import did."""
-
-    source: str
-    file_name: str
-    content_sha256: str
-    entities: int
-    statements_new: int
-    statements_seen_again: int
-    already_imported: bool
-    import_id: int | None
-
-
 class RequestBody(BaseModel):
     """A JSON request body; no text in it may hold NUL, which PostgreSQL cannot store."""
 
@@ -147,16 +134,6 @@ class PrincipalOut(BaseModel):
 
     username: str
     role: str
-
-
-class UserOut(BaseModel):
-    """A user as administrators see it."""
-
-    username: str
-    display_name: str
-    role: str
-    disabled: bool
-    created_at: str
 
 
 class UserCreate(RequestBody):

@@ -89,19 +89,6 @@ class EntryPage(BaseModel):
     entries: list[EntryOut]
 
 
-class LoadOut(BaseModel):
-    """What loading a list file did."""
-
-    list_name: str
-    edition: str
-    kind: str
-    file_name: str
-    content_sha256: str
-    entries: int
-    rules: int
-    already_loaded: bool
-
-
 class ChangeOut(BaseModel):
     """An entry changed between editions: field -> [old, new]."""
 
@@ -191,7 +178,7 @@ async def load(
     edition: Edition = None,
     format: Format = WATCHLIST,
     file_name: Annotated[str, Query(min_length=1, max_length=500)] = "upload.csv",
-) -> LoadOut:
+) -> store.LoadOutcome:
     """Load a whole list file as a new edition: validated, all or nothing, idempotent."""
     data = await request.body()
     if len(data) > MAX_LIST_BYTES:
@@ -201,5 +188,4 @@ async def load(
     if format not in format_names():
         raise ApiError(422, f"unknown format {format!r}; use one of {', '.join(format_names())}")
     prepared = preparer(format)(data, file_name, list_name)
-    outcome = store.save_edition(session, list_name, prepared, principal.username, edition, format)
-    return LoadOut(**outcome.__dict__)
+    return store.save_edition(session, list_name, prepared, principal.username, edition, format)

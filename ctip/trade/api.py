@@ -86,16 +86,6 @@ class ScreenOut(BaseModel):
     decisions: list[DecisionOut]
 
 
-class EntryLoadOut(BaseModel):
-    """What loading entry lines did."""
-
-    file_name: str
-    content_sha256: str
-    lines: int
-    lines_new: int
-    already_loaded: bool
-
-
 class ScreenedLineOut(BaseModel):
     """A stored line with its latest screening."""
 
@@ -111,16 +101,6 @@ class ScreenedLineOut(BaseModel):
     features: list[FeatureOut]
     explanation: ExplanationOut
     screened_at: str
-
-
-class SupplierLoadOut(BaseModel):
-    """What loading supplier declarations did."""
-
-    file_name: str
-    content_sha256: str
-    links: int
-    links_new: int
-    already_loaded: bool
 
 
 class TierOut(BaseModel):
@@ -276,11 +256,10 @@ FILE_ROUTE: dict[str, Any] = {
 @router.post("/entries", **FILE_ROUTE)
 async def load_entries(
     principal: Writer, session: DbSession, request: Request, file_name: FileName = "entries.csv"
-) -> EntryLoadOut:
+) -> entries.EntryLoad:
     """Load entry lines (CSV): every field validated, all or nothing, idempotent."""
     data = await _file(request)
-    outcome = entries.load_entry_lines(session, data, file_name, principal.username)
-    return EntryLoadOut(**outcome.__dict__)
+    return entries.load_entry_lines(session, data, file_name, principal.username)
 
 
 @router.post("/screen", **FILE_ROUTE)
@@ -332,11 +311,10 @@ def _line_out(s: service.ScreenedLine) -> ScreenedLineOut:
 @router.post("/suppliers", **FILE_ROUTE)
 async def load_suppliers(
     principal: Writer, session: DbSession, request: Request, file_name: FileName = "suppliers.csv"
-) -> SupplierLoadOut:
+) -> tiers.SupplierLoad:
     """Load supplier declarations (CSV buyer, supplier, material, or FtM UnknownLink lines)."""
     data = await _file(request)
-    outcome = tiers.load_suppliers(session, data, file_name, principal.username)
-    return SupplierLoadOut(**outcome.__dict__)
+    return tiers.load_suppliers(session, data, file_name, principal.username)
 
 
 @router.get("/trace")

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from ctip.ingest.errors import FileRejected, RowError
 from ctip.ingest.files import Counts, FileWrite, IncomingFile, import_file
+from ctip.model.errors import InvalidInput
 from ctip.trade.tables import EntryLineRow
 
 COLUMNS = (
@@ -96,8 +97,8 @@ class EntryLoad:
     already_loaded: bool
 
 
-class FieldError(ValueError):
-    """One field of one row is not acceptable."""
+class FieldError(InvalidInput):
+    """One field of one row is not acceptable (422 when a route reads one field alone)."""
 
 
 def _text(value: str, column: str, limit: int = MAX_TEXT) -> str:

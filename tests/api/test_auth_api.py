@@ -145,22 +145,22 @@ def test_an_admin_adds_a_user_who_can_then_sign_in(
     assert (added["actor"], added["resource"]) == ("admin", "user:maria.lopez")
 
 
-def test_a_duplicate_user_is_400(client: TestClient, role_headers: TokenFor) -> None:
+def test_a_duplicate_user_is_a_409_conflict(client: TestClient, role_headers: TokenFor) -> None:
     admin = role_headers(Role.ADMIN)
     assert add_user(client, admin, "sam.okafor").status_code == 201
-    error = assert_error(add_user(client, admin, "sam.okafor", "outreach"), 400, "bad_request")
+    error = assert_error(add_user(client, admin, "sam.okafor", "outreach"), 409, "conflict")
     assert "already exists" in error["message"]
     listed = [u for u in client.get(USERS, headers=admin).json() if u["username"] == "sam.okafor"]
     assert [u["role"] for u in listed] == ["investigator"], "the first user is kept as it was"
 
 
-def test_a_role_that_is_not_a_staff_role_is_400(client: TestClient, role_headers: TokenFor) -> None:
+def test_a_role_that_is_not_a_staff_role_is_422(client: TestClient, role_headers: TokenFor) -> None:
     admin = role_headers(Role.ADMIN)
-    error = assert_error(add_user(client, admin, "new.person", "wizard"), 400, "bad_request")
+    error = assert_error(add_user(client, admin, "new.person", "wizard"), 422, "invalid_request")
     assert "wizard" in error["message"]
-    assert_error(add_user(client, admin, "new.person", "tip_submitter"), 400, "bad_request")
+    assert_error(add_user(client, admin, "new.person", "tip_submitter"), 422, "invalid_request")
     role_change = client.put(f"{USERS}/outreach/role", json={"role": "wizard"}, headers=admin)
-    assert_error(role_change, 400, "bad_request")
+    assert_error(role_change, 422, "invalid_request")
     usernames = {u["username"] for u in client.get(USERS, headers=admin).json()}
     assert "new.person" not in usernames
 
@@ -169,7 +169,7 @@ def test_bad_usernames_and_short_passwords_are_refused(
     client: TestClient, role_headers: TokenFor
 ) -> None:
     admin = role_headers(Role.ADMIN)
-    assert_error(add_user(client, admin, "Not Valid!"), 400, "bad_request")
+    assert_error(add_user(client, admin, "Not Valid!"), 422, "invalid_request")
     short = {"username": "short.pw", "password": "tooshort", "role": "outreach"}
     error = assert_error(client.post(USERS, json=short, headers=admin), 422, "invalid_request")
     assert [d["location"] for d in error["details"]] == [["body", "password"]]

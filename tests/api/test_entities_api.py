@@ -185,11 +185,11 @@ def test_name_search_ignores_case_accents_and_word_order(
     assert search(client, admin, "MLPD", schema="Person") == []
 
 
-def test_search_with_an_unknown_schema_is_a_400(client: TestClient, admin: dict[str, str]) -> None:
+def test_search_with_an_unknown_schema_is_a_422(client: TestClient, admin: dict[str, str]) -> None:
     response = client.get(
         f"{ENTITIES}/search", params={"q": "x", "schema": "Starship"}, headers=admin
     )
-    assert response.status_code == 400, response.text
+    assert response.status_code == 422, response.text
     assert "Starship" in error_of(response.json())["message"]
 
 

@@ -16,11 +16,10 @@ from ctip.api.schemas import (
     EntityOut,
     EntityPage,
     EntitySummaryOut,
-    ImportOut,
     error_responses,
 )
 from ctip.authz.policy import Action, Principal
-from ctip.ingest.ftm_import import import_ftm_bytes
+from ctip.ingest.ftm_import import ImportOutcome, import_ftm_bytes
 from ctip.matching.normalize import IdentifierKind
 from ctip.store import entities as store
 from ctip.store.db import Database
@@ -107,15 +106,14 @@ async def import_lines(
     request: Request,
     source: Annotated[str, Query(min_length=1, max_length=100, pattern=r"^[a-z0-9][a-z0-9_.-]*$")],
     file_name: Annotated[str, Query(max_length=500)] = "upload.ijson",
-) -> ImportOut:
+) -> ImportOutcome:
     """Import FtM JSON lines sent as the request body: all or nothing, idempotent."""
     data = await request.body()
     if len(data) > MAX_IMPORT_BYTES:
         raise ApiError(413, f"send at most {MAX_IMPORT_BYTES} bytes per request")
     if not data.strip():
         raise ApiError(422, "the body is empty: send FtM JSON lines")
-    outcome = import_ftm_bytes(session, data, file_name, source, principal.username)
-    return ImportOut(**outcome.__dict__)
+    return import_ftm_bytes(session, data, file_name, source, principal.username)
 
 
 @router.get("/{entity_id}", responses=NOT_FOUND)
