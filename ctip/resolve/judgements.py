@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
+from ctip.authz import audit
 from ctip.model.clock import SYSTEM_CLOCK, Clock
 from ctip.store import ledger
 
@@ -48,6 +49,7 @@ def record(
         actor,
         why,
         payload,
+        audit=audit.record,
         audit_action=AUDIT_ACTION,
         clock=clock,
     )

@@ -6,8 +6,10 @@ JSON payload, and takes the next number in its stream. Nothing here updates or d
 event (the mapper refuses it too): the current state is always a fold over the events, so a
 wrong step is corrected by a later one and the record of the mistake stays.
 
-Every append writes an audit row in the same transaction. The audit append takes the audit
-head's write lock first, which serialises appends, so the next number read afterwards is
+Every append writes an audit row in the same transaction: the caller hands in the audit
+log's `record` (`ctip.authz.audit.record`, which sits above the store, so the store does not
+import it), and `append` cannot be called without one. The audit append runs first and takes
+the audit head's write lock, which serialises appends, so the next number read afterwards is
 current; the unique (stream, seq) constraint is the backstop that makes a duplicate
 impossible rather than merely unlikely.
 """
@@ -17,12 +19,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import event, func, insert, select
 from sqlalchemy.orm import Session
 
-from ctip.authz import audit
 from ctip.model.clock import SYSTEM_CLOCK, Clock, iso_utc
 from ctip.model.errors import InvalidInput
 from ctip.store.tables import LedgerEventRow
@@ -60,6 +61,22 @@ class LedgerEvent:
     payload: dict[str, Any]
 
 
+class Auditor(Protocol):
+    """The audit log's append (`ctip.authz.audit.record`): one row in the caller's
+    transaction, taking the audit chain's write lock."""
+
+    def __call__(
+        self,
+        session: Session,
+        actor: str,
+        action: str,
+        resource: str,
+        detail: dict[str, Any] | None = None,
+    ) -> object:
+        """Append one audit row."""
+        ...
+
+
 class AppendOnly(RuntimeError):
     """Code tried to change or remove a ledger event (a bug, never the user's doing)."""
 
@@ -92,17 +109,18 @@ def append(
     reason: str,
     payload: dict[str, Any] | None = None,
     *,
+    audit: Auditor,
     audit_action: str | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> LedgerEvent:
-    """Add one event at the end of a stream, audited in the caller's transaction.
+    """Add one event at the end of a stream, audited in the caller's transaction by `audit`.
 
     `audit_action` names the audit row (default "<stream kind>.<event kind>").
     """
     _check(stream, kind, actor)
     body = payload or {}
     detail = {"event": kind, "why": reason, **body}
-    audit.record(session, actor, audit_action or f"{stream.kind}.{kind}", stream.resource, detail)
+    audit(session, actor, audit_action or f"{stream.kind}.{kind}", stream.resource, detail)
     at = iso_utc(clock.now())
     text = json.dumps(body, sort_keys=True, ensure_ascii=False)
     event_id, seq = session.execute(_insert(stream, kind, actor, at, reason, text)).one()

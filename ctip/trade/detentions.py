@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ctip.authz import audit
 from ctip.model.calendar import fiscal_year
 from ctip.model.clock import SYSTEM_CLOCK, Clock, iso_utc
 from ctip.model.deadlines import DeadlineRule, load_rules
@@ -280,7 +281,15 @@ def _append(
     audit_action = f"trade.detention.{kind.value}"
     stream = _stream(det_id)
     ledger.append(
-        session, stream, kind, actor, reason, payload, audit_action=audit_action, clock=clock
+        session,
+        stream,
+        kind,
+        actor,
+        reason,
+        payload,
+        audit=audit.record,
+        audit_action=audit_action,
+        clock=clock,
     )
 
 

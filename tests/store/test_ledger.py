@@ -5,10 +5,12 @@ from __future__ import annotations
 import threading
 import time
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from ctip.authz import audit
 from ctip.model.clock import FixedClock
@@ -23,6 +25,13 @@ OTHER = Stream("case", "C-2")
 CLOCK = FixedClock(datetime(2025, 4, 4, 9, 30, tzinfo=UTC))
 
 
+def append(
+    session: Session, stream: Stream, kind: str, actor: str, reason: str, *args: Any, **kw: Any
+) -> LedgerEvent:
+    """The ledger's append with the audit log every caller hands in."""
+    return ledger.append(session, stream, kind, actor, reason, *args, audit=audit.record, **kw)
+
+
 def _count(database: Database) -> int:
     with database.session() as session:
         return int(session.scalar(select(func.count()).select_from(LedgerEventRow)) or 0)
@@ -30,9 +39,9 @@ def _count(database: Database) -> int:
 
 def test_events_are_numbered_per_stream_and_read_back_in_order(database: Database) -> None:
     with database.session() as session:
-        ledger.append(session, CASE, "opened", "ana", "tip 17", {"tip": 17}, clock=CLOCK)
-        ledger.append(session, OTHER, "opened", "bob", "referral", clock=CLOCK)
-        ledger.append(session, CASE, "assigned", "sup", "workload", {"to": "cy"}, clock=CLOCK)
+        append(session, CASE, "opened", "ana", "tip 17", {"tip": 17}, clock=CLOCK)
+        append(session, OTHER, "opened", "bob", "referral", clock=CLOCK)
+        append(session, CASE, "assigned", "sup", "workload", {"to": "cy"}, clock=CLOCK)
     with database.session() as session:
         case = ledger.events(session, CASE)
         other = ledger.events(session, OTHER)
@@ -47,8 +56,8 @@ def test_events_are_numbered_per_stream_and_read_back_in_order(database: Databas
 
 def test_every_append_writes_an_audit_row_and_the_chain_holds(database: Database) -> None:
     with database.session() as session:
-        ledger.append(session, CASE, "opened", "ana", "tip 17", {"tip": 17})
-        ledger.append(session, CASE, "closed", "sup", "no crime", audit_action="case.close")
+        append(session, CASE, "opened", "ana", "tip 17", {"tip": 17})
+        append(session, CASE, "closed", "sup", "no crime", audit_action="case.close")
     with database.session() as session:
         rows = session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
         report = audit.verify_chain(session)
@@ -68,10 +77,10 @@ def _status(state: dict[str, str], event: LedgerEvent) -> dict[str, str]:
 
 def test_fold_computes_the_current_state_from_the_events(database: Database) -> None:
     with database.session() as session:
-        ledger.append(session, CASE, "opened", "ana", "tip")
-        ledger.append(session, CASE, "assigned", "sup", "load", {"to": "cy"})
-        ledger.append(session, CASE, "assigned", "sup", "cy on leave", {"to": "di"})
-        ledger.append(session, CASE, "closed", "di", "no crime")
+        append(session, CASE, "opened", "ana", "tip")
+        append(session, CASE, "assigned", "sup", "load", {"to": "cy"})
+        append(session, CASE, "assigned", "sup", "cy on leave", {"to": "di"})
+        append(session, CASE, "closed", "di", "no crime")
         state = ledger.fold(session, CASE, _status, {"status": "new"})
         empty = ledger.fold(session, Stream("case", "none"), _status, {"status": "new"})
     assert state == {"status": "closed", "officer": "di"}
@@ -80,10 +89,10 @@ def test_fold_computes_the_current_state_from_the_events(database: Database) -> 
 
 def test_latest_gives_each_streams_newest_event_for_a_queue(database: Database) -> None:
     with database.session() as session:
-        ledger.append(session, CASE, "opened", "ana", "tip")
-        ledger.append(session, OTHER, "opened", "bob", "referral")
-        ledger.append(session, CASE, "closed", "ana", "done")
-        ledger.append(session, Stream("tip", "C-1"), "received", "web", "form")
+        append(session, CASE, "opened", "ana", "tip")
+        append(session, OTHER, "opened", "bob", "referral")
+        append(session, CASE, "closed", "ana", "done")
+        append(session, Stream("tip", "C-1"), "received", "web", "form")
         newest = ledger.latest(session, "case")
         every = ledger.streams(session, "case")
         some = ledger.streams(session, "case", ["C-2"])
@@ -101,7 +110,7 @@ def test_latest_gives_each_streams_newest_event_for_a_queue(database: Database) 
 
 def test_an_event_cannot_be_changed_or_removed(sqlite_database: Database) -> None:
     with sqlite_database.session() as session:
-        ledger.append(session, CASE, "opened", "ana", "tip")
+        append(session, CASE, "opened", "ana", "tip")
     with pytest.raises(ledger.AppendOnly), sqlite_database.session() as session:
         row = session.scalars(select(LedgerEventRow)).one()
         row.reason = "rewritten"
@@ -121,13 +130,13 @@ def test_what_the_table_cannot_hold_is_refused_before_anything_is_written(
     sqlite_database: Database, stream: Stream, actor: str
 ) -> None:
     with pytest.raises(InvalidInput), sqlite_database.session() as session:
-        ledger.append(session, stream, "opened", actor, "why")
+        append(session, stream, "opened", actor, "why")
     assert _count(sqlite_database) == 0
 
 
 def test_two_events_can_never_share_a_number_in_a_stream(database: Database) -> None:
     with database.session() as session:
-        ledger.append(session, CASE, "opened", "ana", "tip")
+        append(session, CASE, "opened", "ana", "tip")
     row = {"stream_kind": "case", "stream_id": "C-1", "seq": 1, "kind": "forged"}
     row |= {"actor": "eve", "at": "2025-01-01T00:00:00.000000Z", "reason": "", "payload": "{}"}
     with pytest.raises(IntegrityError), database.session() as session:
@@ -139,14 +148,14 @@ def test_concurrent_appends_to_one_stream_take_consecutive_numbers(database: Dat
     """The second writer waits for the first to commit, then takes the next number."""
     done: list[int] = []
     with database.session() as session:  # the audit chain's head row exists from now on
-        ledger.append(session, OTHER, "opened", "bob", "referral")
+        append(session, OTHER, "opened", "bob", "referral")
 
     def second_writer() -> None:
         with database.session() as session:
-            done.append(ledger.append(session, CASE, "note", "bob", "meanwhile").seq)
+            done.append(append(session, CASE, "note", "bob", "meanwhile").seq)
 
     with database.session() as session:
-        first = ledger.append(session, CASE, "opened", "ana", "tip").seq
+        first = append(session, CASE, "opened", "ana", "tip").seq
         writer = threading.Thread(target=second_writer)
         writer.start()
         time.sleep(0.5)  # the second append is now waiting on the first transaction
@@ -159,7 +168,5 @@ def test_concurrent_appends_to_one_stream_take_consecutive_numbers(database: Dat
 
 def test_the_clock_decides_when_an_event_is_stamped(sqlite_database: Database) -> None:
     with sqlite_database.session() as session:
-        event = ledger.append(
-            session, CASE, "opened", "ana", "tip", clock=FixedClock.on(date(2030, 1, 2))
-        )
+        event = append(session, CASE, "opened", "ana", "tip", clock=FixedClock.on(date(2030, 1, 2)))
     assert event.at == "2030-01-02T12:00:00.000000Z"
