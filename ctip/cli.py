@@ -56,6 +56,12 @@ def build_app(registry: Registry) -> typer.Typer:
     return root
 
 
+HostOption = Annotated[
+    str | None, typer.Option(help=f"default: CTIP_HOST ({Settings.model_fields['host'].default})")
+]
+PortOption = Annotated[
+    int | None, typer.Option(help=f"default: CTIP_PORT ({Settings.model_fields['port'].default})")
+]
 entities_app = typer.Typer(help="Entities in the FollowTheMoney model.", no_args_is_help=True)
 users_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
@@ -241,8 +247,8 @@ def audit_verify() -> None:
 
 
 def serve(
-    host: Annotated[str | None, typer.Option()] = None,
-    port: Annotated[int | None, typer.Option()] = None,
+    host: HostOption = None,
+    port: PortOption = None,
 ) -> None:
     """Serve the API and the workbench."""
     settings = load_settings()
@@ -257,8 +263,8 @@ def demo(
     serve_it: Annotated[
         bool, typer.Option("--serve/--no-serve", help="serve the workbench")
     ] = True,
-    host: Annotated[str | None, typer.Option()] = None,
-    port: Annotated[int | None, typer.Option()] = None,
+    host: HostOption = None,
+    port: PortOption = None,
 ) -> None:
     """Build the deterministic demo world, print the logins, and serve the workbench."""
     settings = load_settings()
