@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -131,3 +132,30 @@ def test_the_networks_list_pages_through_every_network_and_exports_them_all(
     assert counts == sorted(counts) and len(counts) == 5
     export = web.get("/networks", params={"export": "csv"}).text.lstrip("\ufeff").splitlines()
     assert len(export) == total + 1
+
+
+@pytest.mark.browser
+def test_page_sort_and_download_the_networks_in_chromium(
+    demo_server: str, page: Page, tmp_path: Path
+) -> None:
+    sign_in_page(page, demo_server, "investigator")
+    page.goto(f"{demo_server}/networks")
+    count = page.locator(".table-count")
+    expect(count).to_contain_text(re.compile(r"Showing 1\u201350 of (\d+)"))
+    total = int(re.findall(r"of (\d+)", count.inner_text())[0])
+    page.get_by_role("navigation", name=re.compile("Pages")).get_by_role(
+        "link", name="Page 2"
+    ).click()
+    expect(count).to_have_text(re.compile(rf"Showing 51\u2013{total} of {total}"))
+    page.get_by_role("link", name="Ads").click()  # sorted by ads, back to page 1
+    ads_header = page.get_by_role("columnheader", name="Ads")
+    expect(ads_header).to_have_attribute("aria-sort", "ascending")
+    ads = [
+        int(t) for t in page.locator("table.networks tbody td.num:nth-child(2)").all_inner_texts()
+    ]
+    assert ads == sorted(ads) and len(ads) == 50
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Export CSV")).click()
+    saved = tmp_path / "networks.csv"
+    download.value.save_as(saved)
+    assert len(saved.read_text(encoding="utf-8-sig").splitlines()) == total + 1

@@ -5,6 +5,7 @@ The browser test walks one line from flagged to decided in Debian's Chromium.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -147,3 +148,31 @@ def test_screened_lines_page_sort_filter_and_export_every_filtered_line(
     lines = export.text.lstrip("\ufeff").splitlines()
     assert lines[0].startswith("Line,Decision,Score") and len(lines) == 2
     assert lines[1].startswith("ABC12345671/1,detain,")
+
+
+@pytest.mark.browser
+def test_sort_filter_page_and_download_screened_lines_in_chromium(
+    trade_server: str, page: Page, tmp_path: Path
+) -> None:
+    sign_in_page(page, trade_server, "trade-analyst")
+    page.goto(f"{trade_server}/trade?per_page=1")
+    count = page.locator(".table-count")
+    expect(count).to_have_text(re.compile(r"Showing 1\u20131 of 2"))
+    page.get_by_role("link", name="Next →").click()
+    expect(count).to_have_text(re.compile(r"Showing 2\u20132 of 2"))
+    expect(page.locator("table.lines")).to_contain_text("ABC12345671/2")
+    page.get_by_role("link", name="Line", exact=True).click()
+    expect(page.get_by_role("columnheader", name="Line")).to_have_attribute(
+        "aria-sort", "ascending"
+    )
+    expect(page.locator("table.lines tbody tr").first).to_contain_text("ABC12345671/1")
+    page.get_by_label("Decision").select_option("detain")
+    page.get_by_role("button", name="Apply").click()
+    expect(count).to_have_text(re.compile(r"Showing 1\u20131 of 1 matching"))
+    expect(page.locator("table.lines")).not_to_contain_text("ABC12345671/2")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Export CSV")).click()
+    saved = tmp_path / "lines.csv"
+    download.value.save_as(saved)
+    rows = saved.read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) == 2 and rows[1].startswith("ABC12345671/1,detain,")

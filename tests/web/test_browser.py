@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from pathlib import Path
 
@@ -71,3 +73,53 @@ def test_sign_out_from_the_header(live_server: str, page: Page) -> None:
     expect(page).to_have_url(f"{live_server}/login")
     page.goto(f"{live_server}/audit")
     expect(page).to_have_url(f"{live_server}/login")
+
+
+@pytest.mark.browser
+def test_page_sort_filter_and_download_the_audit_log(
+    live_server: str, page: Page, tmp_path: Path
+) -> None:
+    sign_in_page(page, live_server, "supervisor")
+    page.goto(f"{live_server}/audit?per_page=2")
+    count = page.locator(".table-count")
+    expect(count).to_contain_text(re.compile(r"Showing 1\u20132 of \d+"))
+    page.get_by_role("link", name="Next →").click()
+    expect(count).to_contain_text(re.compile(r"Showing 3\u20134 of \d+"))
+    page.get_by_role("link", name="#", exact=True).click()  # oldest first now
+    expect(page.get_by_role("columnheader", name="#")).to_have_attribute("aria-sort", "ascending")
+    expect(page.locator("table.audit tbody tr").first.locator("td").first).to_have_text("1")
+    page.get_by_label("Action", exact=True).fill("login")
+    page.get_by_role("button", name="Apply").click()
+    expect(count).to_contain_text("matching")
+    actions = page.locator("table.audit tbody td:nth-child(4)").all_inner_texts()
+    assert actions and all("login" in a for a in actions)
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Export CSV")).click()
+    saved = tmp_path / "audit.csv"
+    download.value.save_as(saved)
+    rows = list(csv.reader(io.StringIO(saved.read_text(encoding="utf-8-sig"))))
+    assert rows[0][:4] == ["#", "When", "Who", "Action"]
+    assert len(rows) > 1 and all("login" in r[3] for r in rows[1:])
+
+
+@pytest.mark.browser
+def test_a_chinese_name_is_drawn_with_a_cjk_font_not_as_boxes(live_server: str, page: Page) -> None:
+    sign_in_page(page, live_server, "investigator")
+    page.goto(f"{live_server}/entities")
+    name = "金线服装贸易有限公司"
+    page.get_by_label("Name", exact=True).fill(name)
+    widths = page.evaluate(
+        """(text) => {
+            const canvas = document.createElement("canvas").getContext("2d");
+            canvas.font = "16px " + getComputedStyle(document.body).fontFamily;
+            const missing = "\\u{10FFFD}".repeat(text.length);  // a code point no font has
+            return [canvas.measureText(text).width, canvas.measureText(missing).width];
+        }""",
+        name,
+    )
+    drawn, boxes = widths
+    # Han characters are full-width (one em each); without a CJK font they would be drawn
+    # as the same missing-glyph boxes as a code point no font has.
+    assert drawn >= 0.9 * 16 * len(name) and abs(drawn - boxes) > 1, widths
+    family = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert "Noto Sans CJK SC" in family and "Noto Naskh Arabic" in family
