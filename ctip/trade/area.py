@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ctip.model.area import Area, DemoStep, NavEntry, grants_of
 from ctip.store.tables import tables_in
-from ctip.trade import api, commands, demo, pages, tables
+from ctip.trade import api, commands, demo, metrics, pages, tables
 from ctip.trade.access import TradeAction
 from ctip.trade.lists.orders import prepare_orders
 from ctip.trade.lists.tvpra import prepare_tvpra
@@ -35,6 +35,7 @@ AREA = Area(
     tables=tables_in(tables),
     migrations=HERE / "migrations",
     demo=DemoStep(demo.seed_demo),
+    metrics=metrics.METRICS,
     list_formats={
         "wro": prepare_orders,
         "uflpa": prepare_uflpa,
