@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from ctip.authz import audit
+from ctip.model.errors import InvalidInput, NotFound
 from ctip.resolve import clusters, judgements, pipeline
 from ctip.resolve.clusters import Change, ClusterState, Constraint, Judgements
 from ctip.resolve.engine import DEFAULT_THRESHOLD, Engine, ScoredPair
@@ -36,7 +37,7 @@ ORGANISATION_RUN = "store-organisation"
 MAX_WHY = 2000
 
 
-class UnknownReference(LookupError):
+class UnknownReference(NotFound):
     """A record or cluster id the resolver has never seen."""
 
 
@@ -385,11 +386,11 @@ def judge(
     """Append a judgement to the ledger and apply it at once (merge, split or nothing)."""
     why = why.strip()
     if not why:
-        raise ValueError("say why: a judgement without a reason cannot be reviewed")
+        raise InvalidInput("say why: a judgement without a reason cannot be reviewed")
     if len(why) > MAX_WHY:
-        raise ValueError(f"keep the reason under {MAX_WHY} characters")
+        raise InvalidInput(f"keep the reason under {MAX_WHY} characters")
     if left == right:
-        raise ValueError("a judgement needs two different records or clusters")
+        raise InvalidInput("a judgement needs two different records or clusters")
     state = load_state(session)
     left_cluster, right_cluster = cluster_of_ref(state, left), cluster_of_ref(state, right)
     entry = judgements.record(session, actor, left, right, same, why)
