@@ -566,6 +566,24 @@ def resolve_store(
 
 
 @dataclass(frozen=True)
+class ClusterSummary:
+    """A cluster in a review list."""
+
+    cluster_id: str
+    size: int
+
+
+def largest_clusters(session: Session, limit: int = 100) -> list[ClusterSummary]:
+    """Clusters holding more than one record, largest first: where merges need review."""
+    size = func.count(ResolveRecordRow.record_id)
+    rows = session.execute(
+        select(ResolveRecordRow.cluster_id, size)
+        .group_by(ResolveRecordRow.cluster_id)
+        .having(size > 1)
+        .order_by(size.desc(), ResolveRecordRow.cluster_id)
+        .limit(limit)
+    )
+    return [ClusterSummary(cluster_id, count) for cluster_id, count in rows]
 
 
 def cluster_listing() -> Listing[ClusterSummary]:
@@ -587,21 +605,3 @@ def cluster_listing() -> Listing[ClusterSummary]:
         lambda row: ClusterSummary(row[0], int(row[1])),
         (ResolveRecordRow.cluster_id,),
     )
-class ClusterSummary:
-    """A cluster in a review list."""
-
-    cluster_id: str
-    size: int
-
-
-def largest_clusters(session: Session, limit: int = 100) -> list[ClusterSummary]:
-    """Clusters holding more than one record, largest first: where merges need review."""
-    size = func.count(ResolveRecordRow.record_id)
-    rows = session.execute(
-        select(ResolveRecordRow.cluster_id, size)
-        .group_by(ResolveRecordRow.cluster_id)
-        .having(size > 1)
-        .order_by(size.desc(), ResolveRecordRow.cluster_id)
-        .limit(limit)
-    )
-    return [ClusterSummary(cluster_id, count) for cluster_id, count in rows]
