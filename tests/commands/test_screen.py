@@ -46,7 +46,9 @@ def test_screen_writes_hits_with_explanations(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [(r["query_id"], r["match"]) for r in rows] == [("q1", "true")]
-    assert "country" in rows[0]["explanation"]
+    explanation = rows[0]["explanation"]
+    assert "reaches the match threshold of 0.70" in explanation
+    assert "Country agrees: China (CN) on both." in explanation
 
 
 def test_bad_query_rows_are_reported_and_nothing_is_screened(tmp_path: Path) -> None:
