@@ -8,7 +8,7 @@ and the store, as the API's do.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -21,8 +21,8 @@ from ctip.graph.drawing import draw, schema_colour, type_label
 from ctip.store import entities as store
 from ctip.web import views
 from ctip.web.auth import WebSession, page_for
-from ctip.web.frame import error_page, page_context
-from ctip.web.rendering import is_fragment_request, redirect, render
+from ctip.web.frame import error_page, page_context, page_or_fragment
+from ctip.web.rendering import redirect, render
 
 router = APIRouter(include_in_schema=False)
 GraphReader = Annotated[Principal, Depends(page_for(GraphAction.READ))]
@@ -76,10 +76,9 @@ def graph_view(
         return error_page(request, principal, 404, message)
     focus = selected if selected in network.hops else entity_id
     context = _view_context(session, network, entity_id, expanded, focus)
-    if is_fragment_request(request):
-        return render(request, "graph/_view.html", context)
-    full = page_context(request, principal, active="/graph", **context)
-    return render(request, "graph/view.html", full)
+    return page_or_fragment(
+        request, principal, "graph/view.html", "graph/_view.html", context, "/graph"
+    )
 
 
 def _view_context(
@@ -88,7 +87,7 @@ def _view_context(
     centre: str,
     expanded: list[str],
     focus: str,
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """The drawing, each node's expand link, and the selected node's panel."""
     drawing = draw(network)
     expand_links = {

@@ -17,8 +17,8 @@ from ctip.networks.access import NetworkAction
 from ctip.networks.drawing import draw
 from ctip.networks.tables import AdRow
 from ctip.web.auth import WebSession, page_for
-from ctip.web.frame import error_page, page_context
-from ctip.web.rendering import is_fragment_request, render
+from ctip.web.frame import error_page, page_context, page_or_fragment
+from ctip.web.rendering import render
 from ctip.web.table import Column, Table, export_csv, parse_query, table_view, wants_export
 
 router = APIRouter(include_in_schema=False)
@@ -61,12 +61,8 @@ def networks_list(
         return export_csv(session, principal, NETWORKS, listing, query)
     view = table_view(request, NETWORKS, listing.page(session, query), keep=("phone",))
     context = {"networks": view, "phone": phone}
-    if is_fragment_request(request):
-        return render(request, "networks/_list.html", context)
-    return render(
-        request,
-        "networks/list.html",
-        page_context(request, principal, active="/networks", **context),
+    return page_or_fragment(
+        request, principal, "networks/list.html", "networks/_list.html", context, "/networks"
     )
 
 
@@ -103,12 +99,8 @@ def network_node(
         return error_page(request, principal, 404, "No such node in this network.")
     ads = _node_ads(session, network_id, kind, value)
     context = {"network_id": network_id, "kind": kind, "value": value, "ads": ads}
-    if is_fragment_request(request):
-        return render(request, "networks/_node.html", context)
-    return render(
-        request,
-        "networks/node.html",
-        page_context(request, principal, active="/networks", **context),
+    return page_or_fragment(
+        request, principal, "networks/node.html", "networks/_node.html", context, "/networks"
     )
 
 

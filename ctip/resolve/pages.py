@@ -9,22 +9,20 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from ctip.authz.policy import Principal, can
 from ctip.resolve import explain, service
 from ctip.resolve.access import ResolveAction
-from ctip.web.auth import CSRF_FIELD, WebSession, csrf_ok, page_for
-from ctip.web.frame import error_page, page_context
+from ctip.web.auth import WebSession, csrf_ok, page_for
+from ctip.web.forms import FormText, Token
+from ctip.web.frame import error_page, form_expired, page_context
 from ctip.web.rendering import redirect, render
-from ctip.web.table import Column, Table, export_csv, parse_query, table_view, wants_export
+from ctip.web.table import Column, Table, table_page
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(page_for(ResolveAction.READ))]
 Judge = Annotated[Principal, Depends(page_for(ResolveAction.JUDGE))]
-FormText = Annotated[str, Form()]
-Token = Annotated[str, Form(alias=CSRF_FIELD)]
-FORM_EXPIRED = "This form has expired. Please try again."
 MAX_REF = 255
 
 
@@ -48,12 +46,10 @@ def review_list(
     record id."""
     if ref.strip():
         return redirect(f"/resolve/clusters/{quote(ref.strip()[:MAX_REF], safe='')}")
-    listing, query = service.cluster_listing(), parse_query(request.query_params, CLUSTERS)
-    if wants_export(request):
-        return export_csv(session, principal, CLUSTERS, listing, query)
-    view = table_view(request, CLUSTERS, listing.page(session, query))
-    context = page_context(request, principal, active="/resolve", clusters=view)
-    return render(request, "resolve/index.html", context)
+    listing = service.cluster_listing()
+    return table_page(
+        request, principal, session, CLUSTERS, listing, "resolve/index.html", "/resolve"
+    )
 
 
 def _cluster_page(
@@ -103,7 +99,7 @@ def judge(
 ) -> Response:
     """Confirm or reject a merge, then show the cluster as the ledger now makes it."""
     if not csrf_ok(request, token):
-        return error_page(request, principal, 403, FORM_EXPIRED)
+        return form_expired(request, principal)
     if decision not in (service.SAME, service.DIFFERENT):
         return _cluster_page(request, principal, session, ref, "Choose same or different.", 400)
     try:

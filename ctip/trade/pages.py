@@ -7,36 +7,26 @@ with the session's CSRF token, and a refused step re-shows the page with the rea
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from ctip.authz.policy import Principal, can
 from ctip.model.errors import CtipError
 from ctip.trade import detentions, service, tiers
 from ctip.trade.access import TradeAction
 from ctip.trade.tables import DetentionRow
-from ctip.web.auth import CSRF_FIELD, WebSession, csrf_ok, page_for
-from ctip.web.forms import EMPTY_FORM, FormState, date_errors, refused
-from ctip.web.frame import error_page, page_context
+from ctip.web.auth import WebSession, csrf_ok, page_for
+from ctip.web.forms import EMPTY_FORM, FormState, FormText, Token, date_errors, refused
+from ctip.web.frame import error_page, form_expired, page_context
 from ctip.web.rendering import redirect, render
-from ctip.web.table import (
-    Column,
-    FilterKind,
-    Table,
-    export_csv,
-    parse_query,
-    table_view,
-    wants_export,
-)
+from ctip.web.table import Column, FilterKind, Table, table_page
 
 router = APIRouter(include_in_schema=False)
 TradeReader = Annotated[Principal, Depends(page_for(TradeAction.READ))]
 TradeWriter = Annotated[Principal, Depends(page_for(TradeAction.WRITE))]
 TradeDecider = Annotated[Principal, Depends(page_for(TradeAction.DECIDE))]
-FormText = Annotated[str, Form()]
-Token = Annotated[str, Form(alias=CSRF_FIELD)]
-FORM_EXPIRED = "This form has expired. Please try again."
 DECISIONS = ("detain", "review", "release")
 MAX_FIELD = 2000
 
@@ -80,12 +70,8 @@ LINES = Table(
 def screening_results(request: Request, principal: TradeReader, session: WebSession) -> Response:
     """Screened entry lines, riskiest first, each with the features that explain it; paged,
     sorted and filtered in the database, and exported whole as CSV."""
-    listing, query = service.screened_listing(), parse_query(request.query_params, LINES)
-    if wants_export(request):
-        return export_csv(session, principal, LINES, listing, query)
-    view = table_view(request, LINES, listing.page(session, query))
-    context = page_context(request, principal, active="/trade", lines=view)
-    return render(request, "trade/index.html", context)
+    listing = service.screened_listing()
+    return table_page(request, principal, session, LINES, listing, "trade/index.html", "/trade")
 
 
 def _line_page(
@@ -138,7 +124,7 @@ def detain_line(
 ) -> Response:
     """Open a detention for the flagged line, then show it."""
     if not csrf_ok(request, token):
-        return error_page(request, principal, 403, FORM_EXPIRED)
+        return form_expired(request, principal)
     try:
         state = detentions.open_detention(
             session, entry_number, line_number, principal.username, reason[:MAX_FIELD]
@@ -214,21 +200,18 @@ def record_step(
 ) -> Response:
     """Append a step to the ledger; a refusal shows the form again as it was typed."""
     if not csrf_ok(request, token):
-        return error_page(request, principal, 403, FORM_EXPIRED)
+        return form_expired(request, principal)
     values = {"kind": kind, "reason": reason[:MAX_FIELD], "occurred_on": occurred_on}
     values |= {"title": title[:500], "dated": dated}
-    bad_dates = date_errors(values, ("occurred_on", "dated"))
-    if bad_dates:
-        return _detention_page(
-            request, principal, session, det_id, 400, step=FormState(values, bad_dates)
-        )
     detail = {"title": values["title"], "dated": dated[:10]}
-    try:
-        detentions.record_step(
+    step = _submitted(
+        values,
+        ("occurred_on", "dated"),
+        lambda: detentions.record_step(
             session, det_id, kind, principal.username, values["reason"], occurred_on or None, detail
-        )
-    except (CtipError, ValueError, LookupError) as error:
-        step = refused(values, error if isinstance(error, CtipError) else str(error))
+        ),
+    )
+    if step is not None:
         return _detention_page(request, principal, session, det_id, 400, step=step)
     return redirect(f"/trade/detentions/{det_id}")
 
@@ -247,15 +230,13 @@ def decide(
 ) -> Response:
     """Record the decision: release, exclusion or seizure; a refusal keeps what was typed."""
     if not csrf_ok(request, token):
-        return error_page(request, principal, 403, FORM_EXPIRED)
+        return form_expired(request, principal)
     values = {"outcome": outcome, "reason": reason[:MAX_FIELD], "decided_on": decided_on}
     values["correction"] = correction
-    bad_dates = date_errors(values, ("decided_on",))
-    if bad_dates:
-        form = FormState(values, bad_dates)
-        return _detention_page(request, principal, session, det_id, 400, decision=form)
-    try:
-        detentions.decide(
+    form = _submitted(
+        values,
+        ("decided_on",),
+        lambda: detentions.decide(
             session,
             det_id,
             outcome,
@@ -263,11 +244,26 @@ def decide(
             values["reason"],
             decided_on or None,
             correction == "yes",
-        )
-    except (CtipError, ValueError, LookupError) as error:
-        form = refused(values, error if isinstance(error, CtipError) else str(error))
+        ),
+    )
+    if form is not None:
         return _detention_page(request, principal, session, det_id, 400, decision=form)
     return redirect(f"/trade/detentions/{det_id}")
+
+
+def _submitted(
+    values: dict[str, str], dates: tuple[str, ...], step: Callable[[], object]
+) -> FormState | None:
+    """Take a detention form's step; None when it is done, else the form to show again as it
+    was typed, with the field that is not a date or the service's refusal."""
+    bad_dates = date_errors(values, dates)
+    if bad_dates:
+        return FormState(values, bad_dates)
+    try:
+        step()
+    except (CtipError, ValueError, LookupError) as error:
+        return refused(values, error if isinstance(error, CtipError) else str(error))
+    return None
 
 
 @router.get("/trade/tiers")

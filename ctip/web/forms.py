@@ -11,11 +11,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
+
+from fastapi import Form
 
 from ctip.model.errors import CtipError
+from ctip.web.auth import CSRF_FIELD
 
 DATE_HINT = "Use the date picker, or type the date as YYYY-MM-DD."
+FORM_EXPIRED = "This form has expired. Please try again."
+FormText = Annotated[str, Form()]
+"""A text field of a posted form ('' when the form left it out)."""
+Token = Annotated[str, Form(alias=CSRF_FIELD)]
+"""The session's CSRF token, posted back by every workbench form."""
 
 
 @dataclass(frozen=True)

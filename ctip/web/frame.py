@@ -1,4 +1,5 @@
-"""The page frame every workbench page shares: who is signed in, their areas, error pages."""
+"""The page frame every workbench page shares: who is signed in, their areas, error pages,
+and the htmx fragment a page can answer with instead of itself."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from fastapi import Request, Response
 from ctip.authz.policy import Principal
 from ctip.web import views
 from ctip.web.auth import csrf_token
-from ctip.web.rendering import render
+from ctip.web.forms import FORM_EXPIRED
+from ctip.web.rendering import is_fragment_request, render
 
 
 def page_context(request: Request, principal: Principal | None, **extra: Any) -> dict[str, Any]:
@@ -29,3 +31,22 @@ def error_page(
     """A 403 or 404 page in the workbench's frame (never the API's JSON)."""
     context = page_context(request, principal, status=status, message=message)
     return render(request, "error.html", context, status_code=status)
+
+
+def form_expired(request: Request, principal: Principal | None) -> Response:
+    """The 403 page for a form posted without the session's token (an old tab, another site)."""
+    return error_page(request, principal, 403, FORM_EXPIRED)
+
+
+def page_or_fragment(
+    request: Request,
+    principal: Principal,
+    page: str,
+    fragment: str,
+    context: dict[str, Any],
+    active: str,
+) -> Response:
+    """The whole page, or for an htmx request only the fragment it swaps in (same context)."""
+    if is_fragment_request(request):
+        return render(request, fragment, context)
+    return render(request, page, page_context(request, principal, active=active, **context))

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Form, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -25,7 +25,6 @@ from ctip.model.roles import Role
 from ctip.store import entities as store
 from ctip.web import views
 from ctip.web.auth import (
-    CSRF_FIELD,
     PageForbidden,
     SignedIn,
     SignInRequired,
@@ -36,8 +35,8 @@ from ctip.web.auth import (
     sign_in,
     sign_out,
 )
-from ctip.web.forms import FormState
-from ctip.web.frame import error_page, page_context
+from ctip.web.forms import FORM_EXPIRED, FormState, FormText, Token
+from ctip.web.frame import error_page, form_expired, page_context
 from ctip.web.rendering import (
     STATIC_DIR,
     add_template_dirs,
@@ -52,6 +51,7 @@ from ctip.web.table import (
     Table,
     export_csv,
     parse_query,
+    table_page,
     table_view,
     wants_export,
 )
@@ -70,7 +70,6 @@ MAX_USERNAME_CHARS = 100
 MAX_PASSWORD_CHARS = 1000
 AUDIT_PAGE_SIZE = 100
 BAD_CREDENTIALS = "Wrong username or password, or the account is disabled."
-FORM_EXPIRED = "This form has expired. Please try again."
 
 API_PATH = "/api/"
 router = APIRouter(include_in_schema=False)
@@ -78,7 +77,6 @@ EntityReader = Annotated[Principal, Depends(page_for(Action.ENTITY_READ))]
 EntityWriter = Annotated[Principal, Depends(page_for(Action.ENTITY_WRITE))]
 UserReader = Annotated[Principal, Depends(page_for(Action.USER_READ))]
 AuditReader = Annotated[Principal, Depends(page_for(Action.AUDIT_READ))]
-FormText = Annotated[str, Form()]
 
 
 def login_page(
@@ -103,7 +101,7 @@ def login(
     session: WebSession,
     username: FormText = "",
     password: FormText = "",
-    submitted_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+    submitted_token: Token = "",
 ) -> Response:
     """Check the password (every attempt is audited) and start a session.
 
@@ -124,11 +122,11 @@ def login(
 def logout(
     request: Request,
     session: WebSession,
-    submitted_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+    submitted_token: Token = "",
 ) -> Response:
     """End the session (audited); the token stops another site from signing a user out."""
     if not csrf_ok(request, submitted_token):
-        return error_page(request, None, 403, FORM_EXPIRED)
+        return form_expired(request, None)
     principal = current_principal(request, session)
     if principal is not None:
         record_sign_out(session, principal, channel="web")
@@ -296,12 +294,7 @@ def audit_log(request: Request, principal: AuditReader, session: WebSession) -> 
 @router.get("/users")
 def users_page(request: Request, principal: UserReader, session: WebSession) -> Response:
     """Everyone who can sign in, with role and state; exports are recorded in the audit log."""
-    listing, query = user_listing(), parse_query(request.query_params, USERS)
-    if wants_export(request):
-        return export_csv(session, principal, USERS, listing, query)
-    users = table_view(request, USERS, listing.page(session, query))
-    context = page_context(request, principal, active="/users", users=users)
-    return render(request, "users.html", context)
+    return table_page(request, principal, session, USERS, user_listing(), "users.html", "/users")
 
 
 async def _sign_in_required(request: Request, _: Exception) -> Response:

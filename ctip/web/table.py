@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 from ctip.authz import audit
 from ctip.authz.policy import Principal
 from ctip.store.paging import DEFAULT_PER_PAGE, MAX_PER_PAGE, Page, PageQuery
-from ctip.web.rendering import harden
+from ctip.web.frame import page_context
+from ctip.web.rendering import harden, render
 
 T = TypeVar("T")
 PAGE, PER_PAGE, SORT, DIRECTION, SEARCH, EXPORT = "page", "per_page", "sort", "dir", "q", "export"
@@ -299,3 +300,21 @@ def export_csv(
     headers = {"Content-Disposition": f'attachment; filename="{table.name}.csv"'}
     response = Response(text, media_type="text/csv; charset=utf-8", headers=headers)
     return harden(response)
+
+
+def table_page(
+    request: Request,
+    principal: Principal,
+    session: Session,
+    table: Table,
+    source: RowSource[Any],
+    template: str,
+    active: str,
+) -> Response:
+    """A page that shows one table (named `table.name` in the template), or its CSV export."""
+    query = parse_query(request.query_params, table)
+    if wants_export(request):
+        return export_csv(session, principal, table, source, query)
+    view = table_view(request, table, source.page(session, query))
+    context = page_context(request, principal, active=active, **{table.name: view})
+    return render(request, template, context)
