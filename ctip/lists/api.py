@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from ctip.api.deps import DbSession, require
 from ctip.api.errors import ApiError
 from ctip.api.schemas import error_responses
+from ctip.api.uploads import read_upload
 from ctip.authz.policy import Principal
 from ctip.lists import store
 from ctip.lists.access import ListAction
@@ -126,10 +127,7 @@ def entries(
     """The entries of a list's edition (the latest by default); none for a list never loaded."""
     if not store.editions(session, list_name) and edition is None:
         return EntryPage(list_name=list_name, edition=None, total=0, entries=[])
-    try:
-        found = store.list_entries(session, list_name, edition)
-    except store.UnknownList as error:
-        raise ApiError(404, str(error)) from None
+    found = store.list_entries(session, list_name, edition)
     label = found[0].edition if found else store.resolve_edition(session, list_name).edition
     page = [EntryOut.of(e) for e in found[offset : offset + limit]]
     return EntryPage(list_name=list_name, edition=edition or label, total=len(found), entries=page)
@@ -144,10 +142,7 @@ def diff(
     new: Edition = None,
 ) -> DiffOut:
     """Entries added, removed, changed from `old` to `new` (default: the last two editions)."""
-    try:
-        result = store.diff_editions(session, list_name, old, new)
-    except store.UnknownList as error:
-        raise ApiError(404, str(error)) from None
+    result = store.diff_editions(session, list_name, old, new)
     return DiffOut(
         list_name=result.list_name,
         old=result.old,
@@ -180,11 +175,7 @@ async def load(
     file_name: Annotated[str, Query(min_length=1, max_length=500)] = "upload.csv",
 ) -> store.LoadOutcome:
     """Load a whole list file as a new edition: validated, all or nothing, idempotent."""
-    data = await request.body()
-    if len(data) > MAX_LIST_BYTES:
-        raise ApiError(413, f"send at most {MAX_LIST_BYTES} bytes per request")
-    if not data.strip():
-        raise ApiError(422, "the body is empty: send the list file")
+    data = await read_upload(request, MAX_LIST_BYTES, "the list file")
     if format not in format_names():
         raise ApiError(422, f"unknown format {format!r}; use one of {', '.join(format_names())}")
     prepared = preparer(format)(data, file_name, list_name)

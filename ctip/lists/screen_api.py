@@ -136,10 +136,7 @@ def _queries(batch: ScreenIn) -> list[MatchQuery]:
 def screen_batch(batch: ScreenIn, principal: Screener, session: DbSession) -> ScreenOut:
     """Screen up to 1,000 names against a loaded list; every hit carries its features."""
     queries = _queries(batch)
-    try:
-        entries = store.list_entries(session, batch.list_name, batch.edition)
-    except store.UnknownList as error:
-        raise ApiError(404, str(error)) from None
+    entries = store.list_entries(session, batch.list_name, batch.edition)
     hits = screen_names(queries, entries, batch.threshold)
     matches = sum(1 for hit in hits if hit.is_match)
     audit.record(

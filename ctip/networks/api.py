@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from ctip.api.deps import DbSession, require
 from ctip.api.errors import ApiError
 from ctip.api.schemas import RequestBody, error_responses
+from ctip.api.uploads import read_upload
 from ctip.authz.policy import Principal
 from ctip.indicators.engine import Fired
 from ctip.networks import profile, service
@@ -92,11 +93,7 @@ async def load_ads(
     file_name: Annotated[str, Query(min_length=1, max_length=500)] = "upload",
 ) -> service.LoadOutcome:
     """Load ads (JSON lines or CSV): every row validated, all or nothing, idempotent."""
-    data = await request.body()
-    if len(data) > MAX_LOAD_BYTES:
-        raise ApiError(413, f"send at most {MAX_LOAD_BYTES} bytes per request")
-    if not data.strip():
-        raise ApiError(422, "the body is empty: send ads as JSON lines or CSV")
+    data = await read_upload(request, MAX_LOAD_BYTES, "ads as JSON lines or CSV")
     return service.load_ads(session, data, file_name, principal.username)
 
 

@@ -7,8 +7,6 @@ and are validated, stored all or nothing and idempotent, like every import.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -16,9 +14,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from ctip.api.deps import DbSession, require
-from ctip.api.errors import ApiError
 from ctip.api.explanations import ExplanationOut
 from ctip.api.schemas import RequestBody, error_responses
+from ctip.api.uploads import read_upload
 from ctip.authz.policy import Principal
 from ctip.trade import detentions, entries, service, tiers
 from ctip.trade.access import TradeAction
@@ -227,26 +225,6 @@ class FiguresOut(BaseModel):
     value_seized: str
 
 
-async def _file(request: Request) -> bytes:
-    data = await request.body()
-    if len(data) > MAX_FILE_BYTES:
-        raise ApiError(413, f"send at most {MAX_FILE_BYTES} bytes per request")
-    if not data.strip():
-        raise ApiError(422, "the body is empty: send the file")
-    return data
-
-
-@contextmanager
-def _detention_errors() -> Iterator[None]:
-    """Unknown detentions are 404, steps that do not fit the state 409."""
-    try:
-        yield
-    except detentions.DetentionNotFound as error:
-        raise ApiError(404, str(error)) from None
-    except detentions.DetentionConflict as error:
-        raise ApiError(409, str(error)) from None
-
-
 FILE_ROUTE: dict[str, Any] = {
     "responses": error_responses(413),
     "openapi_extra": {"requestBody": {"required": True, **FILE_BODY}},
@@ -258,7 +236,7 @@ async def load_entries(
     principal: Writer, session: DbSession, request: Request, file_name: FileName = "entries.csv"
 ) -> entries.EntryLoad:
     """Load entry lines (CSV): every field validated, all or nothing, idempotent."""
-    data = await _file(request)
+    data = await read_upload(request, MAX_FILE_BYTES, "the file")
     return entries.load_entry_lines(session, data, file_name, principal.username)
 
 
@@ -267,7 +245,7 @@ async def screen(
     principal: Writer, session: DbSession, request: Request, file_name: FileName = "entries.csv"
 ) -> ScreenOut:
     """Batch: load the entry lines (idempotent), screen every one, store and return decisions."""
-    data = await _file(request)
+    data = await read_upload(request, MAX_FILE_BYTES, "the file")
     lines = entries.read_entry_lines(data, file_name)
     entries.load_entry_lines(session, data, file_name, principal.username)
     decisions = service.screen_lines(lines, service.build_screener(session))
@@ -313,7 +291,7 @@ async def load_suppliers(
     principal: Writer, session: DbSession, request: Request, file_name: FileName = "suppliers.csv"
 ) -> tiers.SupplierLoad:
     """Load supplier declarations (CSV buyer, supplier, material, or FtM UnknownLink lines)."""
-    data = await _file(request)
+    data = await read_upload(request, MAX_FILE_BYTES, "the file")
     return tiers.load_suppliers(session, data, file_name, principal.username)
 
 
@@ -355,18 +333,16 @@ def detention_queue(
 def open_detention(principal: Writer, session: DbSession, body: OpenDetention) -> DetentionOut:
     """Detain a flagged line (a second call returns the detention already open)."""
     entry = entries.parse_entry_number(body.entry_number)
-    with _detention_errors():
-        state = detentions.open_detention(
-            session, entry, body.line_number, principal.username, body.reason, body.opened_on
-        )
+    state = detentions.open_detention(
+        session, entry, body.line_number, principal.username, body.reason, body.opened_on
+    )
     return DetentionOut.of(state)
 
 
 @router.get("/detentions/ledger", responses=FOUND)
 def detention(_: Reader, session: DbSession, detention_id: DetentionId) -> DetentionOut:
     """One detention: its ledger, documents and legal clocks."""
-    with _detention_errors():
-        return DetentionOut.of(detentions.detention_state(session, detention_id))
+    return DetentionOut.of(detentions.detention_state(session, detention_id))
 
 
 @router.post("/detentions/steps", responses=FOUND)
@@ -375,16 +351,15 @@ def record_step(
 ) -> DetentionOut:
     """Append a step: notice sent, goods presented, a submission, a document, a protest."""
     detail = {"title": body.title, "dated": body.dated}
-    with _detention_errors():
-        state = detentions.record_step(
-            session,
-            detention_id,
-            body.kind,
-            principal.username,
-            body.reason,
-            body.occurred_on,
-            detail,
-        )
+    state = detentions.record_step(
+        session,
+        detention_id,
+        body.kind,
+        principal.username,
+        body.reason,
+        body.occurred_on,
+        detail,
+    )
     return DetentionOut.of(state)
 
 
@@ -393,16 +368,15 @@ def decide(
     principal: Decider, session: DbSession, detention_id: DetentionId, body: DetentionDecision
 ) -> DetentionOut:
     """Decide: release, exclusion or seizure (a correction must say so)."""
-    with _detention_errors():
-        state = detentions.decide(
-            session,
-            detention_id,
-            body.outcome,
-            principal.username,
-            body.reason,
-            body.decided_on,
-            body.correction,
-        )
+    state = detentions.decide(
+        session,
+        detention_id,
+        body.outcome,
+        principal.username,
+        body.reason,
+        body.decided_on,
+        body.correction,
+    )
     return DetentionOut.of(state)
 
 

@@ -18,6 +18,7 @@ from ctip.api.schemas import (
     EntitySummaryOut,
     error_responses,
 )
+from ctip.api.uploads import read_upload
 from ctip.authz.policy import Action, Principal
 from ctip.ingest.ftm_import import ImportOutcome, import_ftm_bytes
 from ctip.matching.normalize import IdentifierKind
@@ -108,11 +109,7 @@ async def import_lines(
     file_name: Annotated[str, Query(max_length=500)] = "upload.ijson",
 ) -> ImportOutcome:
     """Import FtM JSON lines sent as the request body: all or nothing, idempotent."""
-    data = await request.body()
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ApiError(413, f"send at most {MAX_IMPORT_BYTES} bytes per request")
-    if not data.strip():
-        raise ApiError(422, "the body is empty: send FtM JSON lines")
+    data = await read_upload(request, MAX_IMPORT_BYTES, "FtM JSON lines")
     return import_ftm_bytes(session, data, file_name, source, principal.username)
 
 
