@@ -28,7 +28,7 @@ from ctip.commands.common import (
     open_database,
     print_rows,
     progress_bar,
-    reports_errors,
+    store_session,
 )
 from ctip.config import Environment, Settings
 from ctip.demo import world
@@ -82,17 +82,11 @@ def entities_import(
 ) -> None:
     """Import FtM JSON lines: validated whole, written all or nothing, idempotent."""
     data = file.read_bytes()
-    with open_database() as database, progress_bar() as progress:
+    with store_session("nothing was imported") as session, progress_bar() as progress:
         task = progress.add_task(f"importing {file.name}", total=None)
-        with reports_errors("nothing was imported"), database.session() as session:
-            outcome = import_ftm_bytes(
-                session,
-                data,
-                file.name,
-                source,
-                cli_actor(),
-                lambda n: progress.advance(task, n),
-            )
+        outcome = import_ftm_bytes(
+            session, data, file.name, source, cli_actor(), lambda n: progress.advance(task, n)
+        )
     if outcome.already_imported:
         console.print(f"{file.name} was already imported from {source}: nothing changed")
         return
@@ -110,7 +104,7 @@ def entities_export(
     source: Annotated[str | None, typer.Option(help="only this source's statements")] = None,
 ) -> None:
     """Write entities as FtM JSON lines (for Aleph, yente, nomenklatura)."""
-    with open_database() as database, database.session() as session:
+    with store_session() as session:
         stream = out.open("w", encoding="utf-8") if out else sys.stdout
         count = 0
         try:
@@ -130,7 +124,7 @@ def entities_search(
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Find entities by name, in any case, accent or script."""
-    with open_database() as database, database.session() as session:
+    with store_session() as session:
         _print_summaries(store.search_by_name(session, name, limit), output)
 
 
@@ -141,7 +135,7 @@ def entities_lookup(
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Find entities by phone (any format), e-mail, account or registration number."""
-    with open_database() as database, database.session() as session:
+    with store_session() as session:
         _print_summaries(store.find_by_identifier(session, value, kind), output)
 
 
@@ -155,7 +149,7 @@ def _print_summaries(results: list[store.EntitySummary], output: OutputFormat) -
 @entities_app.command("show")
 def entities_show(entity_id: str) -> None:
     """One entity: every value with its source, and its links."""
-    with open_database() as database, database.session() as session:
+    with store_session() as session:
         record = store.get_entity(session, entity_id)
         if record is None:
             raise NotFound(f"no entity {entity_id!r}")
@@ -182,7 +176,7 @@ def users_add(
     password = os.environ.get("CTIP_NEW_PASSWORD") or typer.prompt(
         "password", hide_input=True, confirmation_prompt=True
     )
-    with open_database() as database, database.session() as session:
+    with store_session() as session:
         view = users.add_user(session, cli_actor(), username, password, role, display_name)
     console.print(f"added {view.username} ({view.role.value})")
 
@@ -190,7 +184,7 @@ def users_add(
 @users_app.command("list")
 def users_list(output: FormatOption = OutputFormat.TABLE) -> None:
     """Every user with role and state."""
-    with open_database() as database, database.session() as session:
+    with store_session() as session:
         views = users.list_users(session)
     rows = [
         (
@@ -206,7 +200,7 @@ def users_list(output: FormatOption = OutputFormat.TABLE) -> None:
 
 
 def _change_user(username: str, disabled: bool | None = None, role: str | None = None) -> None:
-    with open_database() as database, database.session() as session:
+    with store_session() as session:
         if role is not None:
             view = users.set_role(session, cli_actor(), username, role)
         else:
@@ -236,7 +230,7 @@ def users_set_role(username: str, role: str) -> None:
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Walk the hash chain; exit 1 and name the first bad row if it was tampered with."""
-    with open_database() as database, database.session() as session:
+    with store_session() as session:
         report = audit.verify_chain(session)
     if not report.ok:
         raise fail(
@@ -270,7 +264,7 @@ def demo(
     settings = load_settings()
     if settings.env is Environment.PRODUCTION:
         raise fail("the demo creates users with published passwords; it refuses production")
-    with open_database() as database, database.session() as session:
+    with store_session() as session:
         created = world.seed_users(session)
         outcome = world.seed_entities(session)
         parts = [f"{area}: {seed(session)}" for area, seed in REGISTRY.demo_steps()]

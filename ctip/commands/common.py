@@ -1,6 +1,6 @@
 """What every `ctip` command shares: the consoles, the one mapping of errors to exit codes,
 listings as a table, CSV or JSON, readable `--help`, the settings, the database migrated to
-head, the actor the audit log names, and a progress bar.
+head and a transaction on it, the actor the audit log names, and a progress bar.
 
 Area command modules import these; nothing here imports an area or `ctip.cli`.
 """
@@ -25,6 +25,7 @@ from rich.markup import escape
 from rich.measure import Measurement
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
+from sqlalchemy.orm import Session
 from typer import _click
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
@@ -238,6 +239,17 @@ def open_database() -> Iterator[Database]:
         yield database
     finally:
         database.dispose()
+
+
+@contextmanager
+def store_session(nothing_done: str = "nothing was stored") -> Iterator[Session]:
+    """One transaction on the configured database, migrated to head.
+
+    A refusal rolls the transaction back, then prints and exits with its class's code,
+    saying `nothing_done` after a rejected file's bad rows.
+    """
+    with open_database() as database, reports_errors(nothing_done), database.session() as session:
+        yield session
 
 
 @contextmanager

@@ -22,8 +22,8 @@ from ctip.commands.common import (
     OutputFormat,
     errors,
     fail,
-    open_database,
     print_rows,
+    store_session,
 )
 from ctip.graph import service
 from ctip.graph.build import Edge, LinkGraph, cached_graph
@@ -41,7 +41,7 @@ Depth = Annotated[int, typer.Option(min=1, max=service.MAX_DEPTH, help="hops fro
 def _graph() -> Iterator[tuple[Session, LinkGraph]]:
     """A session on the configured store and its link graph, with a progress spinner."""
 
-    with open_database() as database, database.session() as session:
+    with store_session() as session:
         with errors.status("building the link graph"):
             graph = cached_graph(session)
         yield session, graph

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from sqlalchemy.orm import Session
 
 from ctip.commands.common import (
     FormatOption,
     OutputFormat,
     cli_actor,
     errors,
-    open_database,
     print_rows,
-    reports_errors,
+    store_session,
 )
 from ctip.lists import store
 from ctip.lists.readers import PreparedList, prepare_watchlist
@@ -32,18 +29,6 @@ EditionOption = Annotated[
 ]
 
 
-@contextmanager
-def list_session() -> Iterator[Session]:
-    """A session on the configured database; refusals print and exit with their class's code."""
-
-    with (
-        open_database() as database,
-        reports_errors("nothing was loaded"),
-        database.session() as session,
-    ):
-        yield session
-
-
 def load_prepared(
     file: Path,
     list_name: str,
@@ -54,7 +39,10 @@ def load_prepared(
     """Read, validate and store one list file as an edition; print what happened."""
 
     data = file.read_bytes()
-    with errors.status(f"loading {file.name} into {list_name}"), list_session() as session:
+    with (
+        errors.status(f"loading {file.name} into {list_name}"),
+        store_session("nothing was loaded") as session,
+    ):
         store.check_list_name(list_name)
         prepared = prepare(data, file.name, list_name)
         outcome = store.save_edition(session, list_name, prepared, cli_actor(), edition, kind)
@@ -83,7 +71,7 @@ def load(
 @app.command("list")
 def list_lists(output: FormatOption = OutputFormat.TABLE) -> None:
     """Every loaded list with its latest edition."""
-    with list_session() as session:
+    with store_session() as session:
         summaries = store.list_summaries(session)
     columns = ("list", "kind", "latest edition", "entries", "rules", "editions", "loaded")
     rows = [
@@ -108,7 +96,7 @@ def show(
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """The entries of one edition of a list (the latest by default)."""
-    with list_session() as session:
+    with store_session() as session:
         entries = store.list_entries(session, list_name, edition)
         rules = store.goods_rules(session, list_name, edition)
     columns = ("entry", "schema", "name", "aliases", "countries", "subsidiaries")
@@ -141,7 +129,7 @@ def diff(
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Entries added, removed and changed between two editions of a list."""
-    with list_session() as session:
+    with store_session() as session:
         result = store.diff_editions(session, list_name, old, new)
     if output is not OutputFormat.TABLE:
         print_rows(output, ("change", "entry", "name", "fields"), _diff_rows(result))

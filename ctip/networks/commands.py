@@ -8,17 +8,15 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from ctip.commands.common import (
     FormatOption,
     OutputFormat,
     cli_actor,
-    errors,
-    open_database,
     print_rows,
-    reports_errors,
+    progress_bar,
+    store_session,
 )
 from ctip.model.errors import NotFound
 from ctip.networks import profile, service
@@ -30,11 +28,6 @@ app.add_typer(ads_app, name="ads")
 console = Console()
 
 
-def _progress() -> Progress:
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    return Progress(*columns, console=errors, transient=True)
-
-
 @ads_app.command("load")
 def ads_load(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
@@ -42,12 +35,11 @@ def ads_load(
     """Load ads from JSON lines or CSV: every row validated, all or nothing, idempotent."""
 
     data = file.read_bytes()
-    with open_database() as database, _progress() as progress:
+    with store_session("nothing was loaded") as session, progress_bar() as progress:
         task = progress.add_task(f"loading {file.name}", total=None)
-        with reports_errors("nothing was loaded"), database.session() as session:
-            outcome = service.load_ads(
-                session, data, file.name, cli_actor(), lambda n: progress.advance(task, n)
-            )
+        outcome = service.load_ads(
+            session, data, file.name, cli_actor(), lambda n: progress.advance(task, n)
+        )
     if outcome.already_imported:
         console.print(f"{file.name} was already loaded: nothing changed")
         return
@@ -80,10 +72,9 @@ def ads_generate(
 def build() -> None:
     """Link every ad by shared identifiers and reused text; store the networks (stable ids)."""
 
-    with open_database() as database, _progress() as progress:
+    with store_session() as session, progress_bar() as progress:
         progress.add_task("linking ads and building networks", total=None)
-        with database.session() as session:
-            outcome = service.build_networks(session, cli_actor())
+        outcome = service.build_networks(session, cli_actor())
     console.print(
         f"build {outcome.build_id}: {outcome.ads} ads, {outcome.links} links, "
         f"{outcome.networks} networks ({outcome.kept_ids} kept their id, {outcome.new_ids} new, "
@@ -99,7 +90,7 @@ def list_networks(
 ) -> None:
     """Networks, most ads first."""
 
-    with open_database() as database, database.session() as session:
+    with store_session() as session:
         if phone:
             found = profile.networks_with(session, "phone", phone)
         else:
@@ -125,7 +116,7 @@ def list_networks(
 def show(network_id: str) -> None:
     """One network: its circuit, identifiers, indicators and the evidence for each link."""
 
-    with open_database() as database, database.session() as session:
+    with store_session() as session:
         found = profile.network_profile(session, network_id)
     if found is None:
         raise NotFound(f"no network {network_id!r}")

@@ -11,18 +11,17 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from ctip.commands.common import (
     FormatOption,
     OutputFormat,
     cli_actor,
-    errors,
     fail,
-    open_database,
     print_rows,
+    progress_bar,
     reports_errors,
+    store_session,
 )
 from ctip.model.errors import InvalidInput
 from ctip.resolve import pipeline, service
@@ -37,8 +36,7 @@ STEPS = 5
 @contextmanager
 def _steps(total: int) -> Iterator[pipeline.Step]:
     """A rich progress bar advanced one step per stage of the resolution."""
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=errors, transient=True) as progress:
+    with progress_bar() as progress:
         task = progress.add_task("resolving", total=total)
 
         def step(description: str) -> None:
@@ -98,7 +96,7 @@ def resolve_file(
 
 def _resolve_store(engine: Engine, threshold: float) -> None:
 
-    with open_database() as database, _steps(2 * STEPS) as step, database.session() as session:
+    with store_session() as session, _steps(2 * STEPS) as step:
         runs = service.resolve_store(session, cli_actor(), engine, threshold, step)
     if not runs:
         console.print("fewer than two people or organisations in the store: nothing to resolve")
@@ -115,7 +113,7 @@ def clusters_show(
 ) -> None:
     """A cluster: its records, the links with their evidence, and the judgements on it."""
 
-    with open_database() as database, database.session() as session:
+    with store_session() as session:
         view = service.get_cluster(session, ref)
     if view.cluster_id != ref:
         console.print(f"{ref} -> [bold]{view.cluster_id}[/]")
@@ -166,7 +164,7 @@ def clusters_judge(
 
     if same is None:
         raise fail("say --same or --different")
-    with open_database() as database, database.session() as session:
+    with store_session() as session:
         outcome = service.judge(session, cli_actor(), left, right, same, why)
     console.print(f"judgement {outcome.judgement_id} ({outcome.decision}): {outcome.effect}")
 
@@ -175,7 +173,7 @@ def clusters_judge(
 def clusters_history(ref: str, output: FormatOption = OutputFormat.TABLE) -> None:
     """Everything that happened to a cluster and to the ids it absorbed."""
 
-    with open_database() as database, database.session() as session:
+    with store_session() as session:
         events = service.history(session, ref)
     rows = [(e.at, e.cluster_id, e.event, json.dumps(e.detail), e.actor) for e in events]
     print_rows(output, ("at", "cluster", "event", "detail", "by"), rows)

@@ -16,7 +16,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy.orm import Session
 
 from ctip.commands.common import (
     Cell,
@@ -25,9 +24,8 @@ from ctip.commands.common import (
     cli_actor,
     errors,
     fail,
-    open_database,
     print_rows,
-    reports_errors,
+    store_session,
 )
 from ctip.trade import detentions, entries, service, tiers
 from ctip.trade import list_commands as trade_lists
@@ -50,19 +48,6 @@ OnDate = Annotated[str | None, typer.Option("--on", help="when it happened, YYYY
 
 
 @contextmanager
-def _session() -> Iterator[Session]:
-    """A migrated store's transaction; refusals print and exit with their class's code."""
-
-    with open_database() as database, reports_errors(), database.session() as session:
-        yield session
-
-
-def _actor() -> str:
-
-    return cli_actor()
-
-
-@contextmanager
 def _progress(description: str, total: int) -> Iterator[Callable[[int], None]]:
     columns = (
         TextColumn("{task.description}"),
@@ -75,15 +60,20 @@ def _progress(description: str, total: int) -> Iterator[Callable[[int], None]]:
         yield lambda n: progress.advance(task, n)
 
 
+def _print_load(file: Path, already_loaded: bool, stored: str) -> None:
+    """What loading a file did: what it `stored`, or nothing when its bytes were loaded before."""
+    if already_loaded:
+        console.print(f"{file.name} was already loaded: nothing changed")
+    else:
+        console.print(f"loaded {file.name}: {stored}")
+
+
 @entries_app.command("load")
 def entries_load(file: ReadableFile) -> None:
     """Load entry lines from CSV: every field validated, all or nothing, idempotent."""
-    with _session() as session:
-        outcome = entries.load_entry_lines(session, file.read_bytes(), file.name, _actor())
-    if outcome.already_loaded:
-        console.print(f"{file.name} was already loaded: nothing changed")
-        return
-    console.print(f"loaded {file.name}: {outcome.lines} lines, {outcome.lines_new} new")
+    with store_session() as session:
+        outcome = entries.load_entry_lines(session, file.read_bytes(), file.name, cli_actor())
+    _print_load(file, outcome.already_loaded, f"{outcome.lines} lines, {outcome.lines_new} new")
 
 
 @app.command("screen")
@@ -98,15 +88,15 @@ def screen(
     if engine not in service.ENGINES:
         raise fail(f"engine {engine!r}: choose one of {', '.join(service.ENGINES)}")
     data = file.read_bytes()
-    with _session() as session:
+    with store_session() as session:
         lines = entries.read_entry_lines(data, file.name)
         if record:
-            entries.load_entry_lines(session, data, file.name, _actor())
+            entries.load_entry_lines(session, data, file.name, cli_actor())
         screener = service.build_screener(session)
         with _progress(f"screening {file.name} ({engine})", len(lines)) as advance:
             decisions = service.screen_lines(lines, screener, engine, advance)
         if record:
-            service.record_screenings(session, decisions, _actor(), engine)
+            service.record_screenings(session, decisions, cli_actor(), engine)
     text = service.decisions_csv(decisions)
     if out is not None:
         out.write_text(text, encoding="utf-8")
@@ -125,18 +115,16 @@ def screen(
 @suppliers_app.command("load")
 def suppliers_load(file: ReadableFile) -> None:
     """Load supplier declarations (CSV buyer, supplier, material[, country, address] or FtM)."""
-    with _session() as session:
-        outcome = tiers.load_suppliers(session, file.read_bytes(), file.name, _actor())
-    if outcome.already_loaded:
-        console.print(f"{file.name} was already loaded: nothing changed")
-        return
-    console.print(f"loaded {file.name}: {outcome.links} declarations, {outcome.links_new} new")
+    with store_session() as session:
+        outcome = tiers.load_suppliers(session, file.read_bytes(), file.name, cli_actor())
+    stored = f"{outcome.links} declarations, {outcome.links_new} new"
+    _print_load(file, outcome.already_loaded, stored)
 
 
 @app.command("trace")
 def trace(entity: str) -> None:
     """Show the supplier tiers upstream of ENTITY and the nearest listed or XUAR supplier."""
-    with _session() as session:
+    with store_session() as session:
         screener = service.build_screener(session)
         graph = tiers.supply_graph(tiers.stored_links(session))
         result = tiers.trace(graph, entity, screener)
@@ -173,8 +161,10 @@ def _print_state(state: detentions.DetentionState) -> None:
 @detentions_app.command("open")
 def detentions_open(entry_number: str, line_number: int, reason: Reason, on: OnDate = None) -> None:
     """Detain a flagged entry line."""
-    with _session() as session:
-        state = detentions.open_detention(session, entry_number, line_number, _actor(), reason, on)
+    with store_session() as session:
+        state = detentions.open_detention(
+            session, entry_number, line_number, cli_actor(), reason, on
+        )
     _print_state(state)
 
 
@@ -192,8 +182,8 @@ def detentions_record(
 ) -> None:
     """Append a step to a detention's ledger."""
     detail = {"title": title, "dated": dated}
-    with _session() as session:
-        state = detentions.record_step(session, detention_id, kind, _actor(), reason, on, detail)
+    with store_session() as session:
+        state = detentions.record_step(session, detention_id, kind, cli_actor(), reason, on, detail)
     _print_state(state)
 
 
@@ -206,15 +196,17 @@ def detentions_decide(
     correction: Annotated[bool, typer.Option(help="correct an earlier decision")] = False,
 ) -> None:
     """Decide a detention: release, exclusion or seizure."""
-    with _session() as session:
-        state = detentions.decide(session, detention_id, outcome, _actor(), reason, on, correction)
+    with store_session() as session:
+        state = detentions.decide(
+            session, detention_id, outcome, cli_actor(), reason, on, correction
+        )
     _print_state(state)
 
 
 @detentions_app.command("show")
 def detentions_show(detention_id: str) -> None:
     """One detention: its ledger and its clocks."""
-    with _session() as session:
+    with store_session() as session:
         _print_state(detentions.detention_state(session, detention_id))
 
 
@@ -224,7 +216,7 @@ def detentions_list(
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """The detention queue, the clock running out first at the top."""
-    with _session() as session:
+    with store_session() as session:
         states = detentions.list_detentions(session, open_only=not all_)
     columns = ("detention", "line", "status", "next deadline", "due", "value (USD)")
     print_rows(output, columns, [_queue_row(state) for state in states])
@@ -247,7 +239,7 @@ def detentions_figures(
     year: Annotated[int | None, typer.Option(help="one fiscal year")] = None,
 ) -> None:
     """Detained, released, excluded and seized per fiscal year (1 Oct - 30 Sep), with values."""
-    with _session() as session:
+    with store_session() as session:
         rows = detentions.figures(detentions.list_detentions(session, date.today()))
     table = Table(
         "FY", "detained", "released", "excluded", "seized", "value detained", "value seized"
