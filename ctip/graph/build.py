@@ -17,16 +17,15 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import igraph as ig
 from followthemoney import model
-from followthemoney.exc import InvalidData
 from followthemoney.schema import Schema
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ctip.store.entities import common_schema
 from ctip.store.tables import BASE_PROP, EntityIdentifier, StatementRow
 
 SHARED_IDENTIFIER = "sharesIdentifier"
@@ -126,7 +125,7 @@ def build_graph(session: Session) -> LinkGraph:
     nodes: dict[str, Node] = {}
     raw_edges: list[Edge] = []
     for entity_id, rows in entities.items():
-        schema = common_schema(rows.schemata)
+        schema = common_schema(sorted(rows.schemata))  # sorted: the same graph every run
         if schema.edge:
             raw_edges.extend(_edge_entity_edges(entity_id, schema, rows))
         else:
@@ -153,20 +152,6 @@ def _read_entities(session: Session) -> dict[str, _EntityRows]:
         if prop != BASE_PROP:
             rows.values.append((prop, prop_type, value, source))
     return grouped
-
-
-def common_schema(names: Iterable[str]) -> Schema:
-    """The most specific schema every source agrees with (as the store's entity view does)."""
-    schema: Schema | None = None
-    for name in sorted(names):
-        current = model.get(name)
-        if current is None:
-            continue
-        try:
-            schema = current if schema is None else model.common_schema(schema, current)
-        except InvalidData:
-            continue
-    return schema or model["LegalEntity"]
 
 
 def _caption(entity_id: str, schema: Schema, rows: _EntityRows) -> str:

@@ -41,8 +41,8 @@ class UnknownList(NotFound):
 
 
 @dataclass(frozen=True)
-class LoadOutcome:
-    """What loading a list file did; `already_loaded` means the same bytes were loaded before."""
+class EditionFacts:
+    """What names an edition and what it holds: the first fields of a load and of a listing."""
 
     list_name: str
     edition: str
@@ -51,20 +51,19 @@ class LoadOutcome:
     content_sha256: str
     entries: int
     rules: int
+
+
+@dataclass(frozen=True)
+class LoadOutcome(EditionFacts):
+    """What loading a list file did; `already_loaded` means the same bytes were loaded before."""
+
     already_loaded: bool
 
 
 @dataclass(frozen=True)
-class EditionInfo:
+class EditionInfo(EditionFacts):
     """One edition of a list."""
 
-    list_name: str
-    edition: str
-    kind: str
-    file_name: str
-    content_sha256: str
-    entries: int
-    rules: int
     loaded_at: str
     loaded_by: str
 
@@ -248,8 +247,9 @@ def _edition_row(session: Session, list_name: str, edition: str) -> ListEdition 
     return session.execute(query).scalar_one_or_none()
 
 
-def _outcome(row: ListEdition, sha256: str, already_loaded: bool) -> LoadOutcome:
-    return LoadOutcome(
+def _facts(row: ListEdition, sha256: str) -> tuple[str, str, str, str, str, int, int]:
+    """The `EditionFacts` fields of an edition's row, in order."""
+    return (
         row.list_name,
         row.edition,
         row.kind,
@@ -257,22 +257,15 @@ def _outcome(row: ListEdition, sha256: str, already_loaded: bool) -> LoadOutcome
         sha256,
         row.entry_count,
         row.rule_count,
-        already_loaded,
     )
+
+
+def _outcome(row: ListEdition, sha256: str, already_loaded: bool) -> LoadOutcome:
+    return LoadOutcome(*_facts(row, sha256), already_loaded)
 
 
 def _info(row: ListEdition, sha256: str) -> EditionInfo:
-    return EditionInfo(
-        row.list_name,
-        row.edition,
-        row.kind,
-        row.file_name,
-        sha256,
-        row.entry_count,
-        row.rule_count,
-        row.loaded_at,
-        row.loaded_by,
-    )
+    return EditionInfo(*_facts(row, sha256), row.loaded_at, row.loaded_by)
 
 
 def _file_sha256(session: Session, row: ListEdition) -> str:

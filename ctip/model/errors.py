@@ -18,11 +18,13 @@ from typing import Any
 
 
 class CtipError(Exception):
-    """Something the person asking can act on; `details` says where (rows, fields)."""
+    """Something the person asking can act on; `details` says where (rows, fields).
 
-    http_status = 400
-    exit_code = 1
-    code = "bad_request"
+    Each class states its answer in one line: the HTTP status, the CLI exit code and the
+    code of the JSON error body.
+    """
+
+    http_status, exit_code, code = 400, 1, "bad_request"
 
     def __init__(self, message: str, details: list[Any] | None = None) -> None:
         super().__init__(message)
@@ -33,30 +35,22 @@ class CtipError(Exception):
 class NotFound(CtipError, LookupError):
     """No record with that id or name."""
 
-    http_status = 404
-    exit_code = 3
-    code = "not_found"
+    http_status, exit_code, code = 404, 3, "not_found"
 
 
 class Conflict(CtipError, ValueError):
     """The request clashes with the state of the records (a step out of order, a duplicate)."""
 
-    http_status = 409
-    exit_code = 4
-    code = "conflict"
+    http_status, exit_code, code = 409, 4, "conflict"
 
 
 class InvalidInput(CtipError, ValueError):
     """The input cannot be used as given (a malformed value, an unknown option)."""
 
-    http_status = 422
-    exit_code = 2
-    code = "invalid_request"
+    http_status, exit_code, code = 422, 2, "invalid_request"
 
 
 class Forbidden(CtipError, PermissionError):
     """The policy refuses this person this action."""
 
-    http_status = 403
-    exit_code = 5
-    code = "forbidden"
+    http_status, exit_code, code = 403, 5, "forbidden"

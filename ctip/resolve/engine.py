@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
@@ -19,20 +19,8 @@ from splink.internals.splink_dataframe import SplinkDataFrame
 from ctip.resolve import model
 from ctip.resolve.records import ResolveRecord
 
-RECORD_COLUMNS = (
-    "id",
-    "source",
-    "name",
-    "first_name",
-    "surname",
-    "birth_date",
-    "address",
-    "city",
-    "postcode",
-    "phone",
-    "email",
-    "id_number",
-)
+RECORD_COLUMNS = tuple(field.name for field in fields(ResolveRecord))
+"""The columns Splink reads: the fields of the normalised record, in their order."""
 DEFAULT_THRESHOLD = 0.9
 PRIOR = "prior"
 Progress = Callable[[str], None]

@@ -78,7 +78,7 @@ class EntityLink:
 
 def build_proxy(entity_id: str, rows: Sequence[StatementRow]) -> EntityProxy:
     """An FtM entity from its statements (the most specific common schema of all sources)."""
-    schema = _common_schema(r.schema for r in rows)
+    schema = common_schema(r.schema for r in rows)
     proxy = model.make_entity(schema)
     proxy.id = entity_id
     for row in rows:
@@ -87,7 +87,13 @@ def build_proxy(entity_id: str, rows: Sequence[StatementRow]) -> EntityProxy:
     return proxy
 
 
-def _common_schema(names: Iterable[str]) -> Schema:
+def common_schema(names: Iterable[str]) -> Schema:
+    """The most specific schema the sources agree with, taken in the order given.
+
+    A schema that clashes with those before it (or that FtM does not know) is passed over;
+    with none left, an entity is a LegalEntity. The entity view and the link graph both
+    type an entity this way, so a node and its page never disagree.
+    """
     schema: Schema | None = None
     for name in names:
         current = model.get(name)
