@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request
 
 from ctip.api.errors import ApiError
+from ctip.api.schemas import error_responses
+
+
+def upload_route(body: dict[str, Any]) -> dict[str, Any]:
+    """The route keywords of an upload: `body` describes the required request body, and a
+    body over the size cap is documented as 413 (what `read_upload` answers)."""
+    return {
+        "responses": error_responses(413),
+        "openapi_extra": {"requestBody": {"required": True, **body}},
+    }
 
 
 async def read_upload(request: Request, max_bytes: int, expected: str) -> bytes:

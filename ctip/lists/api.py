@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from ctip.api.deps import DbSession, require
 from ctip.api.errors import ApiError
 from ctip.api.schemas import error_responses
-from ctip.api.uploads import read_upload
+from ctip.api.uploads import read_upload, upload_route
 from ctip.authz.policy import Principal
 from ctip.lists import store
 from ctip.lists.access import ListAction
@@ -160,11 +160,7 @@ def diff(
     )
 
 
-@router.post(
-    "/load",
-    responses=error_responses(413),
-    openapi_extra={"requestBody": {"required": True, **LIST_FILE_BODY}},
-)
+@router.post("/load", **upload_route(LIST_FILE_BODY))
 async def load(
     principal: Writer,
     session: DbSession,

@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 
 from ctip.api.deps import DbSession, require
 from ctip.api.errors import ApiError
-from ctip.api.schemas import RequestBody, error_responses
-from ctip.api.uploads import read_upload
+from ctip.api.schemas import RequestBody
+from ctip.api.uploads import read_upload, upload_route
 from ctip.authz.policy import Principal
 from ctip.indicators.engine import Fired
 from ctip.networks import profile, service
@@ -81,11 +81,7 @@ def _page(found: list[profile.NetworkSummary]) -> NetworkPage:
     return NetworkPage(total=len(found), results=found)
 
 
-@router.post(
-    "/ads/load",
-    responses=error_responses(413),
-    openapi_extra={"requestBody": {"required": True, **ADS_BODY}},
-)
+@router.post("/ads/load", **upload_route(ADS_BODY))
 async def load_ads(
     principal: AdWriter,
     session: DbSession,

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from ctip.api.deps import DbSession, require
 from ctip.api.explanations import ExplanationOut
 from ctip.api.schemas import RequestBody, error_responses
-from ctip.api.uploads import read_upload
+from ctip.api.uploads import read_upload, upload_route
 from ctip.authz.policy import Principal
 from ctip.trade import detentions, entries, service, tiers
 from ctip.trade.access import TradeAction
@@ -225,10 +225,7 @@ class FiguresOut(BaseModel):
     value_seized: str
 
 
-FILE_ROUTE: dict[str, Any] = {
-    "responses": error_responses(413),
-    "openapi_extra": {"requestBody": {"required": True, **FILE_BODY}},
-}
+FILE_ROUTE = upload_route(FILE_BODY)
 
 
 @router.post("/entries", **FILE_ROUTE)

@@ -18,7 +18,7 @@ from ctip.api.schemas import (
     EntitySummaryOut,
     error_responses,
 )
-from ctip.api.uploads import read_upload
+from ctip.api.uploads import read_upload, upload_route
 from ctip.authz.policy import Action, Principal
 from ctip.ingest.ftm_import import ImportOutcome, import_ftm_bytes
 from ctip.matching.normalize import IdentifierKind
@@ -96,11 +96,7 @@ def export(
     return FtmLinesResponse(lines())
 
 
-@router.post(
-    "/import",
-    responses=error_responses(413),
-    openapi_extra={"requestBody": {"required": True, **FTM_LINES_BODY}},
-)
+@router.post("/import", **upload_route(FTM_LINES_BODY))
 async def import_lines(
     principal: Writer,
     session: DbSession,
