@@ -111,7 +111,8 @@ def name_feature(
     refs = entry_references(entry, found.listed_name)
     detail = f"{found.method}: {found.detail}"
     sentence = name_sentence(found, entry)
-    return Feature("name", round(found.score, 4), NAME_WEIGHT, sentence, refs, detail=detail)
+    value = min(1.0, round(found.score, 4))  # symbol bonuses can lift a name past 1
+    return Feature("name", value, NAME_WEIGHT, sentence, refs, detail=detail)
 
 
 def field_values(record: MatchQuery | ListEntry, field_name: str) -> tuple[str, ...]:
