@@ -8,6 +8,7 @@ import pytest
 
 from ctip.graph import service
 from ctip.graph.build import LinkGraph, build_graph
+from ctip.model.errors import NotFound
 from ctip.store.db import Database
 from tests.graph.network import CLIQUE_A, CLIQUE_B, DIRECTORS, PAYMENT, SHARED_PHONE, import_network
 
@@ -97,5 +98,5 @@ def test_community_scope(graph: LinkGraph) -> None:
     rows = service.centrality(graph, service.community_members(graph, number), top=10)
     assert {r.node.id for r in rows} == set(CLIQUE_B)
     assert all(r.degree == 3 for r in rows)
-    with pytest.raises(ValueError):
+    with pytest.raises(NotFound, match="no community number 99"):
         service.community_members(graph, 99)
