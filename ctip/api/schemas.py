@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
-from ctip.store.entities import EntityLink, EntityRecord, EntitySummary
+from ctip.store.entities import EntityLink, EntityRecord, EntitySummary, Provenance
 
 
 class ErrorDetail(BaseModel):
@@ -23,38 +23,6 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
-class EntitySummaryOut(BaseModel):
-    """An entity in a list."""
-
-    id: str
-    schema_: str = Field(alias="schema", serialization_alias="schema")
-    caption: str
-    sources: list[str]
-
-    @classmethod
-    def of(cls, summary: EntitySummary) -> EntitySummaryOut:
-        """From the store's summary."""
-        return cls.model_validate(
-            {
-                "id": summary.id,
-                "schema": summary.schema,
-                "caption": summary.caption,
-                "sources": list(summary.sources),
-            }
-        )
-
-
-class ProvenanceOut(BaseModel):
-    """Where a value came from."""
-
-    prop: str
-    value: str
-    original_value: str | None
-    source: str
-    first_seen: str
-    last_seen: str
-
-
 class EntityOut(BaseModel):
     """An entity in FtM form with the provenance of each value."""
 
@@ -62,7 +30,7 @@ class EntityOut(BaseModel):
     schema_: str = Field(alias="schema", serialization_alias="schema")
     caption: str
     properties: dict[str, list[str]]
-    provenance: list[ProvenanceOut]
+    provenance: list[Provenance]
 
     @classmethod
     def of(cls, record: EntityRecord) -> EntityOut:
@@ -74,7 +42,7 @@ class EntityOut(BaseModel):
                 "schema": data["schema"],
                 "caption": record.proxy.caption,
                 "properties": data["properties"],
-                "provenance": [p.__dict__ for p in record.provenance],
+                "provenance": list(record.provenance),
             }
         )
 
@@ -84,23 +52,20 @@ class EntityLinkOut(BaseModel):
 
     prop: str
     direction: str
-    other: EntitySummaryOut
-    via: EntitySummaryOut | None = None
+    other: EntitySummary
+    via: EntitySummary | None = None
 
     @classmethod
     def of(cls, link: EntityLink) -> EntityLinkOut:
         """From the store's link."""
-        via = EntitySummaryOut.of(link.via) if link.via else None
-        return cls(
-            prop=link.prop, direction=link.direction, other=EntitySummaryOut.of(link.other), via=via
-        )
+        return cls(prop=link.prop, direction=link.direction, other=link.other, via=link.via)
 
 
 class EntityPage(BaseModel):
     """A list of entities."""
 
     total: int
-    results: list[EntitySummaryOut]
+    results: list[EntitySummary]
 
 
 class RequestBody(BaseModel):

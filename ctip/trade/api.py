@@ -8,7 +8,7 @@ and are validated, stored all or nothing and idempotent, like every import.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
@@ -148,18 +148,6 @@ class DetentionDecision(RequestBody):
     correction: bool = False
 
 
-class EventOut(BaseModel):
-    """One ledger event."""
-
-    seq: int
-    kind: str
-    occurred_on: str
-    recorded_at: str
-    actor: str
-    reason: str
-    detail: dict[str, Any]
-
-
 class ClockOut(BaseModel):
     """A legal clock: what is due, when, and the law it models."""
 
@@ -182,7 +170,7 @@ class DetentionOut(BaseModel):
     opened_on: str
     status: str
     decided_on: str | None
-    events: list[EventOut]
+    events: list[detentions.DetentionEvent]
     clocks: list[ClockOut]
 
     @classmethod
@@ -208,7 +196,7 @@ class DetentionOut(BaseModel):
             opened_on=s.opened_on,
             status=s.status,
             decided_on=s.decided_on,
-            events=[EventOut(**e.__dict__) for e in s.events],
+            events=list(s.events),
             clocks=clocks,
         )
 

@@ -15,7 +15,6 @@ from ctip.api.schemas import (
     EntityLinkOut,
     EntityOut,
     EntityPage,
-    EntitySummaryOut,
     error_responses,
 )
 from ctip.api.uploads import read_upload, upload_route
@@ -53,7 +52,7 @@ class FtmLinesResponse(StreamingResponse):
 
 
 def _page(results: list[store.EntitySummary]) -> EntityPage:
-    return EntityPage(total=len(results), results=[EntitySummaryOut.of(s) for s in results])
+    return EntityPage(total=len(results), results=results)
 
 
 @router.get("/search")
