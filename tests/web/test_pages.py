@@ -137,7 +137,7 @@ def test_search_by_name_lists_the_donor_with_schema_and_source(web: TestClient) 
     page = web.get("/entities", params={"q": "lina dachner"})
     assert page.status_code == 200
     assert "<html" in page.text
-    assert f'href="/entities/{DACHNER_ID}">Frau Lina Dachner</a>' in page.text
+    assert f'href="/entities/{DACHNER_ID}"><bdi>Frau Lina Dachner</bdi></a>' in page.text
     assert "<td>Person</td>" in page.text
     assert "<td>donations</td>" in page.text
     assert 'value="lina dachner"' in page.text  # the form keeps the query (works without JS)
@@ -155,7 +155,7 @@ def test_htmx_search_returns_only_the_results_fragment(web: TestClient) -> None:
     assert response.status_code == 200
     assert response.text.lstrip().startswith('<section id="results"')
     assert "<html" not in response.text
-    assert f'href="/entities/{MLPD_ID}">MLPD</a>' in response.text
+    assert f'href="/entities/{MLPD_ID}"><bdi>MLPD</bdi></a>' in response.text
 
 
 def test_history_restore_gets_the_whole_page(web: TestClient) -> None:
@@ -174,7 +174,7 @@ def test_search_by_identifier_in_another_format(web: TestClient) -> None:
     import_lines(_database(web), json.dumps(line).encode() + b"\n", "test-phones")
     sign_in(web, Role.INVESTIGATOR)
     page = web.get("/entities", params={"identifier": "+49 (30) 123-4567"}).text
-    assert 'href="/entities/test-phone-holder">Test Holder</a>' in page
+    assert 'href="/entities/test-phone-holder"><bdi>Test Holder</bdi></a>' in page
     assert "Identifier matches" in page
 
 
@@ -183,7 +183,7 @@ def test_entity_page_shows_provenance_of_every_value(web: TestClient) -> None:
     page = web.get(f"/entities/{DACHNER_ID}")
     assert page.status_code == 200
     text = page.text
-    assert "<h1>Frau Lina Dachner</h1>" in text
+    assert "<h1><bdi>Frau Lina Dachner</bdi></h1>" in text
     assert '<span class="schema-badge">Person</span>' in text
     assert text.count('<span class="source-name">donations</span>') == 3  # name, country, address
     first_seen = re.findall(r'<time datetime="(\d{4}-\d\d-\d\d)T', text)
@@ -196,8 +196,8 @@ def test_entity_page_shows_links_with_direction_and_edge(web: TestClient) -> Non
     sign_in(web, Role.INVESTIGATOR)
     text = web.get(f"/entities/{DACHNER_ID}").text
     links = text.split('id="links-title"', 1)[1]
-    assert f'href="/entities/{MLPD_ID}">MLPD</a>' in links
-    assert f'href="/entities/{PAYMENT_ID}">Payment</a>' in links  # the edge it goes through
+    assert f'href="/entities/{MLPD_ID}"><bdi>MLPD</bdi></a>' in links
+    assert f'href="/entities/{PAYMENT_ID}"><bdi>Payment</bdi></a>' in links  # the edge it goes through
     assert "Payment · Beneficiary" in links
     assert "Schillerstraße 19, 76135 Karlsruhe" in links
     assert "outgoing" in links
