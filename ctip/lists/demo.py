@@ -29,4 +29,4 @@ def seed_demo(session: Session) -> str:
     team = load_watchlist(
         session, TEAM_WATCHLIST, "demo-team-watchlist.csv", TEAM_LIST, DEMO_ACTOR, "demo-1"
     )
-    return f"lists: {TEAM_LIST} ({team.entries} entries)"
+    return f"{TEAM_LIST} ({team.entries} entries)"

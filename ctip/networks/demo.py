@@ -26,9 +26,9 @@ def seed_demo(session: Session) -> str:
     """Load the synthetic ads (a no-op when loaded before) and build networks once."""
     outcome = load_ads(session, demo_file(), "demo-ads.jsonl", DEMO_ACTOR)
     if outcome.already_imported:
-        return f"networks: demo ads already loaded ({outcome.ads_seen_again} ads)"
+        return f"demo ads already loaded ({outcome.ads_seen_again} ads)"
     built = build_networks(session, DEMO_ACTOR)
     return (
-        f"networks: {outcome.ads_new} synthetic ads, {DEMO_NETWORKS} planted networks, "
+        f"{outcome.ads_new} synthetic ads, {DEMO_NETWORKS} planted networks, "
         f"{built.networks} networks built ({built.links} links)"
     )
