@@ -197,7 +197,8 @@ def test_entity_page_shows_links_with_direction_and_edge(web: TestClient) -> Non
     text = web.get(f"/entities/{DACHNER_ID}").text
     links = text.split('id="links-title"', 1)[1]
     assert f'href="/entities/{MLPD_ID}"><bdi>MLPD</bdi></a>' in links
-    assert f'href="/entities/{PAYMENT_ID}"><bdi>Payment</bdi></a>' in links  # the edge it goes through
+    # the edge it goes through
+    assert f'href="/entities/{PAYMENT_ID}"><bdi>Payment</bdi></a>' in links
     assert "Payment · Beneficiary" in links
     assert "Schillerstraße 19, 76135 Karlsruhe" in links
     assert "outgoing" in links
