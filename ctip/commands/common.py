@@ -31,6 +31,7 @@ from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from ctip.config import Settings, get_settings
 from ctip.ingest.errors import FileRejected
+from ctip.model.csvsafe import safe_text
 from ctip.model.errors import CtipError
 from ctip.store.db import Database
 
@@ -42,9 +43,6 @@ Cell = str | int | float | bool | Decimal | date | None
 
 MAX_PIPED_WIDTH = 100_000
 """Wide enough for any row of a piped table (rich needs a bound to measure against)."""
-
-FORMULA_LEADS = ("=", "+", "-", "@")
-"""What a spreadsheet reads as the start of a formula (CSV injection, OWASP)."""
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -194,10 +192,8 @@ def _print_csv(columns: Sequence[str], rows: list[Sequence[Cell]]) -> None:
 
 
 def csv_cell(cell: Cell) -> Cell:
-    """A CSV cell no spreadsheet runs as a formula: text led by = + - @ gets a leading '."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_LEADS):
-        return "'" + cell
-    return cell
+    """A CSV cell no spreadsheet runs as a formula (`ctip.model.csvsafe`); numbers stay whole."""
+    return safe_text(cell) if isinstance(cell, str) else cell
 
 
 def _print_json(columns: Sequence[str], rows: list[Sequence[Cell]]) -> None:

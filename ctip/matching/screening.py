@@ -21,6 +21,7 @@ from ctip.ingest.errors import FileRejected, RowError
 from ctip.matching.index import CandidateIndex, screen
 from ctip.matching.scoring import DEFAULT_THRESHOLD
 from ctip.matching.types import ListEntry, MatchQuery, MatchResult
+from ctip.model.csvsafe import safe_text
 from ctip.model.errors import InvalidInput
 
 SCHEMAS: Final = frozenset({"Person", "Company", "Organization", "LegalEntity", "Vessel"})
@@ -171,9 +172,9 @@ def _hit(result: MatchResult) -> Hit:
 
 
 def write_hits(hits: Iterable[Hit]) -> str:
-    """The hits as CSV text with the report's columns."""
+    """The hits as CSV text with the report's columns, no cell a spreadsheet would run."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=OUTPUT_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(hit.row() for hit in hits)
+    writer.writerows({k: safe_text(v) for k, v in hit.row().items()} for hit in hits)
     return buffer.getvalue()

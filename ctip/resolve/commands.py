@@ -23,6 +23,7 @@ from ctip.commands.common import (
     reports_errors,
     store_session,
 )
+from ctip.model.csvsafe import safe_text
 from ctip.model.errors import InvalidInput
 from ctip.resolve import pipeline, service
 from ctip.resolve.engine import DEFAULT_THRESHOLD, Engine
@@ -49,7 +50,8 @@ def _write_clusters(out: Path, assignment: dict[str, str]) -> None:
     with out.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
         writer.writerow(["id", "cluster_id"])
-        writer.writerows(assignment.items())
+        rows = assignment.items()
+        writer.writerows((safe_text(record), safe_text(cluster)) for record, cluster in rows)
 
 
 def resolve_file(

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from ctip.ingest.errors import FileRejected, RowError
 from ctip.ingest.files import Counts, FileWrite, IncomingFile, import_file
+from ctip.model.csvsafe import safe_text
 from ctip.model.errors import InvalidInput
 from ctip.trade.tables import EntryLineRow
 
@@ -337,11 +338,17 @@ def all_lines(session: Session) -> list[EntryLine]:
     return [line_of(row) for row in session.execute(query).scalars()]
 
 
+def _cell(value: object) -> str:
+    """A column's value as written: text made safe for spreadsheets, amounts as numbers."""
+    return str(value) if isinstance(value, int | Decimal) else safe_text(str(value))
+
+
 def write_csv(lines: Iterable[EntryLine]) -> str:
-    """Entry lines as CSV in the loader's columns (fixtures, the demo, round trips)."""
+    """Entry lines as CSV in the loader's columns (fixtures, the demo, round trips); text that
+    a spreadsheet would run as a formula is written with a leading '."""
     out = io.StringIO()
     writer = csv.DictWriter(out, COLUMNS, lineterminator="\n")
     writer.writeheader()
     for line in lines:
-        writer.writerow({column: str(getattr(line, column)) for column in COLUMNS})
+        writer.writerow({column: _cell(getattr(line, column)) for column in COLUMNS})
     return out.getvalue()

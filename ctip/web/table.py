@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from ctip.authz import audit
 from ctip.authz.policy import Principal
+from ctip.model.csvsafe import safe_text
 from ctip.store.paging import DEFAULT_PER_PAGE, MAX_PER_PAGE, Page, PageQuery
 from ctip.web.frame import page_context
 from ctip.web.rendering import harden, render
@@ -32,7 +33,6 @@ PAGE, PER_PAGE, SORT, DIRECTION, SEARCH, EXPORT = "page", "per_page", "sort", "d
 RESERVED = frozenset({PAGE, PER_PAGE, SORT, DIRECTION, SEARCH, EXPORT})
 MAX_TEXT = 200
 MAX_DIGITS = 9
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PAGE_WINDOW = 2
 BYTE_ORDER_MARK = "\ufeff"
 """Lets spreadsheet programs read the export as UTF-8 (names in Chinese, Arabic, Cyrillic)."""
@@ -268,8 +268,7 @@ def neutralise(value: object) -> str:
         return "yes" if value else "no"
     if isinstance(value, int | float | Decimal):
         return str(value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return safe_text(str(value))
 
 
 def csv_text(table: Table, rows: Iterable[Any]) -> tuple[str, int]:

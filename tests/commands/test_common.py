@@ -71,7 +71,7 @@ def test_an_unexpected_error_is_not_dressed_as_the_users_fault() -> None:
     assert isinstance(result.exception, ValueError)
 
 
-@pytest.mark.parametrize("lead", ["=", "+", "-", "@"])
+@pytest.mark.parametrize("lead", ["=", "+", "-", "@", "\t", "\r"])
 def test_csv_neutralises_formula_leads(lead: str) -> None:
     assert csv_cell(f"{lead}SUM(A1:A9)") == f"'{lead}SUM(A1:A9)"
 

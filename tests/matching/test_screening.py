@@ -67,3 +67,11 @@ def test_hits_report_matches_and_near_misses_with_explanations() -> None:
 def test_threshold_outside_zero_one_is_refused() -> None:
     with pytest.raises(ValueError, match="threshold"):
         screen_names([], ENTRIES, 1.5)
+
+
+def test_hits_report_writes_no_cell_a_spreadsheet_would_run() -> None:
+    data = 'id,name,schema,birth_date\n"=HYPERLINK(""http://x.example"")",Ivan Petrov,Person,1970\n'
+    hits = screen_names(read_queries(data.encode(), "q.csv"), ENTRIES, 0.7)
+    rows = list(csv.DictReader(io.StringIO(write_hits(hits))))
+    assert rows[0]["query_id"] == '\'=HYPERLINK("http://x.example")'
+    assert rows[0]["entity_id"] == "E1"

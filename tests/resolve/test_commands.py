@@ -96,3 +96,14 @@ def test_store_resolution_then_judgement_show_and_history(store_in_tmp: str) -> 
     assert "judged" in history.output
     missing = runner.invoke(app, ["clusters", "show", "nobody"])
     assert missing.exit_code == NotFound.exit_code
+
+
+def test_the_clusters_file_writes_no_cell_a_spreadsheet_would_run(tmp_path: Path) -> None:
+    people = [["=1+1", *PEOPLE[0][1:]], ["@SUM(A1)", *PEOPLE[1][1:]], *PEOPLE[2:]]
+    source = write_csv(tmp_path / "people.csv", HEADER, people)
+    out = tmp_path / "clusters.csv"
+    result = runner.invoke(app, ["resolve", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    found = _clusters(out)
+    assert list(found)[:3] == ["'=1+1", "'@SUM(A1)", "3"]
+    assert found["'=1+1"] == found["'@SUM(A1)"], "the escape changes the cell, not the result"

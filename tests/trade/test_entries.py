@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from decimal import Decimal
 
 import pytest
@@ -12,7 +14,7 @@ from ctip.store.db import Database
 from ctip.store.tables import AuditEvent
 from ctip.trade import entries
 from ctip.trade.tables import EntryLineRow
-from tests.trade.conftest import entry_csv, raw_row
+from tests.trade.conftest import entry_csv, line, raw_row
 
 
 def test_a_good_file_reads_every_field_exactly() -> None:
@@ -96,3 +98,12 @@ def test_a_stored_line_sent_again_with_other_values_is_refused(sqlite_database: 
     with sqlite_database.session() as session:
         stored = entries.get_line(session, "ABC12345671", 1)
     assert stored is not None and stored.value_usd == Decimal("1200.00")
+
+
+def test_written_lines_hold_no_cell_a_spreadsheet_would_run() -> None:
+    formula = "=cmd|' /C calc'!A0"
+    lines = [line(description=formula, seller="@SUM(A1)", value_usd=Decimal("-5.00"))]
+    row = next(csv.DictReader(io.StringIO(entries.write_csv(lines))))
+    assert row["description"] == "'" + formula and row["seller"] == "'@SUM(A1)"
+    assert row["value_usd"] == "-5.00", "an amount is a number, not a formula"
+    assert row["importer"] == "Harbor Goods LLC"
