@@ -7,12 +7,13 @@ cannot run with a key that is published in this repository.
 
 from __future__ import annotations
 
+import hmac
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET_KEY = "ctip-development-key-not-for-real-data"
@@ -45,6 +46,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8765, gt=0, lt=65536)
     secure_cookies: bool = False
+    audit_key: SecretStr | None = None
+    audit_key_file: Path | None = None
+    audit_checkpoint_file: Path | None = None
+    audit_checkpoint_every: int = Field(default=500, gt=0)
 
     @model_validator(mode="after")
     def refuse_unsafe_defaults(self) -> Self:
@@ -57,7 +62,32 @@ class Settings(BaseSettings):
             raise ValueError(f"CTIP_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters")
         if not self.secure_cookies:
             raise ValueError("CTIP_SECURE_COOKIES must be true outside development (HTTPS only)")
+        self._refuse_weak_audit_key()
         return self
+
+    def _refuse_weak_audit_key(self) -> None:
+        """Outside development the audit chain needs a key of its own, long enough that
+        nobody who can write the database can guess it and recompute the chain."""
+        if self.audit_key is None and self.audit_key_file is None:
+            raise ValueError("set CTIP_AUDIT_KEY or CTIP_AUDIT_KEY_FILE (the audit chain's key)")
+        if len(self.audit_signing_key()) < MIN_SECRET_KEY_LENGTH:
+            raise ValueError(f"the audit key must be at least {MIN_SECRET_KEY_LENGTH} characters")
+
+    def audit_signing_key(self) -> bytes:
+        """The key the audit chain and its checkpoints are signed with.
+
+        A key file wins over CTIP_AUDIT_KEY; in development and tests, where neither is set,
+        a key derived from the secret key keeps the chain keyed without any setup.
+        """
+        if self.audit_key_file is not None:
+            try:
+                return self.audit_key_file.read_bytes().strip()
+            except OSError as error:
+                raise ValueError(f"CTIP_AUDIT_KEY_FILE cannot be read: {error}") from None
+        if self.audit_key is not None:
+            return self.audit_key.get_secret_value().encode("utf-8")
+        derived = hmac.new(self.secret_key.encode("utf-8"), b"ctip audit chain", "sha256")
+        return derived.hexdigest().encode("ascii")
 
     @property
     def is_sqlite(self) -> bool:

@@ -162,6 +162,8 @@ class AuditEvent(Base):
     detail: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    scheme: Mapped[int] = mapped_column(Integer, server_default="1")
+    """How `hash` was made: 1 plain SHA-256 (rows before keyed hashing), 2 HMAC-SHA256."""
 
 
 class AuditHead(Base):
