@@ -227,6 +227,25 @@ def users_set_role(username: str, role: str) -> None:
     _change_user(username, role=role)
 
 
+@users_app.command("set-password")
+def users_set_password(username: str) -> None:
+    """New password (CTIP_NEW_PASSWORD or a prompt); every session and token of the user ends."""
+    password = os.environ.get("CTIP_NEW_PASSWORD") or typer.prompt(
+        "password", hide_input=True, confirmation_prompt=True
+    )
+    with store_session() as session:
+        users.set_password(session, cli_actor(), username, password)
+    console.print(f"{username}: new password; every session and token ended")
+
+
+@users_app.command("revoke")
+def users_revoke(username: str) -> None:
+    """End every workbench session and API token of a user at once."""
+    with store_session() as session:
+        ended = users.revoke_sessions(session, cli_actor(), username)
+    console.print(f"{username}: {ended} sessions and tokens ended")
+
+
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Walk the hash chain; exit 1 and name the first bad row if it was tampered with."""

@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     database_url: str = Field(default_factory=default_database_url)
     secret_key: str = DEVELOPMENT_SECRET_KEY
     session_max_age_seconds: int = Field(default=8 * 3600, gt=0)
+    session_idle_seconds: int = Field(default=30 * 60, gt=0)
     api_token_ttl_seconds: int = Field(default=12 * 3600, gt=0)
     host: str = "127.0.0.1"
     port: int = Field(default=8765, gt=0, lt=65536)

@@ -32,6 +32,7 @@ STATUS_CODES = {
     413: "too_large",
     415: "unsupported_media_type",
     422: "invalid_request",
+    429: "too_many_requests",
     500: "internal",
 }
 

@@ -1,30 +1,31 @@
-"""Users, passwords (argon2), API bearer tokens and sign-in, each write audited."""
+"""Users, passwords (argon2), API bearer tokens and sign-in, each write audited.
+
+Sessions and tokens live in `ctip.authz.sessions`; disabling a user, a new password or a new
+role ends all of them at once. Password guessing is limited by `ctip.authz.throttle`.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
-from ctip.authz import audit
+from ctip.authz import audit, throttle
 from ctip.authz.policy import Principal
+from ctip.authz.sessions import Lifetime, SessionKind, principal_for_secret, revoke_all, start
 from ctip.model.errors import Conflict, InvalidInput, NotFound
 from ctip.model.roles import STAFF_ROLES, Role
 from ctip.store.db import utc_now
 from ctip.store.paging import Listing, ListingField
-from ctip.store.tables import ApiToken, AuditEvent, User
+from ctip.store.tables import User
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 MIN_PASSWORD_LENGTH = 10
-MAX_FAILED_SIGN_INS = 5
-LOCKOUT_WINDOW = timedelta(minutes=15)
+MAX_FAILED_SIGN_INS = throttle.MAX_TRIES
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so timing does not reveal which users exist.
 _DUMMY_HASH = _hasher.hash("ctip-no-such-user-password")
@@ -121,13 +122,16 @@ def user_listing() -> Listing[UserView]:
 
 
 def set_disabled(session: Session, actor: str, username: str, disabled: bool) -> UserView:
-    """Disable (or re-enable) a user; a disabled user's tokens stop working at once."""
+    """Disable (or re-enable) a user; a disabled user's sessions and tokens end at once.
+
+    They are revoked, not only refused, so re-enabling the user does not bring them back.
+    """
     user = _get(session, username)
     user.disabled = disabled
-    if disabled:  # tokens issued before stay dead even if the user is enabled again
-        session.execute(update(ApiToken).where(ApiToken.user_id == user.id).values(revoked=True))
+    ended = revoke_all(session, user.id, "user disabled") if disabled else 0
     action = "user.disable" if disabled else "user.enable"
-    audit.record(session, actor, action, f"user:{username}")
+    detail = {"sessions_ended": ended} if disabled else None
+    audit.record(session, actor, action, f"user:{username}", detail)
     return _view(user)
 
 
@@ -136,47 +140,64 @@ def set_role(session: Session, actor: str, username: str, role: str) -> UserView
     user = _get(session, username)
     parsed = _staff_role(role)
     previous, user.role = user.role, parsed.value
-    audit.record(
-        session, actor, "user.set_role", f"user:{username}", {"from": previous, "to": parsed.value}
-    )
+    ended = revoke_all(session, user.id, "role changed")
+    detail = {"from": previous, "to": parsed.value, "sessions_ended": ended}
+    audit.record(session, actor, "user.set_role", f"user:{username}", detail)
     return _view(user)
 
 
-def authenticate(session: Session, username: str, password: str, channel: str) -> Principal | None:
-    """Check a password; every attempt, good or bad, is audited.
+def set_password(session: Session, actor: str, username: str, password: str) -> UserView:
+    """Give a user a new password; every session and token of theirs ends (a stolen one too)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    user = _get(session, username)
+    user.password_hash = _hasher.hash(password)
+    ended = revoke_all(session, user.id, "password changed")
+    audit.record(session, actor, "user.set_password", f"user:{username}", {"sessions_ended": ended})
+    return _view(user)
 
-    After `MAX_FAILED_SIGN_INS` failures within `LOCKOUT_WINDOW` a username is refused even
-    with the right password until the window has passed, which stops password guessing; the
-    refusals are audited as `login.locked` and do not extend the lock.
+
+def revoke_sessions(session: Session, actor: str, username: str) -> int:
+    """End every session and token of a user (an admin's remedy for a lost laptop)."""
+    user = _get(session, username)
+    ended = revoke_all(session, user.id, f"revoked by {actor}")
+    audit.record(session, actor, "user.revoke_sessions", f"user:{username}", {"ended": ended})
+    return ended
+
+
+def authenticate(session: Session, username: str, password: str, channel: str) -> Principal | None:
+    """Check a password; each checked attempt is audited, refusals while locked only counted.
+
+    A try is taken atomically before the password is checked, so a username gets exactly
+    `MAX_FAILED_SIGN_INS` checks however many arrive in parallel; then it is refused, even
+    with the right password, for a short lock (`throttle.LOCK`), audited once as `login.locked`.
+    The counter commits in transactions of its own, so call this before `session` writes
+    anything (on SQLite a session holding the write lock would make the counter wait on it).
     """
-    if recent_failures(session, username) >= MAX_FAILED_SIGN_INS:
-        audit.record(session, username, "login.locked", f"user:{username}", {"channel": channel})
+    if not throttle.reserve_try(session, username):
         return None
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     ok = _password_matches(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or not ok or user.disabled:
         reason = "disabled" if user is not None and ok else "bad credentials"
-        audit.record(
-            session,
-            username,
-            "login.failed",
-            f"user:{username}",
-            {"channel": channel, "reason": reason},
-        )
+        _record_failure(session, username, channel, reason)
         return None
-    audit.record(session, username, "login", f"user:{username}", {"channel": channel})
+    refused = throttle.clear(session, username)
+    detail: dict[str, object] = {"channel": channel}
+    if refused:
+        detail["refused_while_locked"] = refused
+    audit.record(session, username, "login", f"user:{username}", detail)
     return Principal(user.username, Role(user.role), user.id)
 
 
-def recent_failures(session: Session, username: str) -> int:
-    """Failed sign-ins of a username within the lockout window, read from the audit log."""
-    cutoff = (datetime.now(UTC) - LOCKOUT_WINDOW).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    query = select(func.count()).where(
-        AuditEvent.resource == f"user:{username}",
-        AuditEvent.action == "login.failed",
-        AuditEvent.at >= cutoff,
-    )
-    return int(session.execute(query).scalar_one())
+def _record_failure(session: Session, username: str, channel: str, reason: str) -> None:
+    locked = throttle.lock_if_spent(session, username)  # before the audit rows: see above
+    detail = {"channel": channel, "reason": reason}
+    audit.record(session, username, "login.failed", f"user:{username}", detail)
+    if locked:
+        minutes = int(throttle.LOCK.total_seconds() // 60)
+        lock = {"channel": channel, "tries": MAX_FAILED_SIGN_INS, "minutes": minutes}
+        audit.record(session, username, "login.locked", f"user:{username}", lock)
 
 
 def _password_matches(password_hash: str, password: str) -> bool:
@@ -186,42 +207,17 @@ def _password_matches(password_hash: str, password: str) -> bool:
         return False
 
 
-def _token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def issue_token(session: Session, principal: Principal, ttl_seconds: int) -> tuple[str, str]:
     """A new random bearer token for a signed-in user; returns (token, expires_at)."""
     if principal.user_id is None:
         raise UserError("only a signed-in user can hold a token")
-    token = secrets.token_urlsafe(32)
-    expires = datetime.now(UTC) + timedelta(seconds=ttl_seconds)
-    expires_at = expires.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    session.add(
-        ApiToken(
-            token_hash=_token_digest(token),
-            user_id=principal.user_id,
-            created_at=utc_now(),
-            expires_at=expires_at,
-            revoked=False,
-        )
-    )
-    return token, expires_at
+    token, row = start(session, principal, SessionKind.API, Lifetime(ttl_seconds))
+    return token, row.expires_at
 
 
 def principal_for_token(session: Session, token: str) -> Principal | None:
-    """The user a bearer token belongs to, if it is valid, unexpired and the user enabled."""
-    row = session.execute(
-        select(ApiToken, User)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == _token_digest(token))
-    ).first()
-    if row is None:
-        return None
-    api_token, user = row
-    if api_token.revoked or user.disabled or api_token.expires_at <= utc_now():
-        return None
-    return Principal(user.username, Role(user.role), user.id)
+    """The user a bearer token belongs to, if it is unrevoked, unexpired and the user enabled."""
+    return principal_for_secret(session, token, SessionKind.API, Lifetime(0))
 
 
 def principal_for_username(session: Session, username: str) -> Principal | None:

@@ -135,17 +135,43 @@ class User(Base):
     created_at: Mapped[str] = mapped_column(TIMESTAMP)
 
 
-class ApiToken(Base):
-    """A bearer token for the API; only its SHA-256 is stored."""
+class UserSession(Base):
+    """A web session or an API bearer token of one user, kept server-side so it can end.
 
-    __tablename__ = "api_tokens"
-    __table_args__ = (Index("ix_api_tokens_user_id", "user_id"),)
+    The cookie or the token holds only a random secret; only its SHA-256 is stored, so a copy
+    of this table signs nobody in. A session ends when it is revoked (sign-out, a disabled
+    user, a new password or role, its owner or an admin), idle too long, or past its end.
+    """
 
-    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    __tablename__ = "user_sessions"
+    __table_args__ = (Index("ix_user_sessions_user_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[str] = mapped_column(TIMESTAMP)
+    last_seen_at: Mapped[str] = mapped_column(TIMESTAMP)
     expires_at: Mapped[str] = mapped_column(TIMESTAMP)
-    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    idle_expires_at: Mapped[str | None] = mapped_column(TIMESTAMP, nullable=True)
+    revoked_at: Mapped[str | None] = mapped_column(TIMESTAMP, nullable=True)
+    revoked_reason: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+
+class SignInThrottle(Base):
+    """Password tries of one username, counted atomically, and the short lock after too many.
+
+    Keyed by the username as typed (known or not), so guessing at unknown names is throttled
+    alike and reveals nothing.
+    """
+
+    __tablename__ = "sign_in_throttle"
+
+    username: Mapped[str] = mapped_column(String(100), primary_key=True)
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[str] = mapped_column(TIMESTAMP)
+    locked_until: Mapped[str | None] = mapped_column(TIMESTAMP, nullable=True)
+    refused: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class AuditEvent(Base):

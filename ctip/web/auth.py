@@ -1,8 +1,9 @@
 """Who is signed in to the workbench, and the CSRF token that guards its forms.
 
-The session cookie (signed by SessionMiddleware) holds only the username and the CSRF
-token. The user is looked up again on every request, so disabling a user or changing a
-role takes effect on their next click.
+The session cookie (signed by SessionMiddleware) holds only a random session id and the
+CSRF token; the session itself is a row (`ctip.authz.sessions`) looked up on every request.
+So signing out, disabling a user or changing their password or role ends the session on
+the server, and a copied cookie is refused from then on.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from ctip.authz.policy import Principal, can
-from ctip.authz.users import principal_for_username
+from ctip.authz.sessions import Lifetime, SessionKind, principal_for_secret, revoke_secret, start
+from ctip.config import Settings
 from ctip.store.db import Database
 
-USER_KEY = "username"
+SESSION_KEY = "sid"
 CSRF_KEY = "csrf"
 CSRF_FIELD = "csrf_token"
 
@@ -64,26 +66,36 @@ def csrf_ok(request: Request, submitted: str) -> bool:
     return secrets.compare_digest(expected.encode(), submitted.encode())
 
 
-def sign_in(request: Request, principal: Principal) -> None:
-    """Start a fresh session for the user, with a new CSRF token."""
+def web_lifetime(request: Request) -> Lifetime:
+    """How long a workbench session lives: the settings' absolute and idle limits."""
+    settings: Settings = request.app.state.settings
+    return Lifetime(settings.session_max_age_seconds, settings.session_idle_seconds)
+
+
+def sign_in(request: Request, session: Session, principal: Principal) -> None:
+    """Start a fresh server-side session for the user, with a new CSRF token."""
     request.session.clear()
-    request.session[USER_KEY] = principal.username
+    secret, _ = start(session, principal, SessionKind.WEB, web_lifetime(request))
+    request.session[SESSION_KEY] = secret
     csrf_token(request)
 
 
-def sign_out(request: Request) -> None:
-    """Forget the session entirely."""
+def sign_out(request: Request, session: Session) -> None:
+    """End the session on the server (so a copy of the cookie is dead too) and forget it."""
+    secret = request.session.get(SESSION_KEY)
+    if isinstance(secret, str) and secret:
+        revoke_secret(session, secret, "signed out")
     request.session.clear()
 
 
 def current_principal(request: Request, session: Session) -> Principal | None:
-    """The enabled user named by the session, or None."""
-    username = request.session.get(USER_KEY)
-    if not isinstance(username, str):
+    """The enabled user of a live session, or None."""
+    secret = request.session.get(SESSION_KEY)
+    if not isinstance(secret, str) or not secret:
         return None
-    principal = principal_for_username(session, username)
+    principal = principal_for_secret(session, secret, SessionKind.WEB, web_lifetime(request))
     if principal is None:
-        request.session.pop(USER_KEY, None)
+        request.session.pop(SESSION_KEY, None)
     return principal
 
 

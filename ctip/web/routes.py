@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ctip.api.errors import json_error
 from ctip.authz import audit
 from ctip.authz.policy import Action, Principal, can
+from ctip.authz.throttle import client_throttle
 from ctip.authz.users import authenticate, record_sign_out, user_listing
 from ctip.ingest.ftm_import import import_ftm_bytes
 from ctip.model.area import NavEntry
@@ -70,6 +71,7 @@ MAX_USERNAME_CHARS = 100
 MAX_PASSWORD_CHARS = 1000
 AUDIT_PAGE_SIZE = 100
 BAD_CREDENTIALS = "Wrong username or password, or the account is disabled."
+TOO_MANY_TRIES = "Too many failed sign-ins from here; wait a few minutes and try again."
 
 API_PATH = "/api/"
 router = APIRouter(include_in_schema=False)
@@ -111,10 +113,15 @@ def login(
         return login_page(request, 403, FORM_EXPIRED, username[:MAX_USERNAME_CHARS])
     if len(username) > MAX_USERNAME_CHARS or len(password) > MAX_PASSWORD_CHARS:
         return login_page(request, 401, BAD_CREDENTIALS)
+    clients = client_throttle(request.app.state)
+    address = request.client.host if request.client else "unknown"
+    if clients.retry_after(address):
+        return login_page(request, 429, TOO_MANY_TRIES, username)
     principal = authenticate(session, username.strip(), password, channel="web")
     if principal is None:
+        clients.note_failure(address)
         return login_page(request, 401, BAD_CREDENTIALS, username)
-    sign_in(request, principal)
+    sign_in(request, session, principal)
     return redirect("/")
 
 
@@ -130,7 +137,7 @@ def logout(
     principal = current_principal(request, session)
     if principal is not None:
         record_sign_out(session, principal, channel="web")
-    sign_out(request)
+    sign_out(request, session)
     return redirect("/login")
 
 

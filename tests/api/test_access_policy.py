@@ -49,6 +49,10 @@ ACCESS: dict[RouteKey, frozenset[Role]] = {
     ("GET", "/api/v1/health"): EVERYONE,
     ("POST", "/api/v1/auth/token"): EVERYONE,
     ("GET", "/api/v1/auth/me"): SIGNED_IN,
+    ("POST", "/api/v1/auth/logout"): SIGNED_IN,
+    ("GET", "/api/v1/auth/sessions"): SIGNED_IN,
+    ("DELETE", "/api/v1/auth/sessions/{session_id}"): SIGNED_IN,
+    ("POST", "/api/v1/users/{username}/revoke"): ADMINS,
     ("GET", "/api/v1/entities/search"): ENTITY_READERS,
     ("GET", "/api/v1/entities/by-identifier"): ENTITY_READERS,
     ("GET", "/api/v1/entities/{entity_id}"): ENTITY_READERS,
@@ -126,7 +130,11 @@ ENTITY_LINE = (
 )
 TARGET_USER = "access-target"  # disabled, enabled and re-roled by the user admin routes
 LOGIN_USER = "access-login"  # signs in through the token route
-PATH_VALUES = {"entity_id": ENTITY_ID, "username": TARGET_USER}
+PATH_VALUES = {"entity_id": ENTITY_ID, "username": TARGET_USER, "session_id": "0"}
+ENDS_ITS_TOKEN = frozenset(
+    {("POST", "/api/v1/auth/logout"), ("DELETE", "/api/v1/auth/sessions/{session_id}")}
+)
+"""Routes that end the caller's token: called with a throwaway one."""
 _new_user_numbers = itertools.count(1)
 
 RequestArgs = dict[str, Any]
@@ -222,9 +230,18 @@ class World:
         method, template = key
         args = CALLS.get(key, dict)()
         headers = self.headers.get(role, {})
-        url = template.format(**PATH_VALUES)
+        values = dict(PATH_VALUES)
+        if key in ENDS_ITS_TOKEN and headers:  # a throwaway token, so the role's own lives on
+            headers, values["session_id"] = self.throwaway_token(role)
+        url = template.format(**values)
         response: Response = self.client.request(method, url, headers=headers, **args)
         return response
+
+    def throwaway_token(self, role: Role) -> tuple[dict[str, str], str]:
+        """A new token of the role's user and its session id (the newest of theirs)."""
+        headers = _bearer(self.client, role.value.replace("_", "-"))
+        mine = self.client.get(f"{API_PREFIX}/auth/sessions", headers=headers).json()
+        return headers, str(mine[0]["id"])
 
 
 @pytest.fixture(scope="module")

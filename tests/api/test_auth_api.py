@@ -185,10 +185,16 @@ def test_set_role_changes_what_the_user_may_do(client: TestClient, role_headers:
     assert changed.status_code == 200, changed.text
     assert changed.json()["role"] == "investigator"
 
-    assert client.get(ME, headers=outreach).json()["role"] == "investigator"
-    assert client.get(search, params={"q": "x"}, headers=outreach).status_code == 200
+    assert_error(client.get(ME, headers=outreach), 401, "not_signed_in")  # a new role ends tokens
+    again = bearer(sign_in(client, "outreach"))
+    assert client.get(ME, headers=again).json()["role"] == "investigator"
+    assert client.get(search, params={"q": "x"}, headers=again).status_code == 200
     event = next(e for e in audit_events(client, admin) if e["action"] == "user.set_role")
-    assert json.loads(event["detail"]) == {"from": "outreach", "to": "investigator"}
+    assert json.loads(event["detail"]) == {
+        "from": "outreach",
+        "to": "investigator",
+        "sessions_ended": 1,
+    }
 
 
 def test_user_admin_on_an_unknown_user_is_refused(

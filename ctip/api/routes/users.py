@@ -49,3 +49,9 @@ def set_role(
 ) -> users.UserView:
     """Give a user another role."""
     return users.set_role(session, principal.username, username, body.role)
+
+
+@router.post("/{username}/revoke", responses=REFUSALS)
+def revoke_sessions(principal: Manager, session: DbSession, username: str) -> dict[str, int]:
+    """End every workbench session and API token of a user at once (a lost laptop)."""
+    return {"ended": users.revoke_sessions(session, principal.username, username)}

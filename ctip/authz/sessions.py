@@ -1,0 +1,184 @@
+"""Server-side sessions: web sign-ins and API bearer tokens that end when they should.
+
+A cookie or a bearer token carries only a random secret; the row behind it (found by the
+secret's SHA-256) says whose it is, when it ends and whether it was revoked. So signing out,
+disabling a user or changing their password or role ends every copy of the cookie or token at
+once, and re-enabling a user does not bring old sessions back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ctip.authz.policy import Principal
+from ctip.model.errors import InvalidInput, NotFound
+from ctip.model.roles import Role
+from ctip.store.db import utc_now
+from ctip.store.tables import User, UserSession
+
+TOUCH_INTERVAL = timedelta(seconds=60)
+"""How stale `last_seen_at` may get before a request writes it again (one write a minute, not
+one per click, so browsing does not queue behind an import on SQLite)."""
+
+
+class SessionKind(StrEnum):
+    """Where a session is used: the workbench's cookie or an API bearer token."""
+
+    WEB = "web"
+    API = "api"
+
+
+@dataclass(frozen=True)
+class Lifetime:
+    """How long a session lives: at most `absolute_seconds`, and `idle_seconds` unused."""
+
+    absolute_seconds: int
+    idle_seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """A live session as its owner (or an admin) sees it: never the secret."""
+
+    id: int
+    kind: str
+    created_at: str
+    last_seen_at: str
+    expires_at: str
+    idle_expires_at: str | None
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _later(seconds: int | None, now: datetime) -> str | None:
+    return None if seconds is None else _stamp(now + timedelta(seconds=seconds))
+
+
+def secret_digest(secret: str) -> str:
+    """What the table stores of a secret: a copy of the table signs nobody in."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def start(
+    session: Session, principal: Principal, kind: SessionKind, lifetime: Lifetime
+) -> tuple[str, UserSession]:
+    """A new session for a signed-in user; returns the secret (shown once) and its row."""
+    if principal.user_id is None:
+        raise InvalidInput("only a signed-in user can hold a session or token")
+    secret = secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
+    row = UserSession(
+        secret_hash=secret_digest(secret),
+        user_id=principal.user_id,
+        kind=kind.value,
+        created_at=_stamp(now),
+        last_seen_at=_stamp(now),
+        expires_at=_stamp(now + timedelta(seconds=lifetime.absolute_seconds)),
+        idle_expires_at=_later(lifetime.idle_seconds, now),
+        revoked_at=None,
+        revoked_reason=None,
+    )
+    session.add(row)
+    session.flush()
+    return secret, row
+
+
+def _live(row: UserSession, now: str) -> bool:
+    if row.revoked_at is not None or row.expires_at <= now:
+        return False
+    return row.idle_expires_at is None or row.idle_expires_at > now
+
+
+def principal_for_secret(
+    session: Session, secret: str, kind: SessionKind, lifetime: Lifetime
+) -> Principal | None:
+    """The enabled user behind a live session of `kind`, or None; keeps an idle clock running."""
+    found = session.execute(
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.secret_hash == secret_digest(secret), UserSession.kind == kind.value)
+    ).first()
+    if found is None:
+        return None
+    row, user = found
+    if user.disabled or not _live(row, utc_now()):
+        return None
+    _touch(row, lifetime)
+    return Principal(user.username, Role(user.role), user.id)
+
+
+def _touch(row: UserSession, lifetime: Lifetime) -> None:
+    """Move the idle deadline on, at most once per `TOUCH_INTERVAL`."""
+    now = datetime.now(UTC)
+    if row.last_seen_at > _stamp(now - TOUCH_INTERVAL):
+        return
+    row.last_seen_at = _stamp(now)
+    row.idle_expires_at = _later(lifetime.idle_seconds, now)
+
+
+def revoke_secret(session: Session, secret: str, reason: str) -> bool:
+    """End the session a secret belongs to (sign-out); whether a live one was ended."""
+    result = session.execute(
+        update(UserSession)
+        .where(UserSession.secret_hash == secret_digest(secret), UserSession.revoked_at.is_(None))
+        .values(revoked_at=utc_now(), revoked_reason=reason)
+        .returning(UserSession.id)
+    )
+    return result.first() is not None
+
+
+def revoke_all(session: Session, user_id: int, reason: str) -> int:
+    """End every session and token of a user at once; how many were still open."""
+    result = session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=utc_now(), revoked_reason=reason)
+        .returning(UserSession.id)
+    )
+    return len(result.all())
+
+
+def revoke_one(session: Session, user_id: int, session_id: int, reason: str) -> None:
+    """End one of a user's own sessions; another user's session is NotFound, as if absent."""
+    result = session.execute(
+        update(UserSession)
+        .where(
+            UserSession.id == session_id,
+            UserSession.user_id == user_id,
+            UserSession.revoked_at.is_(None),
+        )
+        .values(revoked_at=utc_now(), revoked_reason=reason)
+        .returning(UserSession.id)
+    )
+    if result.first() is None:
+        raise NotFound(f"no open session {session_id} of yours")
+
+
+def live_sessions(session: Session, user_id: int) -> list[SessionView]:
+    """A user's open sessions and tokens, newest first."""
+    now = utc_now()
+    rows = session.execute(
+        select(UserSession)
+        .where(
+            UserSession.user_id == user_id,
+            UserSession.revoked_at.is_(None),
+            UserSession.expires_at > now,
+        )
+        .order_by(UserSession.id.desc())
+    ).scalars()
+    return [_view(row) for row in rows if _live(row, now)]
+
+
+def _view(row: UserSession) -> SessionView:
+    return SessionView(
+        row.id, row.kind, row.created_at, row.last_seen_at, row.expires_at, row.idle_expires_at
+    )
