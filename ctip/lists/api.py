@@ -13,22 +13,28 @@ from pydantic import BaseModel, Field
 
 from ctip.api.deps import DbSession, require
 from ctip.api.errors import ApiError
-from ctip.api.schemas import error_responses
+from ctip.api.schemas import RequestBody, error_responses
 from ctip.api.uploads import read_upload, upload_route
 from ctip.authz.policy import Principal
-from ctip.lists import store
+from ctip.lists import governance, store
 from ctip.lists.access import ListAction
 from ctip.lists.formats import WATCHLIST, format_names, preparer
 from ctip.matching.types import ListEntry
+from ctip.store.ledger import LedgerEvent
 
 router = APIRouter(prefix="/lists", tags=["lists"])
 Reader = Annotated[Principal, Depends(require(ListAction.READ))]
 Writer = Annotated[Principal, Depends(require(ListAction.WRITE))]
+Approver = Annotated[Principal, Depends(require(ListAction.APPROVE))]
+Marker = Annotated[Principal, Depends(require(ListAction.MARK_OFFICIAL))]
 ListName = Annotated[
     str, Query(alias="list", min_length=1, max_length=95, pattern=r"^[a-z0-9][a-z0-9_.-]*$")
 ]
 Edition = Annotated[
     str | None, Query(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
+]
+NamedEdition = Annotated[
+    str, Query(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 ]
 Format = Annotated[
     str,
@@ -78,6 +84,35 @@ class EntryOut(BaseModel):
                 "notes": entry.notes,
                 "extra": {k: str(v) for k, v in entry.extra.items()},
             }
+        )
+
+
+class Reason(RequestBody):
+    """Why a person decides: required, kept in the ledger with the decision."""
+
+    why: str = Field(min_length=1, max_length=governance.MAX_REASON)
+
+
+class DecisionOut(BaseModel):
+    """An approval, a rejection or an official mark as the ledger holds it."""
+
+    list_name: str
+    decision: str
+    actor: str
+    at: str
+    why: str
+    edition: str | None = None
+
+    @classmethod
+    def of(cls, list_name: str, edition: str | None, event: LedgerEvent) -> DecisionOut:
+        """From the ledger's event."""
+        return cls(
+            list_name=list_name,
+            edition=edition,
+            decision=event.kind,
+            actor=event.actor,
+            at=event.at,
+            why=event.reason,
         )
 
 
@@ -170,9 +205,58 @@ async def load(
     format: Format = WATCHLIST,
     file_name: Annotated[str, Query(min_length=1, max_length=500)] = "upload.csv",
 ) -> store.LoadOutcome:
-    """Load a whole list file as a new edition: validated, all or nothing, idempotent."""
+    """Load a whole list file as a new edition: validated, all or nothing, idempotent.
+
+    An official list (cbp-wro, uflpa, dol-tvpra, or one an admin marked) takes new editions
+    only from a trade analyst or an admin (403 for anyone else), and the edition counts for
+    screening only after a supervisor or admin other than the loader approves it."""
+    governance.check_may_load(session, principal, list_name)
     data = await read_upload(request, MAX_LIST_BYTES, "the list file")
     if format not in format_names():
         raise ApiError(422, f"unknown format {format!r}; use one of {', '.join(format_names())}")
     prepared = preparer(format)(data, file_name, list_name)
     return store.save_edition(session, list_name, prepared, principal.username, edition, format)
+
+
+@router.get("/editions", responses=error_responses(404))
+def edition_reviews(
+    _: Reader, session: DbSession, list_name: ListName
+) -> list[governance.EditionReview]:
+    """Every edition of a list with its four-eyes state and the one screening reads."""
+    return governance.reviews(session, list_name)
+
+
+@router.post("/approve", responses=error_responses(403, 404, 409, 422))
+def approve(
+    principal: Approver,
+    session: DbSession,
+    list_name: ListName,
+    edition: NamedEdition,
+    reason: Reason,
+) -> DecisionOut:
+    """Let an edition of an official list take effect for screening (not by its loader)."""
+    event = governance.approve(session, list_name, edition, principal.username, reason.why)
+    return DecisionOut.of(list_name, edition, event)
+
+
+@router.post("/reject", responses=error_responses(403, 404, 409, 422))
+def reject(
+    principal: Approver,
+    session: DbSession,
+    list_name: ListName,
+    edition: NamedEdition,
+    reason: Reason,
+) -> DecisionOut:
+    """Keep an edition of an official list out of screening (not by its loader)."""
+    event = governance.reject(session, list_name, edition, principal.username, reason.why)
+    return DecisionOut.of(list_name, edition, event)
+
+
+@router.post("/official", responses=error_responses(409, 422))
+def mark_official(
+    principal: Marker, session: DbSession, list_name: ListName, reason: Reason
+) -> DecisionOut:
+    """Make a list official: from now on its editions need a trade analyst or admin to load
+    and four eyes to take effect."""
+    event = governance.mark_official(session, list_name, principal.username, reason.why)
+    return DecisionOut.of(list_name, None, event)

@@ -18,11 +18,17 @@ from ctip.commands.common import (
     print_rows,
     store_session,
 )
-from ctip.lists import store
+from ctip.lists import governance, store
 from ctip.lists.readers import PreparedList, prepare_watchlist
 
-app = typer.Typer(help="Watchlists with editions: load, list, show, diff.", no_args_is_help=True)
+app = typer.Typer(
+    help="Watchlists with editions: load, list, show, diff; approve official editions.",
+    no_args_is_help=True,
+)
 console = Console()
+ListArgument = Annotated[str, typer.Argument(metavar="LIST")]
+EditionArgument = Annotated[str, typer.Argument(metavar="EDITION")]
+Why = Annotated[str, typer.Option("--why", help="why (required; kept in the ledger)")]
 ReadableFile = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)]
 EditionOption = Annotated[
     str | None, typer.Option(help="edition label, e.g. the publication date; default: today-hash")
@@ -157,3 +163,40 @@ def _diff_rows(result: store.EditionDiff) -> list[tuple[str, str, str, str]]:
         fields = "; ".join(f"{k}: {v[0]!r} -> {v[1]!r}" for k, v in change.fields.items())
         rows.append(("changed", change.entry_id, change.name, fields))
     return rows
+
+
+@app.command("editions")
+def edition_reviews(list_name: ListArgument, output: FormatOption = OutputFormat.TABLE) -> None:
+    """Every edition of a list with its four-eyes state; '*' marks the one screening reads."""
+    with store_session() as session:
+        found = governance.reviews(session, list_name)
+    columns = ("edition", "status", "in effect", "loaded by", "decided by", "why")
+    rows = [
+        (r.edition, r.status.value, "*" if r.in_effect else "", r.loaded_by, r.decided_by, r.why)
+        for r in found
+    ]
+    print_rows(output, columns, rows)
+
+
+@app.command("approve")
+def approve(list_name: ListArgument, edition: EditionArgument, why: Why) -> None:
+    """Let an edition of an official list take effect for screening (not by its loader)."""
+    with store_session("nothing was approved") as session:
+        governance.approve(session, list_name, edition, cli_actor(), why)
+    console.print(f"approved {list_name} edition {edition}: screening reads it from now on")
+
+
+@app.command("reject")
+def reject(list_name: ListArgument, edition: EditionArgument, why: Why) -> None:
+    """Keep an edition of an official list out of screening (not by its loader)."""
+    with store_session("nothing was rejected") as session:
+        governance.reject(session, list_name, edition, cli_actor(), why)
+    console.print(f"rejected {list_name} edition {edition}: screening never reads it")
+
+
+@app.command("mark-official")
+def mark_official(list_name: ListArgument, why: Why) -> None:
+    """Make a list official: its new editions then need approval before screening reads them."""
+    with store_session("nothing was changed") as session:
+        governance.mark_official(session, list_name, cli_actor(), why)
+    console.print(f"{list_name} is an official list: new editions need four-eyes approval")

@@ -14,13 +14,14 @@ from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy.orm import Session
 
 from ctip.authz.policy import Principal, can
-from ctip.lists import store
+from ctip.lists import governance, store
 from ctip.lists.access import ListAction
 from ctip.lists.formats import WATCHLIST, format_names, preparer
-from ctip.model.errors import InvalidInput, NotFound
-from ctip.web.auth import WebSession, page_for
-from ctip.web.frame import error_page, page_context
-from ctip.web.rendering import render
+from ctip.model.errors import CtipError, Forbidden, InvalidInput, NotFound
+from ctip.web.auth import WebSession, csrf_ok, page_for
+from ctip.web.forms import FormText, Token
+from ctip.web.frame import error_page, form_expired, page_context
+from ctip.web.rendering import redirect, render
 from ctip.web.table import (
     Column,
     FilterKind,
@@ -42,6 +43,9 @@ from ctip.web.upload import (
 router = APIRouter(include_in_schema=False)
 ListReader = Annotated[Principal, Depends(page_for(ListAction.READ))]
 ListWriter = Annotated[Principal, Depends(page_for(ListAction.WRITE))]
+ListApprover = Annotated[Principal, Depends(page_for(ListAction.APPROVE))]
+MAX_REASON = 2000
+DECISIONS = ("approve", "reject")
 MAX_NAME = 100
 SCHEMAS = ("Person", "Company", "Organization", "LegalEntity", "Vessel")
 NO_LIST = "No list with this name (or no such edition) has been loaded."
@@ -108,6 +112,10 @@ async def load_list(request: Request, principal: ListWriter, session: WebSession
         return _lists_page(request, principal, session, refusal(error), error.http_status)
     form = {k: upload.fields.get(k, "").strip()[:MAX_NAME] for k in ("list_name", "edition")}
     form["format"] = upload.fields.get("format", WATCHLIST)
+    try:
+        governance.check_may_load(session, principal, form["list_name"])
+    except Forbidden as error:
+        return _lists_page(request, principal, session, refusal(error), 403, **form)
     outcome = run_loader(session, lambda: _load(session, upload, principal.username, **form))
     status = 200 if outcome.ok else 422
     return _lists_page(request, principal, session, outcome, status, **form)
@@ -145,16 +153,65 @@ def list_page(
     query = parse_query(request.query_params, ENTRIES)
     if wants_export(request):
         return export_csv(session, principal, ENTRIES, listing, query)
-    editions = store.editions(session, list_name)
-    shown = edition.strip() or editions[-1].edition
+    return _list_page(request, principal, session, list_name, edition.strip())
+
+
+def _list_page(
+    request: Request,
+    principal: Principal,
+    session: Session,
+    list_name: str,
+    edition: str = "",
+    status: int = 200,
+    decision_error: str = "",
+) -> Response:
+    """One list's editions with their four-eyes state, the entries of one edition, and the
+    approve and reject forms for a supervisor or admin (not for the editions they loaded)."""
+    listing = store.entry_listing(session, list_name, edition or None)
+    shown = edition or store.resolve_edition(session, list_name).edition
+    page = listing.page(session, parse_query(request.query_params, ENTRIES))
+    reviews = {r.edition: r for r in governance.reviews(session, list_name)}
     context = page_context(
         request,
         principal,
         active="/lists",
         list_name=list_name,
         list_href="/lists/" + quote(list_name, safe=""),
-        editions=editions,
+        editions=store.editions(session, list_name),
+        reviews=reviews,
+        official=governance.is_official(session, list_name),
+        can_approve=can(principal, ListAction.APPROVE),
+        username=principal.username,
         edition=shown,
-        entries=table_view(request, ENTRIES, listing.page(session, query), keep=("edition",)),
+        entries=table_view(request, ENTRIES, page, keep=("edition",)),
+        decision_error=decision_error,
     )
-    return render(request, "lists/list.html", context)
+    return render(request, "lists/list.html", context, status_code=status)
+
+
+@router.post("/lists/{list_name}/editions/{edition}/decide")
+def decide_edition(
+    request: Request,
+    principal: ListApprover,
+    session: WebSession,
+    list_name: str,
+    edition: str,
+    decision: FormText = "",
+    why: FormText = "",
+    token: Token = "",
+) -> Response:
+    """Approve or reject an edition of an official list (four eyes: not its loader)."""
+    if not csrf_ok(request, token):
+        return form_expired(request, principal)
+    decide = governance.approve if decision == "approve" else governance.reject
+    try:
+        if decision not in DECISIONS:
+            raise InvalidInput("Choose approve or reject.")
+        with session.begin_nested():
+            decide(session, list_name, edition, principal.username, why[:MAX_REASON])
+    except NotFound:
+        return error_page(request, principal, 404, NO_LIST)
+    except CtipError as error:
+        status, message = error.http_status, error.message
+        return _list_page(request, principal, session, list_name, "", status, message)
+    return redirect("/lists/" + quote(list_name, safe=""))

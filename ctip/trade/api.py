@@ -30,6 +30,13 @@ DetentionId = Annotated[
     str, Query(alias="detention", min_length=5, max_length=40, pattern=r"^DET-[A-Z0-9]+-\d{3}$")
 ]
 FileName = Annotated[str, Query(min_length=1, max_length=500)]
+ChosenLists = Annotated[
+    list[str] | None,
+    Query(
+        alias="list",
+        description="a list to screen against besides the approved official lists (repeatable)",
+    ),
+]
 MAX_FILE_BYTES = 50 * 1024 * 1024
 FILE_BODY = {
     "description": "the file: CSV (UTF-8, with a header row), or FtM JSON lines for suppliers",
@@ -99,6 +106,10 @@ class ScreenedLineOut(BaseModel):
     features: list[FeatureOut]
     explanation: ExplanationOut
     screened_at: str
+    list_editions: list[dict[str, str | bool]] = Field(
+        default_factory=list,
+        description="the list editions the screening read (empty: screened before recording)",
+    )
 
 
 class TierOut(BaseModel):
@@ -227,14 +238,20 @@ async def load_entries(
 
 @router.post("/screen", **FILE_ROUTE)
 async def screen(
-    principal: Writer, session: DbSession, request: Request, file_name: FileName = "entries.csv"
+    principal: Writer,
+    session: DbSession,
+    request: Request,
+    file_name: FileName = "entries.csv",
+    chosen: ChosenLists = None,
 ) -> ScreenOut:
-    """Batch: load the entry lines (idempotent), screen every one, store and return decisions."""
+    """Batch: load the entry lines (idempotent), screen every one against the approved official
+    lists and the lists chosen (`?list=`), store and return decisions."""
     data = await read_upload(request, MAX_FILE_BYTES, "the file")
     lines = entries.read_entry_lines(data, file_name)
     entries.load_entry_lines(session, data, file_name, principal.username)
-    decisions = service.screen_lines(lines, service.build_screener(session))
-    service.record_screenings(session, decisions, principal.username, "local")
+    screener = service.build_screener(session, chosen=chosen or ())
+    decisions = service.screen_lines(lines, screener)
+    service.record_screenings(session, decisions, principal.username, "local", screener.editions)
     counts = {
         k: sum(1 for d in decisions if d.decision == k) for k in ("detain", "review", "release")
     }
@@ -268,6 +285,7 @@ def _line_out(s: service.ScreenedLine) -> ScreenedLineOut:
         features=[FeatureOut(**f) for f in s.features],
         explanation=ExplanationOut.of(s.explanation),
         screened_at=s.screened_at,
+        list_editions=list(s.list_editions),
     )
 
 

@@ -82,8 +82,13 @@ def screen(
     out: Annotated[Path | None, typer.Option(help="decisions CSV to write")] = None,
     engine: Annotated[str, typer.Option(help="local or spark")] = "local",
     record: Annotated[bool, typer.Option(help="store the lines and decisions")] = True,
+    chosen: Annotated[
+        list[str] | None,
+        typer.Option("--list", help="a list to read besides the approved official lists"),
+    ] = None,
 ) -> None:
-    """Screen entry lines against every loaded list, the XUAR, the goods lists and the tiers."""
+    """Screen entry lines against the approved official lists (and any --list chosen), the
+    XUAR, the goods lists and the tiers."""
 
     if engine not in service.ENGINES:
         raise fail(f"engine {engine!r}: choose one of {', '.join(service.ENGINES)}")
@@ -92,11 +97,11 @@ def screen(
         lines = entries.read_entry_lines(data, file.name)
         if record:
             entries.load_entry_lines(session, data, file.name, cli_actor())
-        screener = service.build_screener(session)
+        screener = service.build_screener(session, chosen=chosen or ())
         with _progress(f"screening {file.name} ({engine})", len(lines)) as advance:
             decisions = service.screen_lines(lines, screener, engine, advance)
         if record:
-            service.record_screenings(session, decisions, cli_actor(), engine)
+            service.record_screenings(session, decisions, cli_actor(), engine, screener.editions)
     text = service.decisions_csv(decisions)
     if out is not None:
         out.write_text(text, encoding="utf-8")

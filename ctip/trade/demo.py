@@ -17,7 +17,10 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ctip.demo.world import demo_username
+from ctip.lists import governance
 from ctip.lists.store import save_edition
+from ctip.model.roles import Role
 from ctip.trade import detentions, entries, service, tiers
 from ctip.trade.entries import EntryLine
 from ctip.trade.lists import UFLPA_LIST
@@ -25,6 +28,7 @@ from ctip.trade.lists.uflpa import prepare_uflpa, sample_bytes
 from ctip.trade.tables import DetentionRow, ScreeningRow
 
 DEMO_ACTOR = "demo"
+DEMO_SUPERVISOR = demo_username(Role.SUPERVISOR)
 STAGE_AGE = {
     "opened": 1,
     "presented": 6,
@@ -99,9 +103,16 @@ def _listed_names(session: Session) -> list[str]:
 
 
 def _load_lists(session: Session) -> None:
-    """The shipped UFLPA excerpt as one edition (the same bytes load once: idempotent)."""
+    """The shipped UFLPA excerpt as one edition (the same bytes load once: idempotent),
+    approved by the demo supervisor (four eyes: the loader may not approve it)."""
     prepared = prepare_uflpa(sample_bytes(), "uflpa_sample.csv", UFLPA_LIST)
-    save_edition(session, UFLPA_LIST, prepared, DEMO_ACTOR, "sample", "uflpa")
+    loaded = save_edition(session, UFLPA_LIST, prepared, DEMO_ACTOR, "sample", "uflpa")
+    pending = [
+        r for r in governance.reviews(session, UFLPA_LIST) if r.status is governance.Review.PENDING
+    ]
+    if any(r.edition == loaded.edition for r in pending):
+        why = "demo: the shipped UFLPA excerpt, checked against the published Entity List"
+        governance.approve(session, UFLPA_LIST, loaded.edition, DEMO_SUPERVISOR, why)
 
 
 def demo_lines(listed: list[str]) -> list[EntryLine]:
@@ -152,8 +163,9 @@ def _screen(session: Session, lines: list[EntryLine]) -> None:
     """Screen the demo lines once (a rerun of the demo does not add screenings)."""
     if session.execute(select(func.count()).select_from(ScreeningRow)).scalar():
         return
-    decisions = service.screen_lines(lines, service.build_screener(session))
-    service.record_screenings(session, decisions, DEMO_ACTOR, "local")
+    screener = service.build_screener(session)
+    decisions = service.screen_lines(lines, screener)
+    service.record_screenings(session, decisions, DEMO_ACTOR, "local", screener.editions)
 
 
 def _detain(session: Session, today: date) -> int:

@@ -234,8 +234,11 @@ class Screener:
         goods_rule: GoodsRule = PROCESS_TVPRA,
         sector_rule: SectorRule = uflpa_priority_sector,
         place_rules: Sequence[PlaceRule] = (),
+        editions: Sequence[dict[str, Any]] = (),
     ) -> None:
         self.place_rules = tuple(place_rules)
+        self.editions = tuple(editions)
+        """The list editions read (list, edition, kind, official): stored with each decision."""
         self.entries = tuple(entries)
         self.exposures = exposures or {}
         self.policy = policy or ScreeningPolicy()

@@ -1,9 +1,11 @@
 """The trade services the CLI, the API and the pages share: build a screener, screen, store.
 
-A screener is built from what the store holds: every loaded list at its latest edition,
-their goods x place rules, and the supplier declarations (for tier exposure). The lists
-area is reached only through its published functions; with no list loaded the trade area
-still screens regions, goods and tiers.
+A screener is built from what the store holds: the approved edition in effect of every
+official list (`ctip.lists.governance`), the lists the person screening chose, their goods
+x place rules, and the supplier declarations (for tier exposure). A private watchlist is
+read only when its user chooses it, so it never changes anyone else's decisions; each stored
+screening names the editions it read. The lists area is reached only through its published
+functions; with no list approved the trade area still screens regions, goods and tiers.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from sqlalchemy import Float, Numeric, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from ctip.authz import audit
+from ctip.lists.governance import EditionUsed, screening_editions
 from ctip.lists.readers import GoodsRule
 from ctip.lists.store import goods_rules, list_entries, list_summaries
 from ctip.matching.types import ListEntry
+from ctip.model.csvsafe import safe_row
 from ctip.model.errors import InvalidInput
 from ctip.model.explain import Explanation, Feature
 from ctip.store.db import utc_now
@@ -59,18 +63,22 @@ def loaded_lists(session: Session) -> list[tuple[str, str]]:
     return [(s.list_name, s.kind) for s in list_summaries(session)]
 
 
-def watchlist_entries(session: Session) -> list[ListEntry]:
-    """Every entry of every loaded list, latest editions."""
-    return [e for name, _ in loaded_lists(session) for e in list_entries(session, name)]
+def watchlist_entries(
+    session: Session, editions: Sequence[EditionUsed] | None = None
+) -> list[ListEntry]:
+    """Every entry of the editions screening reads (default: the official lists in effect)."""
+    used = screening_editions(session) if editions is None else editions
+    return [e for x in used for e in list_entries(session, x.list_name, x.edition)]
 
 
-def place_rules(session: Session) -> list[PlaceRule]:
-    """The goods x place rules of every loaded list, latest editions."""
+def place_rules(session: Session, editions: Sequence[EditionUsed] | None = None) -> list[PlaceRule]:
+    """The goods x place rules of the editions screening reads."""
+    used = screening_editions(session) if editions is None else editions
     return [
-        _place_rule(name, kind, rule)
-        for name, kind in loaded_lists(session)
-        if name != TVPRA_LIST  # the TVPRA list is screened by its own goods rule
-        for rule in goods_rules(session, name)
+        _place_rule(x.list_name, x.kind, rule)
+        for x in used
+        if x.list_name != TVPRA_LIST  # the TVPRA list is screened by its own goods rule
+        for rule in goods_rules(session, x.list_name, x.edition)
     ]
 
 
@@ -88,23 +96,38 @@ def _place_rule(list_name: str, kind: str, rule: GoodsRule) -> PlaceRule:
     )
 
 
-def tvpra_rule(session: Session) -> TvpraRule:
-    """The TVPRA goods rule over the store's latest TVPRA edition (empty if none loaded)."""
-    if TVPRA_LIST not in {name for name, _ in loaded_lists(session)}:
+def tvpra_rule(session: Session, editions: Sequence[EditionUsed] | None = None) -> TvpraRule:
+    """The TVPRA goods rule over the TVPRA edition in effect (empty if none is approved)."""
+    used = screening_editions(session) if editions is None else editions
+    tvpra = next((x for x in used if x.list_name == TVPRA_LIST), None)
+    if tvpra is None:
         return TvpraRule(())
-    return TvpraRule(tuple(tvpra_listings(session)))
+    return TvpraRule(tuple(tvpra_listings(session, TVPRA_LIST, tvpra.edition)))
 
 
 def build_screener(
-    session: Session, policy: ScreeningPolicy | None = None, **rules: Any
+    session: Session,
+    policy: ScreeningPolicy | None = None,
+    chosen: Sequence[str] = (),
+    **rules: Any,
 ) -> Screener:
-    """A screener over the store's lists, rules and supplier tiers."""
-    rules.setdefault("goods_rule", tvpra_rule(session))
-    entries = watchlist_entries(session)
+    """A screener over the approved editions of the official lists, the lists the person
+    chose, their rules and the supplier tiers; it names the editions it read."""
+    used = screening_editions(session, chosen)
+    rules.setdefault("goods_rule", tvpra_rule(session, used))
+    entries = watchlist_entries(session, used)
     graph = tiers.supply_graph(tiers.stored_links(session))
     plain = Screener(entries, policy=policy, **rules)
     exposures = tiers.exposures(graph, plain)
-    return Screener(entries, exposures, policy, place_rules=place_rules(session), **rules)
+    editions = tuple(x.to_dict() for x in used)
+    return Screener(
+        entries,
+        exposures,
+        policy,
+        place_rules=place_rules(session, used),
+        editions=editions,
+        **rules,
+    )
 
 
 def screen_lines(
@@ -132,10 +155,16 @@ def screen_lines(
 
 
 def record_screenings(
-    session: Session, decisions: Iterable[LineDecision], actor: str, engine: str
+    session: Session,
+    decisions: Iterable[LineDecision],
+    actor: str,
+    engine: str,
+    editions: Sequence[dict[str, Any]] = (),
 ) -> int:
-    """Store each decision with its features (a new screening never overwrites an old one)."""
+    """Store each decision with its features and the list editions it read (a screener's
+    `editions`), so it can be replayed; a new screening never overwrites an old one."""
     now, count = utc_now(), 0
+    used = json.dumps(list(editions), sort_keys=True, ensure_ascii=False)
     counts = {d.value: 0 for d in Decision}
     for decision in decisions:
         session.add(
@@ -148,11 +177,17 @@ def record_screenings(
                 engine=engine,
                 screened_at=now,
                 screened_by=actor,
+                list_editions=used,
             )
         )
         counts[decision.decision.value] += 1
         count += 1
-    audit.record(session, actor, "trade.screen", "trade_screenings", {"engine": engine, **counts})
+    detail = {
+        "engine": engine,
+        **counts,
+        "lists": [f"{e['list']}/{e['edition']}" for e in editions],
+    }
+    audit.record(session, actor, "trade.screen", "trade_screenings", detail)
     return count
 
 
@@ -174,7 +209,7 @@ def decisions_csv(decisions: Iterable[LineDecision]) -> str:
     writer.writerow(DECISION_COLUMNS)
     for d in decisions:
         row = (d.entry_number, d.line_number, d.decision.value, f"{d.score:.4f}")
-        writer.writerow((*row, features_json(d.features), d.explanation()))
+        writer.writerow(safe_row((*row, features_json(d.features), d.explanation())))
     return out.getvalue()
 
 
@@ -190,6 +225,7 @@ class ScreenedLine:
     screened_by: str
     engine: str
     explanation: Explanation
+    list_editions: tuple[dict[str, Any], ...] = ()
 
 
 def _latest_ids(session: Session) -> Any:
@@ -279,6 +315,7 @@ def _screened(row: ScreeningRow, line: EntryLine) -> ScreenedLine:
         row.screened_by,
         row.engine,
         explanation,
+        tuple(json.loads(row.list_editions or "[]")),
     )
 
 

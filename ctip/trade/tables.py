@@ -57,6 +57,8 @@ class ScreeningRow(Base):
     engine: Mapped[str] = mapped_column(String(10))
     screened_at: Mapped[str] = mapped_column(TIMESTAMP)
     screened_by: Mapped[str] = mapped_column(String(100))
+    list_editions: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    """The list editions the screening read, as JSON (`EditionUsed.to_dict` each): replayable."""
 
 
 class SupplierLinkRow(Base):

@@ -28,6 +28,7 @@ from ctip.authz import users
 from ctip.authz.policy import Action, allowed_roles
 from ctip.config import Environment, Settings
 from ctip.ingest.ftm_import import import_ftm_bytes
+from ctip.lists.store import load_watchlist
 from ctip.model.roles import STAFF_ROLES, Role
 from ctip.store.db import Database
 from ctip.store.tables import FileImportRow, StatementRow, User
@@ -87,6 +88,10 @@ ACCESS: dict[RouteKey, frozenset[Role]] = {
     ("GET", "/api/v1/lists/entries"): ANALYSTS,
     ("GET", "/api/v1/lists/diff"): ANALYSTS,
     ("POST", "/api/v1/lists/load"): ANALYSTS,
+    ("GET", "/api/v1/lists/editions"): ANALYSTS,
+    ("POST", "/api/v1/lists/approve"): OVERSIGHT,
+    ("POST", "/api/v1/lists/reject"): OVERSIGHT,
+    ("POST", "/api/v1/lists/official"): ADMINS,
     ("POST", "/api/v1/screen"): ANALYSTS,
     # trade (the detention the later routes act on is seeded by the world fixture)
     ("POST", "/api/v1/trade/entries"): frozenset({Role.ADMIN, Role.SUPERVISOR, Role.TRADE_ANALYST}),
@@ -150,6 +155,19 @@ CALLS: dict[RouteKey, Callable[[], RequestArgs]] = {
     ("POST", "/api/v1/lists/load"): lambda: {
         "params": {"list": "access-list"},
         "content": b"id,name\nA1,Access Listed Trading Co.\n",
+    },
+    ("GET", "/api/v1/lists/editions"): lambda: {"params": {"list": "access-list"}},
+    ("POST", "/api/v1/lists/approve"): lambda: {
+        "params": {"list": "uflpa", "edition": "access-approve"},
+        "json": {"why": "access test"},
+    },
+    ("POST", "/api/v1/lists/reject"): lambda: {
+        "params": {"list": "uflpa", "edition": "access-reject"},
+        "json": {"why": "access test"},
+    },
+    ("POST", "/api/v1/lists/official"): lambda: {
+        "params": {"list": "access-official"},
+        "json": {"why": "access test"},
     },
     ("POST", "/api/v1/screen"): lambda: {
         "json": {"list": "access-list", "queries": [{"id": "q1", "name": "Access Listed Trading"}]}
@@ -255,6 +273,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         for name in (TARGET_USER, LOGIN_USER):
             users.add_user(session, "test-setup", name, TEST_PASSWORD, Role.OUTREACH.value)
         import_ftm_bytes(session, ENTITY_LINE, "seed.ijson", "access-seed", "test-setup")
+        for edition in ("access-approve", "access-reject"):  # uflpa editions to decide
+            data = f"id,name\n{edition},Access {edition} Co.\n".encode()
+            load_watchlist(session, data, f"{edition}.csv", "uflpa", "test-setup", edition)
     with TestClient(app) as client:
         headers = {role: _bearer(client, name) for role, name in names.items()}
         world = World(app, client, database, headers)

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from ctip.api.app import create_app
 from ctip.config import Settings
+from ctip.lists import governance
 from ctip.lists.store import save_edition
 from ctip.model.roles import Role
 from ctip.store.db import Database
@@ -51,6 +52,7 @@ def explained_settings(seeded_settings: Settings) -> Settings:
     with database.session() as session:
         prepared = prepare_uflpa(sample_bytes(), "uflpa_sample.csv", UFLPA_LIST)
         save_edition(session, UFLPA_LIST, prepared, "test-setup", "sample", "uflpa")
+        governance.approve(session, UFLPA_LIST, "sample", "test-supervisor", "four eyes")
         entries.load_entry_lines(session, FILE, "e.csv", "test-setup")
         decisions = service.screen_lines(
             entries.all_lines(session), service.build_screener(session)

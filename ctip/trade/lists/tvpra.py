@@ -175,9 +175,12 @@ def use_listings(listings: Iterable[TvpraListing]) -> None:
     _process_listings[:] = list(listings)
 
 
-def tvpra_listings(session: Session, list_name: str = TVPRA_LIST) -> list[TvpraListing]:
-    """The latest TVPRA edition in the store as listings, also made this process's default."""
-    listings = listings_from_rules(goods_rules(session, list_name))
+def tvpra_listings(
+    session: Session, list_name: str = TVPRA_LIST, edition: str | None = None
+) -> list[TvpraListing]:
+    """A TVPRA edition in the store (the latest by default) as listings, also made this
+    process's default."""
+    listings = listings_from_rules(goods_rules(session, list_name, edition))
     use_listings(listings)
     return listings
 
