@@ -1,0 +1,87 @@
+"""Workbench sessions live on the server: a copied cookie dies with sign-out and with the user."""
+
+from __future__ import annotations
+
+import base64
+
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from ctip.api.app import SESSION_COOKIE
+from ctip.authz.users import set_disabled, set_password
+from ctip.model.roles import Role
+from ctip.store.db import Database
+from ctip.store.tables import UserSession
+from tests.support.workbench import form_token, sign_in
+
+
+def _database(web: TestClient) -> Database:
+    database: Database = web.app.state.database  # type: ignore[attr-defined]
+    return database
+
+
+def _copy_of_cookie(web: TestClient) -> str:
+    cookie = web.cookies.get(SESSION_COOKIE)
+    assert cookie, "signed in, but no session cookie"
+    return cookie
+
+
+def _home_with(web: TestClient, cookie: str) -> int:
+    """The start page's status for a request that carries only `cookie` (an attacker's copy)."""
+    web.cookies.clear()
+    web.cookies.set(SESSION_COOKIE, cookie)
+    status: int = web.get("/").status_code
+    return status
+
+
+def test_a_copy_of_the_cookie_is_refused_after_sign_out(web: TestClient) -> None:
+    sign_in(web, Role.INVESTIGATOR)
+    stolen = _copy_of_cookie(web)
+    assert _home_with(web, stolen) == 200
+    token = form_token(web.get("/").text)
+    assert web.post("/logout", data={"csrf_token": token}).status_code == 303
+    assert _home_with(web, stolen) == 303, "the old cookie must not sign anyone in"
+    with _database(web).session() as session:
+        reasons = session.query(UserSession.revoked_reason).all()
+    assert ("signed out",) in reasons
+
+
+def test_a_re_enabled_users_old_session_stays_dead(web: TestClient) -> None:
+    sign_in(web, Role.INTEL_ANALYST)
+    stolen = _copy_of_cookie(web)
+    with _database(web).session() as session:
+        set_disabled(session, "admin", "intel-analyst", True)
+    with _database(web).session() as session:
+        set_disabled(session, "admin", "intel-analyst", False)
+    assert _home_with(web, stolen) == 303
+    sign_in(web, Role.INTEL_ANALYST)  # a fresh sign-in works again
+    assert web.get("/").status_code == 200
+
+
+def test_a_new_password_ends_the_session(web: TestClient) -> None:
+    sign_in(web, Role.OUTREACH)
+    assert web.get("/").status_code == 200
+    with _database(web).session() as session:
+        set_password(session, "admin", "outreach", "a-brand-new-password")
+    assert web.get("/").status_code == 303
+
+
+def test_an_idle_or_an_expired_session_is_refused(web: TestClient) -> None:
+    sign_in(web, Role.SUPERVISOR)
+    cookie = _copy_of_cookie(web)
+    past = "2000-01-01T00:00:00.000000Z"
+    with _database(web).session() as session:
+        session.execute(update(UserSession).values(idle_expires_at=past))
+    assert _home_with(web, cookie) == 303, "idle too long"
+    with _database(web).session() as session:
+        session.execute(update(UserSession).values(idle_expires_at=None, expires_at=past))
+    assert _home_with(web, cookie) == 303, "past its absolute end"
+
+
+def test_the_cookie_names_nobody(web: TestClient) -> None:
+    """The cookie is signed, not encrypted: it must hold a random id, not the username."""
+    sign_in(web, Role.VICTIM_SPECIALIST)
+    payload = _copy_of_cookie(web).split(".")[0]
+    decoded = base64.b64decode(payload + "=" * (-len(payload) % 4)).decode()
+    assert "victim-specialist" not in decoded
+    assert "sid" in decoded
