@@ -8,10 +8,12 @@ from starlette.middleware.sessions import SessionMiddleware
 from ctip import __version__
 from ctip.api.errors import install_error_handlers
 from ctip.api.guards import RejectNulMiddleware
+from ctip.api.headers import ResponseHeadersMiddleware
+from ctip.api.limits import BodyLimitMiddleware
 from ctip.api.routes import audit, auth, entities, system, users
 from ctip.api.schemas import error_responses
 from ctip.areas import REGISTRY, Registry
-from ctip.config import Settings, get_settings
+from ctip.config import Environment, Settings, get_settings
 from ctip.store.db import Database
 from ctip.web.routes import install_workbench
 
@@ -27,6 +29,12 @@ def api_router(registry: Registry) -> APIRouter:
     for area_router in registry.routers():
         router.include_router(area_router)
     return router
+
+
+def docs_url(settings: Settings) -> str | None:
+    """Swagger UI only in development: FastAPI's page loads its script from a public CDN,
+    which no other environment may run; `/api/v1/openapi.json` is served everywhere."""
+    return f"{API_PREFIX}/docs" if settings.env is Environment.DEVELOPMENT else None
 
 
 def create_app(
@@ -45,7 +53,7 @@ def create_app(
         description="Counter-human-trafficking platform API. Every error is JSON: "
         '{"error": {"code", "message", "details"}}.',
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=docs_url(settings),
         redoc_url=None,
     )
     app.state.settings = settings
@@ -59,6 +67,8 @@ def create_app(
         https_only=settings.secure_cookies,
     )
     app.add_middleware(RejectNulMiddleware)
+    app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(ResponseHeadersMiddleware, hsts=settings.secure_cookies)
     install_error_handlers(app)
     app.include_router(api_router(registry))
     install_workbench(app, registry.navigation(), registry.pages(), registry.template_dirs())

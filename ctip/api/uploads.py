@@ -7,27 +7,42 @@ from typing import Any
 from fastapi import Request
 
 from ctip.api.errors import ApiError
+from ctip.api.limits import FILE_MAX_BYTES, upload_cap
 from ctip.api.schemas import error_responses
 
 
-def upload_route(body: dict[str, Any]) -> dict[str, Any]:
+def upload_route(body: dict[str, Any], max_bytes: int = FILE_MAX_BYTES) -> dict[str, Any]:
     """The route keywords of an upload: `body` describes the required request body, and a
-    body over the size cap is documented as 413 (what `read_upload` answers)."""
+    body over `max_bytes` is documented as 413 and refused by the body-limit middleware
+    before it is read (`ctip.api.limits`)."""
     return {
         "responses": error_responses(413),
-        "openapi_extra": {"requestBody": {"required": True, **body}},
+        "openapi_extra": {"requestBody": {"required": True, **body}, **upload_cap(max_bytes)},
     }
+
+
+def _too_large(max_bytes: int) -> ApiError:
+    return ApiError(413, f"send at most {max_bytes} bytes per request; the body was not read")
 
 
 async def read_upload(request: Request, max_bytes: int, expected: str) -> bytes:
     """The body, refused with 413 above `max_bytes` and with 422 when it holds only blanks.
 
-    Every import route reads its file this way, so the limits and the refusals read alike;
-    `expected` says what to send instead of an empty body ("the list file").
+    The declared length is checked before reading and the body is counted as it arrives, so
+    a file over the cap is never read whole. Every import route reads its file this way, so
+    the limits and the refusals read alike; `expected` says what to send instead of an
+    empty body ("the list file").
     """
-    data = await request.body()
-    if len(data) > max_bytes:
-        raise ApiError(413, f"send at most {max_bytes} bytes per request")
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
+        raise _too_large(max_bytes)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise _too_large(max_bytes)
+        chunks.append(chunk)
+    data = b"".join(chunks)
     if not data.strip():
         raise ApiError(422, f"the body is empty: send {expected}")
     return data

@@ -81,7 +81,7 @@ def _page(found: list[profile.NetworkSummary]) -> NetworkPage:
     return NetworkPage(total=len(found), results=found)
 
 
-@router.post("/ads/load", **upload_route(ADS_BODY))
+@router.post("/ads/load", **upload_route(ADS_BODY, MAX_LOAD_BYTES))
 async def load_ads(
     principal: AdWriter,
     session: DbSession,

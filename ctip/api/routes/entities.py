@@ -95,7 +95,7 @@ def export(
     return FtmLinesResponse(lines())
 
 
-@router.post("/import", **upload_route(FTM_LINES_BODY))
+@router.post("/import", **upload_route(FTM_LINES_BODY, MAX_IMPORT_BYTES))
 async def import_lines(
     principal: Writer,
     session: DbSession,
