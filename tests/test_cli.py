@@ -165,3 +165,27 @@ def test_help_shows_real_defaults_and_readable_types(command: list[str], default
     assert shown.exit_code == 0
     assert default in shown.output
     assert "<str>" not in shown.output and "<bool>" not in shown.output
+
+
+def test_audit_verify_catches_a_cut_tail_against_its_checkpoint(
+    store_in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    monkeypatch.setenv("CTIP_NEW_PASSWORD", "a-long-enough-password")
+    for name in ("maria", "jose", "ana"):
+        runner.invoke(app, ["users", "add", name, "--role", "investigator"])
+    first = runner.invoke(app, ["audit", "verify"])
+    assert first.exit_code == 0 and "intact: 3 rows" in first.output, first.output
+    assert store_in_tmp.with_name("cli.audit-checkpoints.jsonl").exists()
+    again = runner.invoke(app, ["audit", "verify"])
+    assert "intact: 4 rows, 1 walked after row 3" in again.output, again.output
+    with sqlite3.connect(store_in_tmp) as connection:
+        kept = connection.execute("select hash from audit_log where seq = 2").fetchone()[0]
+        connection.execute("delete from audit_log where seq > 2")
+        connection.execute("update audit_head set seq = 2, hash = ?", (kept,))
+    cut = runner.invoke(app, ["audit", "verify"])
+    assert cut.exit_code == 1 and "cut from the end" in cut.output, cut.output
+    # the refused verification was itself recorded as row 3, which the checkpoint contradicts
+    full = runner.invoke(app, ["audit", "verify", "--full"])
+    assert full.exit_code == 1 and "broken at row 3" in full.output, full.output

@@ -79,6 +79,7 @@ EntityReader = Annotated[Principal, Depends(page_for(Action.ENTITY_READ))]
 EntityWriter = Annotated[Principal, Depends(page_for(Action.ENTITY_WRITE))]
 UserReader = Annotated[Principal, Depends(page_for(Action.USER_READ))]
 AuditReader = Annotated[Principal, Depends(page_for(Action.AUDIT_READ))]
+AuditVerifier = Annotated[Principal, Depends(page_for(Action.AUDIT_VERIFY))]
 
 
 def login_page(
@@ -287,15 +288,40 @@ USERS = Table(
 
 @router.get("/audit")
 def audit_log(request: Request, principal: AuditReader, session: WebSession) -> Response:
-    """Audit events a page at a time, newest first, and, for roles that may verify, the result
-    of the chain check. An export is itself recorded in the log."""
+    """Audit events a page at a time, newest first, with the last verification of the chain
+    as the log recorded it and the latest checkpoint outside the database. Nothing is walked
+    here (a walk of 200k rows on every view took 12.7 s); a verifier asks for one with the
+    button. An export is itself recorded in the log."""
     listing, query = audit.event_listing(), parse_query(request.query_params, AUDIT_EVENTS)
     if wants_export(request):
         return export_csv(session, principal, AUDIT_EVENTS, listing, query)
-    report = audit.verify_chain(session) if can(principal, Action.AUDIT_VERIFY) else None
     events = table_view(request, AUDIT_EVENTS, listing.page(session, query))
-    context = page_context(request, principal, active="/audit", events=events, report=report)
+    context = page_context(
+        request,
+        principal,
+        active="/audit",
+        events=events,
+        verification=audit.last_verification(session),
+        checkpoint=audit.latest_checkpoint(session),
+        can_verify=can(principal, Action.AUDIT_VERIFY),
+    )
     return render(request, "audit.html", context)
+
+
+@router.post("/audit/verify")
+def audit_verify(
+    request: Request,
+    principal: AuditVerifier,
+    session: WebSession,
+    submitted_token: Token = "",
+    full: FormText = "",
+) -> Response:
+    """Verify the chain now, from the last verified checkpoint (or every row with `full`);
+    recorded in the log as the user's. The token stops another site from starting one."""
+    if not csrf_ok(request, submitted_token):
+        return form_expired(request, principal)
+    audit.run_verification(session, principal.username, full=bool(full))
+    return redirect("/audit")
 
 
 @router.get("/users")

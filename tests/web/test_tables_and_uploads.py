@@ -49,7 +49,7 @@ def test_the_audit_log_pages_newest_first_and_keeps_the_choices(web: TestClient)
     assert _count(page) == (4, 6, total)
     assert [int(s) for s in SEQ_CELL.findall(page)] == [total - 3, total - 4, total - 5]
     assert 'href="/audit?per_page=3&amp;page=3"' in page
-    assert "Chain intact." in page  # the chain is still checked on every view
+    assert "has not been verified yet" in page  # the chain is not walked on every view
 
 
 def test_the_audit_log_sorts_by_a_column_and_filters_by_action(web: TestClient) -> None:
