@@ -96,3 +96,22 @@ def test_trade_lists_commands(tmp_path: Path) -> None:
     wro = runner.invoke(app, ["trade", "lists", "load-wro", str(orders)])
     assert wro.exit_code == 0, wro.output
     assert "1 entries, 1 goods x place rules" in wro.output
+
+
+def test_an_official_edition_is_approved_by_someone_other_than_its_loader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edition = write(tmp_path, "u.csv", "id,name\nu1,Listed Co\n")
+    loaded = runner.invoke(
+        app, ["lists", "load", str(edition), "--name", "uflpa", "--edition", "e1"]
+    )
+    assert loaded.exit_code == 0, loaded.output
+    own = runner.invoke(app, ["lists", "approve", "uflpa", "e1", "--why", "mine"])
+    assert own.exit_code == 5 and "another person must decide" in own.output
+    assert "--why" in runner.invoke(app, ["lists", "approve", "uflpa", "e1"]).output
+    monkeypatch.setattr("getpass.getuser", lambda: "checker")
+    approved = runner.invoke(app, ["lists", "approve", "uflpa", "e1", "--why", "checked"])
+    assert approved.exit_code == 0, approved.output
+    shown = runner.invoke(app, ["lists", "editions", "uflpa", "--format", "json"])
+    assert json.loads(shown.stdout)[0]["status"] == "approved"
+    assert json.loads(shown.stdout)[0]["decided by"] == "cli:checker"

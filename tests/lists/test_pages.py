@@ -92,3 +92,34 @@ def test_a_refused_list_file_loads_nothing_and_names_each_bad_row(lists_web: Tes
     assert page.count('<span class="row-number">') == 2
     assert 'value="gulf-team"' in page  # the typed name is kept
     assert lists_web.get("/lists/gulf-team").status_code == 404
+
+
+def test_an_official_edition_is_approved_with_the_button_by_another_person(
+    lists_web: TestClient, seeded_settings: Settings
+) -> None:
+    sign_in(lists_web, Role.TRADE_ANALYST)
+    status, _ = _upload(lists_web, GOOD_FILE, list_name="uflpa", edition="2024-06")
+    assert status == 200
+    own = lists_web.get("/lists/uflpa").text
+    assert "pending" in own and "Approve edition" not in own  # a trade analyst never approves
+    with TestClient(create_app(seeded_settings), follow_redirects=False) as supervisor:
+        sign_in(supervisor, Role.SUPERVISOR)
+        page = supervisor.get("/lists/uflpa").text
+        assert "Approve edition 2024-06" in page
+        body = {"csrf_token": form_token(page), "decision": "approve", "why": "checked"}
+        url = "/lists/uflpa/editions/2024-06/decide"
+        assert supervisor.post(url, data={**body, "why": ""}).status_code == 422
+        done = supervisor.post(url, data=body)
+        assert done.status_code == 303, done.text
+        after = supervisor.get("/lists/uflpa").text
+        assert "approved (screening reads it): supervisor" in after
+        assert "Approve edition" not in after
+
+
+def test_an_investigator_cannot_load_an_official_list_in_the_browser(
+    lists_web: TestClient,
+) -> None:
+    sign_in(lists_web, Role.INVESTIGATOR)
+    status, page = _upload(lists_web, GOOD_FILE, list_name="uflpa", edition="2099-01-01")
+    assert status == 403 and "official list" in page
+    assert lists_web.get("/lists/uflpa").status_code == 404
