@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from ctip.authz.policy import Principal
@@ -23,6 +23,8 @@ from ctip.model.roles import Role
 from ctip.store.db import utc_now
 from ctip.store.tables import User, UserSession
 
+KEPT_AFTER_END = timedelta(days=30)
+"""How long an ended session's row stays listed before the user's next sign-in removes it."""
 TOUCH_INTERVAL = timedelta(seconds=60)
 """How stale `last_seen_at` may get before a request writes it again (one write a minute, not
 one per click, so browsing does not queue behind an import on SQLite)."""
@@ -76,6 +78,7 @@ def start(
         raise InvalidInput("only a signed-in user can hold a session or token")
     secret = secrets.token_urlsafe(32)
     now = datetime.now(UTC)
+    _forget_long_ended(session, principal.user_id, now)
     row = UserSession(
         secret_hash=secret_digest(secret),
         user_id=principal.user_id,
@@ -90,6 +93,14 @@ def start(
     session.add(row)
     session.flush()
     return secret, row
+
+
+def _forget_long_ended(session: Session, user_id: int, now: datetime) -> None:
+    """Drop a user's sessions that ended long ago, so the table does not grow for ever."""
+    cutoff = _stamp(now - KEPT_AFTER_END)
+    session.execute(
+        delete(UserSession).where(UserSession.user_id == user_id, UserSession.expires_at < cutoff)
+    )
 
 
 def _live(row: UserSession, now: str) -> bool:

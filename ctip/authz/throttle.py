@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, case, or_, update
+from sqlalchemy import and_, case, delete, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -79,7 +79,6 @@ def reserve_try(session: Session, username: str) -> bool:
             .values(
                 tries=case((fresh, 1), else_=row.tries + 1),
                 window_started_at=case((fresh, stamp), else_=row.window_started_at),
-                refused=case((fresh, 0), else_=row.refused),
                 locked_until=case((fresh, None), else_=row.locked_until),
             )
             .returning(row.tries)
@@ -107,14 +106,12 @@ def lock_if_spent(session: Session, username: str) -> bool:
 
 
 def clear(session: Session, username: str) -> int:
-    """A good password resets the count; returns how many attempts were refused meanwhile."""
+    """A good password resets the count (the row goes); returns how many attempts were
+    refused while locked since the last good one (reported then, not audited one by one)."""
     row = SignInThrottle
     with _own_transaction(session) as counter:
         cleared = counter.execute(
-            update(row)
-            .where(row.username == username)
-            .values(tries=0, locked_until=None, refused=0)
-            .returning(row.refused)
+            delete(row).where(row.username == username).returning(row.refused)
         ).first()
     return int(cleared[0]) if cleared else 0
 

@@ -16,7 +16,14 @@ from sqlalchemy.orm import Session
 
 from ctip.authz import audit, throttle
 from ctip.authz.policy import Principal
-from ctip.authz.sessions import Lifetime, SessionKind, principal_for_secret, revoke_all, start
+from ctip.authz.sessions import (
+    Lifetime,
+    SessionKind,
+    principal_for_secret,
+    revoke_all,
+    revoke_one,
+    start,
+)
 from ctip.model.errors import Conflict, InvalidInput, NotFound
 from ctip.model.roles import STAFF_ROLES, Role
 from ctip.store.db import utc_now
@@ -157,6 +164,15 @@ def set_password(session: Session, actor: str, username: str, password: str) -> 
     return _view(user)
 
 
+def end_own_session(session: Session, principal: Principal, session_id: int) -> None:
+    """A user ends one of their own sessions or tokens (a browser left signed in elsewhere)."""
+    if principal.user_id is None:
+        raise UserError("only a signed-in user has sessions")
+    revoke_one(session, principal.user_id, session_id, "revoked by its owner")
+    resource = f"user:{principal.username}"
+    audit.record(session, principal.username, "session.revoke", resource, {"id": session_id})
+
+
 def revoke_sessions(session: Session, actor: str, username: str) -> int:
     """End every session and token of a user (an admin's remedy for a lost laptop)."""
     user = _get(session, username)
@@ -185,7 +201,7 @@ def authenticate(session: Session, username: str, password: str, channel: str) -
     refused = throttle.clear(session, username)
     detail: dict[str, object] = {"channel": channel}
     if refused:
-        detail["refused_while_locked"] = refused
+        detail["refused_since_last_sign_in"] = refused
     audit.record(session, username, "login", f"user:{username}", detail)
     return Principal(user.username, Role(user.role), user.id)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select, update
 
-from ctip.authz import users
+from ctip.authz import audit, users
 from ctip.authz.policy import Principal
 from ctip.model.roles import Role
 from ctip.store.db import Database
@@ -149,6 +151,9 @@ def test_lock_lifts_when_its_short_delay_has_passed(db: Database) -> None:
     with db.session() as session:
         session.execute(update(SignInThrottle).values(locked_until="2000-01-01T00:00:00.000000Z"))
     assert _sign_in(db, "ana", PASSWORD) is not None
+    with db.session() as session:
+        login = audit.recent_events(session, limit=1)[0]
+    assert (login.action, json.loads(login.detail)["refused_since_last_sign_in"]) == ("login", 1)
     for _ in range(users.MAX_FAILED_SIGN_INS - 1):  # the count starts again from zero
         _sign_in(db, "ana", "wrong-password")
     assert _sign_in(db, "ana", PASSWORD) is not None

@@ -13,7 +13,7 @@ from ctip.api.schemas import PrincipalOut, TokenOut, TokenRequest, error_respons
 from ctip.authz import sessions
 from ctip.authz.policy import Action, Principal
 from ctip.authz.throttle import client_throttle
-from ctip.authz.users import authenticate, issue_token, record_sign_out
+from ctip.authz.users import authenticate, end_own_session, issue_token, record_sign_out
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 SignedIn = Annotated[Principal, Depends(require(Action.SELF_READ))]
@@ -75,6 +75,5 @@ def my_sessions(principal: SignedIn, session: DbSession) -> list[sessions.Sessio
 @router.delete("/sessions/{session_id}", status_code=204, responses=error_responses(404))
 def end_my_session(principal: SignedIn, session: DbSession, session_id: int) -> Response:
     """End one of the caller's own sessions or tokens (another user's is 404)."""
-    assert principal.user_id is not None
-    sessions.revoke_one(session, principal.user_id, session_id, "revoked by its owner")
+    end_own_session(session, principal, session_id)
     return Response(status_code=204)
