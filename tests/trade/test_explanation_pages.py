@@ -54,10 +54,9 @@ def explained_settings(seeded_settings: Settings) -> Settings:
         save_edition(session, UFLPA_LIST, prepared, "test-setup", "sample", "uflpa")
         governance.approve(session, UFLPA_LIST, "sample", "test-supervisor", "four eyes")
         entries.load_entry_lines(session, FILE, "e.csv", "test-setup")
-        decisions = service.screen_lines(
-            entries.all_lines(session), service.build_screener(session)
-        )
-        service.record_screenings(session, decisions, "test-setup", "local")
+        screener = service.build_screener(session)
+        decisions = service.screen_lines(entries.all_lines(session), screener)
+        service.record_screenings(session, decisions, "test-setup", "local", screener.editions)
         old = ScreeningRow(
             entry_number="ABC12345671",
             line_number=3,
@@ -89,6 +88,12 @@ def test_a_listed_manufacturer_reads_as_a_sentence_with_its_conflict_marked(
     assert "1 piece of evidence conflicts" in html
     assert 'href="/entities/' in html  # the listed entry links to its entity page
     assert "(w 1.00)" not in html and "x1.00" not in html.split("<details")[0]
+    assert 'href="/lists/uflpa?edition=sample">uflpa sample</a> (official)' in html
+
+
+def test_a_line_screened_before_editions_were_recorded_says_so(pages: TestClient) -> None:
+    html = pages.get("/trade/lines/ABC12345671/3").text
+    assert '<dd id="lists-read">none recorded</dd>' in html
 
 
 def test_a_turpan_factory_says_the_presumption_and_the_threshold(pages: TestClient) -> None:
