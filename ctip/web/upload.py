@@ -83,11 +83,20 @@ async def read_upload(request: Request, limit: int | None = None) -> Upload:
         await form.close()
 
 
+def _holds_nul(fields: Mapping[str, str], chosen: object) -> bool:
+    """Whether a field or the file's name holds NUL, which PostgreSQL text cannot store (the
+    API refuses it in its middleware; a multipart form is read here, so it is checked here)."""
+    file_name = (chosen.filename or "") if isinstance(chosen, UploadFile) else ""
+    return any("\x00" in text for text in (*fields, *fields.values(), file_name))
+
+
 async def _upload_of(request: Request, form: FormData, limit: int) -> Upload:
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    chosen = form.get(FILE_FIELD)
+    if _holds_nul(fields, chosen):
+        raise UploadRefused("A field of this form holds a NUL character, which no field may hold.")
     if not csrf_ok(request, fields.get(CSRF_FIELD, "")):
         raise UploadRefused("This form has expired. Please choose the file again.")
-    chosen = form.get(FILE_FIELD)
     if not isinstance(chosen, UploadFile) or not chosen.filename:
         raise UploadRefused("Choose a file to upload.")
     data = await chosen.read(limit + 1)

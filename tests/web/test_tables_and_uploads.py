@@ -178,3 +178,11 @@ def test_a_refused_sign_in_keeps_the_username_and_marks_no_field_wrongly(web: Te
     page = web.post("/login", data=body).text
     assert 'value="investigator"' in page and 'for="username"' in page
     assert 'type="password" id="password" name="password" required' in page  # never echoed
+
+
+def test_an_upload_form_field_with_nul_is_refused_and_nothing_is_loaded(web: TestClient) -> None:
+    sign_in(web, Role.INVESTIGATOR)
+    token = form_token(web.get("/entities").text)
+    refused = _upload(web, GOOD_LINES, token, source="case\x0077")
+    assert refused.startswith("422") and "NUL character" in refused
+    assert "/entities/up-1" not in web.get("/entities", params={"q": "Ayesha Rahman"}).text
