@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session
 from ctip.authz import audit
 from ctip.authz.policy import Principal, can
 from ctip.lists.access import ListAction
-from ctip.lists.store import UnknownList, check_list_name, resolve_edition
+from ctip.lists.store import UnknownList, check_list_name, list_entries, resolve_edition
 from ctip.lists.tables import ListEdition
+from ctip.matching.types import ListEntry
 from ctip.model.errors import Conflict, Forbidden, InvalidInput
 from ctip.store import ledger
 from ctip.store.ledger import LedgerEvent, Stream
@@ -226,3 +227,18 @@ def screening_editions(session: Session, chosen: Iterable[str] = ()) -> list[Edi
         if row is not None:
             used.append(EditionUsed(name, row.edition, row.kind, name in official))
     return used
+
+
+def entries_in_effect(
+    session: Session, list_name: str, edition: str | None = None
+) -> list[ListEntry]:
+    """The entries name screening reads: the named edition, or else the edition in effect
+    (an official list's newest approved one), so a pending edition screens only when asked
+    for by name; UnknownList when an official list has none approved."""
+    if edition is not None:
+        return list_entries(session, list_name, edition)
+    row = edition_in_effect(session, list_name)
+    if row is None:
+        resolve_edition(session, list_name)  # never loaded: the store's own message
+        raise UnknownList(f"list {list_name!r} has no approved edition yet")
+    return list_entries(session, list_name, row.edition)

@@ -18,7 +18,7 @@ from ctip.api.explanations import ExplanationOut
 from ctip.api.schemas import error_responses
 from ctip.authz import audit
 from ctip.authz.policy import Principal
-from ctip.lists import store
+from ctip.lists import governance
 from ctip.lists.access import ListAction
 from ctip.matching.scoring import DEFAULT_THRESHOLD
 from ctip.matching.screening import Hit, screen_names, validate_query
@@ -136,7 +136,7 @@ def _queries(batch: ScreenIn) -> list[MatchQuery]:
 def screen_batch(batch: ScreenIn, principal: Screener, session: DbSession) -> ScreenOut:
     """Screen up to 1,000 names against a loaded list; every hit carries its features."""
     queries = _queries(batch)
-    entries = store.list_entries(session, batch.list_name, batch.edition)
+    entries = governance.entries_in_effect(session, batch.list_name, batch.edition)
     hits = screen_names(queries, entries, batch.threshold)
     matches = sum(1 for hit in hits if hit.is_match)
     audit.record(

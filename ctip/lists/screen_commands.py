@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ctip.authz import audit
 from ctip.commands.common import cli_actor, errors, open_database, reports_errors
-from ctip.lists.store import list_entries
+from ctip.lists.governance import entries_in_effect
 from ctip.matching.scoring import DEFAULT_THRESHOLD
 from ctip.matching.screening import Hit, read_queries, screen_names, write_hits
 from ctip.matching.types import ListEntry, MatchQuery
@@ -28,14 +28,19 @@ def screen(
     threshold: Annotated[
         float, typer.Option(min=0.01, max=1.0, help="score from which a hit is a match")
     ] = DEFAULT_THRESHOLD,
-    edition: Annotated[str | None, typer.Option(help="list edition; default: the latest")] = None,
+    edition: Annotated[
+        str | None,
+        typer.Option(
+            help="list edition; default: the one in effect (approved, for an official list)"
+        ),
+    ] = None,
 ) -> None:
     """Screen a CSV of names (id, name; optional schema, country, birth_date, address)."""
 
     with reports_errors("nothing was screened"):
         parsed = read_queries(queries.read_bytes(), queries.name)
     with open_database() as database, database.session() as session:
-        entries = list_entries(session, list_name, edition)
+        entries = entries_in_effect(session, list_name, edition)
         hits = _screen_with_progress(parsed, entries, threshold)
         out.write_text(write_hits(hits), encoding="utf-8")
         audit.record(

@@ -210,3 +210,18 @@ def test_four_eyes_in_the_store_and_the_ledger(database: Database) -> None:
         assert [(r.stream_id, r.kind, r.actor, r.reason) for r in rows] == [
             ("uflpa/e1", "approved", "checker", "checked")
         ]
+
+
+def test_name_screening_reads_the_approved_edition_unless_one_is_named(
+    client: TestClient, role_headers: TokenFor
+) -> None:
+    analyst = role_headers(Role.TRADE_ANALYST)
+    assert load_list(client, analyst, sample_bytes()).status_code == 200
+    body: dict[str, Any] = {"list": "uflpa", "queries": [{"id": "q1", "name": HOSHINE}]}
+    pending = client.post("/api/v1/screen", json=body, headers=analyst)
+    assert pending.status_code == 404 and "no approved edition" in pending.text
+    named = client.post("/api/v1/screen", json={**body, "edition": "sample"}, headers=analyst)
+    assert named.status_code == 200 and named.json()["matches"] == 1
+    assert decide(client, role_headers(Role.SUPERVISOR), "approve", "sample").status_code == 200
+    approved = client.post("/api/v1/screen", json=body, headers=analyst)
+    assert approved.status_code == 200 and approved.json()["matches"] == 1
