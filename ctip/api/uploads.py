@@ -7,11 +7,11 @@ from typing import Any
 from fastapi import Request
 
 from ctip.api.errors import ApiError
-from ctip.api.limits import FILE_MAX_BYTES, upload_cap
+from ctip.api.limits import upload_cap
 from ctip.api.schemas import error_responses
 
 
-def upload_route(body: dict[str, Any], max_bytes: int = FILE_MAX_BYTES) -> dict[str, Any]:
+def upload_route(body: dict[str, Any], max_bytes: int) -> dict[str, Any]:
     """The route keywords of an upload: `body` describes the required request body, and a
     body over `max_bytes` is documented as 413 and refused by the body-limit middleware
     before it is read (`ctip.api.limits`)."""

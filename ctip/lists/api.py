@@ -195,7 +195,7 @@ def diff(
     )
 
 
-@router.post("/load", **upload_route(LIST_FILE_BODY))
+@router.post("/load", **upload_route(LIST_FILE_BODY, MAX_LIST_BYTES))
 async def load(
     principal: Writer,
     session: DbSession,

@@ -224,7 +224,7 @@ class FiguresOut(BaseModel):
     value_seized: str
 
 
-FILE_ROUTE = upload_route(FILE_BODY)
+FILE_ROUTE = upload_route(FILE_BODY, MAX_FILE_BYTES)
 
 
 @router.post("/entries", **FILE_ROUTE)

@@ -16,7 +16,7 @@ import pytest
 from fastapi import FastAPI
 
 from ctip.api.app import API_PREFIX, create_app
-from ctip.api.limits import AUTH_MAX_BYTES, JSON_MAX_BYTES
+from ctip.api.limits import AUTH_MAX_BYTES, JSON_MAX_BYTES, MAX_BYTES_KEY
 from ctip.authz import users
 from ctip.config import Settings
 from ctip.model.roles import Role
@@ -116,4 +116,19 @@ def test_an_upload_over_its_route_cap_is_refused_unread(app: FastAPI) -> None:
     body = CountedBody(chunks=4)
     headers = {**admin_headers(app), "content-length": str(300 * MB)}
     too_large(post(app, f"{IMPORT}?source=limits", body, **headers))
+    assert body.pulled == 0
+
+
+def test_every_upload_route_declares_its_cap_and_a_list_file_over_it_is_refused(
+    app: FastAPI,
+) -> None:
+    operations = [op for ops in app.openapi()["paths"].values() for op in ops.values()]
+    uploads = [op for op in operations if "413" in op.get("responses", {})]
+    assert len(uploads) >= 6 and all(MAX_BYTES_KEY in op for op in uploads)
+    lists_load = app.openapi()["paths"][f"{API_PREFIX}/lists/load"]["post"]
+    assert lists_load[MAX_BYTES_KEY] == 100 * MB
+    body = CountedBody(chunks=4)
+    headers = {**admin_headers(app), "content-length": str(150 * MB)}
+    path = f"{API_PREFIX}/lists/load?list=team&format=names&edition=e1"
+    assert str(100 * MB) in too_large(post(app, path, body, **headers))["message"]
     assert body.pulled == 0
