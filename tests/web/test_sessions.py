@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+from datetime import datetime
 
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from ctip.api.app import SESSION_COOKIE
+from ctip.api.app import SESSION_COOKIE, create_app
 from ctip.authz.users import set_disabled, set_password
+from ctip.config import Settings
 from ctip.model.roles import Role
 from ctip.store.db import Database
 from ctip.store.tables import UserSession
@@ -85,3 +87,21 @@ def test_the_cookie_names_nobody(web: TestClient) -> None:
     decoded = base64.b64decode(payload + "=" * (-len(payload) % 4)).decode()
     assert "victim-specialist" not in decoded
     assert "sid" in decoded
+
+
+def _seconds_between(start: str, end: str) -> float:
+    parse = "%Y-%m-%dT%H:%M:%S.%fZ"
+    return (datetime.strptime(end, parse) - datetime.strptime(start, parse)).total_seconds()
+
+
+def test_the_timeouts_come_from_the_settings(seeded_settings: Settings) -> None:
+    settings = seeded_settings.model_copy(
+        update={"session_idle_seconds": 120, "session_max_age_seconds": 900}
+    )
+    with TestClient(create_app(settings), follow_redirects=False) as client:
+        sign_in(client, Role.ADMIN)
+        with _database(client).session() as session:
+            row = session.execute(select(UserSession)).scalar_one()
+    assert row.idle_expires_at is not None
+    assert _seconds_between(row.created_at, row.idle_expires_at) == 120
+    assert _seconds_between(row.created_at, row.expires_at) == 900
