@@ -18,8 +18,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ctip.api.errors import json_error
 from ctip.authz import audit
 from ctip.authz.policy import Action, Principal, can
+from ctip.authz.sessions import live_sessions
 from ctip.authz.throttle import client_throttle
-from ctip.authz.users import authenticate, record_sign_out, user_listing
+from ctip.authz.users import authenticate, end_own_session, record_sign_out, user_listing
 from ctip.ingest.ftm_import import import_ftm_bytes
 from ctip.model.area import NavEntry
 from ctip.model.roles import Role
@@ -140,6 +141,29 @@ def logout(
         record_sign_out(session, principal, channel="web")
     sign_out(request, session)
     return redirect("/login")
+
+
+@router.get("/sessions")
+def my_sessions(request: Request, principal: SignedIn, session: WebSession) -> Response:
+    """The signed-in user's open workbench sessions and API tokens, each with an End button."""
+    assert principal.user_id is not None  # a signed-in user always has one
+    listed = live_sessions(session, principal.user_id)
+    return render(request, "sessions.html", page_context(request, principal, sessions=listed))
+
+
+@router.post("/sessions/{session_id}/end")
+def end_session(
+    request: Request,
+    principal: SignedIn,
+    session: WebSession,
+    session_id: int,
+    submitted_token: Token = "",
+) -> Response:
+    """End one of the user's own sessions (audited); ending this one signs them out."""
+    if not csrf_ok(request, submitted_token):
+        return form_expired(request, principal)
+    end_own_session(session, principal, session_id)
+    return redirect("/sessions")
 
 
 @router.get("/")

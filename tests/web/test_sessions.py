@@ -105,3 +105,22 @@ def test_the_timeouts_come_from_the_settings(seeded_settings: Settings) -> None:
     assert row.idle_expires_at is not None
     assert _seconds_between(row.created_at, row.idle_expires_at) == 120
     assert _seconds_between(row.created_at, row.expires_at) == 900
+
+
+def test_a_user_sees_and_ends_their_own_sessions_on_the_workbench(web: TestClient) -> None:
+    sign_in(web, Role.TRADE_ANALYST)
+    elsewhere = _copy_of_cookie(web)
+    web.cookies.clear()
+    sign_in(web, Role.TRADE_ANALYST)
+    page = web.get("/sessions")
+    assert page.status_code == 200
+    assert page.text.count("/end") == 2, "two workbench sessions listed"
+    with _database(web).session() as session:
+        oldest = session.execute(select(UserSession.id).order_by(UserSession.id)).scalars().first()
+    token = form_token(page.text)
+    assert web.post(f"/sessions/{oldest}/end", data={"csrf_token": "forged"}).status_code == 403
+    ended = web.post(f"/sessions/{oldest}/end", data={"csrf_token": token})
+    assert ended.status_code == 303
+    assert web.get("/sessions").text.count("/end") == 1
+    assert web.post("/sessions/99999/end", data={"csrf_token": token}).status_code == 404
+    assert _home_with(web, elsewhere) == 303, "the ended session no longer signs in"
