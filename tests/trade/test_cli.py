@@ -65,3 +65,23 @@ def test_a_bad_file_names_the_row_and_stores_nothing(tmp_path: Path) -> None:
     result = runner.invoke(app, ["trade", "entries", "load", str(bad)])
     assert result.exit_code == InvalidInput.exit_code
     assert "line 2" in result.output and "ISO 3166" in result.output
+
+
+def test_a_watchlist_counts_only_when_the_person_screening_chooses_it(tmp_path: Path) -> None:
+    lines = tmp_path / "entries.csv"
+    lines.write_bytes(entry_csv([raw_row(manufacturer="Quiet Harbour Trading Ltd")]))
+    watchlist = tmp_path / "team.csv"
+    watchlist.write_text("id,name\nq1,Quiet Harbour Trading Ltd\n", encoding="utf-8")
+    loaded = runner.invoke(app, ["lists", "load", str(watchlist), "--name", "team"])
+    assert loaded.exit_code == 0, loaded.output
+    out = tmp_path / "decisions.csv"
+    plain = runner.invoke(app, ["trade", "screen", str(lines), "--out", str(out)])
+    assert plain.exit_code == 0, plain.output
+    assert "manufacturer_listed" not in out.read_text(encoding="utf-8")
+    chosen = runner.invoke(
+        app, ["trade", "screen", str(lines), "--out", str(out), "--list", "team"]
+    )
+    assert chosen.exit_code == 0, chosen.output
+    assert "manufacturer_listed" in out.read_text(encoding="utf-8")
+    unknown = runner.invoke(app, ["trade", "screen", str(lines), "--list", "nope"])
+    assert unknown.exit_code == 3 and "nope" in unknown.output
