@@ -74,11 +74,6 @@ def withdraw_grants(actions: Iterable[StrEnum]) -> None:
         _area_grants.pop(action.value, None)
 
 
-def declared_actions() -> frozenset[str]:
-    """Every area action declared so far, by value."""
-    return frozenset(_area_grants)
-
-
 @dataclass(frozen=True)
 class Principal:
     """Who is asking: a signed-in user or the anonymous public (a tip submitter)."""

@@ -30,7 +30,7 @@ from ctip.resolve.tables import (
     ResolveRun,
 )
 from ctip.store.db import utc_now
-from ctip.store.paging import Listing, ListingField
+from ctip.store.paging import Listing, ListingField, PageQuery
 
 SAME, DIFFERENT = judgements.SAME, judgements.DIFFERENT
 ORGANISATION_RUN = "store-organisation"
@@ -575,15 +575,8 @@ class ClusterSummary:
 
 def largest_clusters(session: Session, limit: int = 100) -> list[ClusterSummary]:
     """Clusters holding more than one record, largest first: where merges need review."""
-    size = func.count(ResolveRecordRow.record_id)
-    rows = session.execute(
-        select(ResolveRecordRow.cluster_id, size)
-        .group_by(ResolveRecordRow.cluster_id)
-        .having(size > 1)
-        .order_by(size.desc(), ResolveRecordRow.cluster_id)
-        .limit(limit)
-    )
-    return [ClusterSummary(cluster_id, count) for cluster_id, count in rows]
+    query = PageQuery(per_page=limit, sort="records", descending=True)
+    return cluster_listing().page(session, query).rows
 
 
 def cluster_listing() -> Listing[ClusterSummary]:
