@@ -19,16 +19,35 @@ from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
 from ctip.authz import policy
+from ctip.cases.area import AREA as CASES
+from ctip.finance.area import AREA as FINANCE
 from ctip.graph.area import AREA as GRAPH
+from ctip.intake.area import AREA as INTAKE
 from ctip.lists import formats
 from ctip.lists.area import AREA as LISTS
-from ctip.model.area import Area, Metric, NavEntry
+from ctip.model import figures
+from ctip.model.area import Area, HomeTile, Metric, NavEntry
 from ctip.networks.area import AREA as NETWORKS
+from ctip.outreach.area import AREA as OUTREACH
+from ctip.protection.area import AREA as PROTECTION
+from ctip.reporting.area import AREA as REPORTING
 from ctip.resolve.area import AREA as RESOLVE
 from ctip.store import db
 from ctip.trade.area import AREA as TRADE
 
-AREAS: tuple[Area, ...] = (LISTS, GRAPH, NETWORKS, TRADE, RESOLVE)
+AREAS: tuple[Area, ...] = (
+    LISTS,
+    GRAPH,
+    NETWORKS,
+    TRADE,
+    FINANCE,
+    CASES,
+    PROTECTION,
+    INTAKE,
+    OUTREACH,
+    REPORTING,
+    RESOLVE,
+)
 """Every area, in the order of the workbench's navigation."""
 
 
@@ -86,11 +105,17 @@ class Registry:
             for metric in area.metrics:
                 yield area.name, metric
 
+    def home_tiles(self) -> tuple[HomeTile, ...]:
+        """Every area's counts of a person's own work, in registry order."""
+        return tuple(tile for area in self.areas for tile in area.home)
+
     def install(self) -> None:
-        """Hand the cores what they keep for the areas: grants, list formats, migrations."""
+        """Hand the cores what they keep for the areas: grants, list formats, migrations,
+        fiscal-year metrics."""
         for area in self.areas:
             policy.declare_grants(area.grants)
             formats.declare_formats(area.list_formats)
+            figures.declare_metrics(area.name, area.metrics)
         db.add_version_locations(self.migration_dirs())
 
     def uninstall(self) -> None:
@@ -98,6 +123,7 @@ class Registry:
         for area in self.areas:
             policy.withdraw_grants(area.grants)
             formats.withdraw_formats(area.list_formats)
+            figures.withdraw_metrics(area.metrics)
         db.remove_version_locations(self.migration_dirs())
 
 

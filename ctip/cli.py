@@ -282,7 +282,7 @@ def serve(
 
 
 def _serve(settings: Settings, host: str, port: int) -> None:
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
 
 
 def demo(

@@ -20,7 +20,8 @@ from ctip.areas import AREAS, REGISTRY, Registry
 from ctip.authz.policy import Principal, allowed_roles
 from ctip.cli import build_app
 from ctip.config import Settings
-from ctip.model.area import Area, AreaAction, DemoStep, NavEntry, grants_of
+from ctip.model import figures
+from ctip.model.area import Area, AreaAction, DemoStep, HomeTile, Metric, NavEntry, grants_of
 from ctip.model.roles import Role
 from ctip.store.db import Database
 from ctip.web.auth import page_for
@@ -107,6 +108,15 @@ def _chores_area(folder: Path) -> Area:
         tables=(ChoreTable,),
         migrations=migrations,
         demo=DemoStep(lambda _session: "3 chores", order=5),
+        metrics=(Metric("chores_done", "Chores done", lambda _session, year: year - 2000),),
+        home=(
+            HomeTile(
+                "chores waiting for you",
+                "/chores",
+                ChoreAction.READ,
+                lambda _session, username: len(username),
+            ),
+        ),
     )
 
 
@@ -133,6 +143,8 @@ def test_a_throwaway_area_plugs_into_every_part(
         sign_in(web, Role.OUTREACH)
         home = web.get("/")
         assert 'href="/chores"' in home.text and "The chores of the day." in home.text
+        assert "Your work" in home.text and "chores waiting for you" in home.text
+        assert f'<strong class="count">{len("outreach")}</strong>' in home.text
         page = web.get("/chores")
         assert page.status_code == 200 and "Chores page" in page.text
         token = web.post(
@@ -146,13 +158,16 @@ def test_a_throwaway_area_plugs_into_every_part(
     result = CliRunner().invoke(build_app(chores), ["chores", "count"])
     assert result.exit_code == 0 and "3 chores" in result.output
     assert chores.demo_steps()[0][0] == "chores"
+    area_name, metric = next(m for m in figures.declared_metrics() if m[1].id == "chores_done")
+    assert area_name == "chores" and metric.compute(None, 2021) == 21  # type: ignore[arg-type]
     assert "chores" in {name for area in chores.areas for name in area.table_names}
 
 
 def test_a_role_without_the_grant_is_refused(chores: Registry, seeded_settings: Settings) -> None:
     with TestClient(create_app(seeded_settings, registry=chores), follow_redirects=False) as web:
         sign_in(web, Role.INVESTIGATOR)
-        assert 'href="/chores"' not in web.get("/").text
+        home = web.get("/").text
+        assert 'href="/chores"' not in home and "chores waiting for you" not in home
         assert web.get("/chores").status_code == 403
         token = web.post(
             "/api/v1/auth/token",
@@ -166,6 +181,7 @@ def test_without_the_area_its_route_and_page_are_absent(seeded_settings: Setting
     with TestClient(create_app(seeded_settings), follow_redirects=False) as web:
         assert web.get("/api/v1/chores").status_code == 404
     assert allowed_roles(ChoreAction.READ) == frozenset()
+    assert "chores_done" not in {metric.id for _area, metric in figures.declared_metrics()}
 
 
 def test_demo_steps_run_lists_first_and_resolution_last() -> None:

@@ -71,5 +71,11 @@ def create_app(
     app.add_middleware(ResponseHeadersMiddleware, hsts=settings.secure_cookies)
     install_error_handlers(app)
     app.include_router(api_router(registry))
-    install_workbench(app, registry.navigation(), registry.pages(), registry.template_dirs())
+    install_workbench(
+        app,
+        registry.navigation(),
+        registry.pages(),
+        registry.template_dirs(),
+        registry.home_tiles(),
+    )
     return app

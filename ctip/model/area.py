@@ -74,6 +74,26 @@ class Metric:
     id: str
     label: str
     compute: Callable[[Session, int], int | float]
+    records: str = ""
+    """The workbench page listing the records behind the figure ("{year}" is replaced by the
+    fiscal year); empty when there is none. Linked only for roles that may open it."""
+    action: StrEnum | None = None
+    """The action that opens `records` (who may follow the link)."""
+    breakdown: Callable[[Session, int], Mapping[str, int]] | None = None
+    """The figure split by a category (case type, component...); published with cells under
+    11 suppressed."""
+
+
+@dataclass(frozen=True)
+class HomeTile:
+    """A count of the signed-in person's own work on their home page, with a link to it
+    ("Detentions due in 5 days: 3"). Shown only to the roles granted `action`."""
+
+    label: str
+    path: str
+    action: StrEnum
+    count: Callable[[Session, str], int]
+    """(session, username) -> how many items wait for this person; computed on every view."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +120,8 @@ class Area:
     """The area's Alembic versions folder; its first revision branches from the foundation."""
     demo: DemoStep | None = None
     metrics: tuple[Metric, ...] = ()
+    home: tuple[HomeTile, ...] = ()
+    """Counts of the person's own work, on the home page of the roles that may act on them."""
     list_formats: Mapping[str, Callable[[bytes, str, str], Any]] = field(default_factory=dict)
     """Formats this area's lists load from: (bytes, file name, list name) -> a PreparedList."""
 

@@ -22,7 +22,7 @@ from ctip.authz.sessions import live_sessions
 from ctip.authz.throttle import client_throttle
 from ctip.authz.users import authenticate, end_own_session, record_sign_out, user_listing
 from ctip.ingest.ftm_import import import_ftm_bytes
-from ctip.model.area import NavEntry
+from ctip.model.area import HomeTile, NavEntry
 from ctip.model.roles import Role
 from ctip.store import entities as store
 from ctip.web import views
@@ -167,9 +167,10 @@ def end_session(
 
 
 @router.get("/")
-def home(request: Request, principal: SignedIn) -> Response:
-    """The start page: who is signed in and the areas their role may use."""
-    return render(request, "home.html", page_context(request, principal, active="/"))
+def home(request: Request, principal: SignedIn, session: WebSession) -> Response:
+    """The start page: the person's own work with counts and links, then their areas."""
+    work = views.work_for(principal, request.app.state.home_tiles, session)
+    return render(request, "home.html", page_context(request, principal, active="/", work=work))
 
 
 @router.get("/entities")
@@ -381,9 +382,12 @@ def install_workbench(
     area_navigation: Iterable[NavEntry],
     area_pages: Iterable[APIRouter],
     template_dirs: Iterable[Path],
+    home_tiles: Iterable[HomeTile] = (),
 ) -> None:
-    """Mount the workbench: its own pages, the areas' pages, templates and navigation."""
+    """Mount the workbench: its own pages, the areas' pages, templates, navigation and the
+    home page's counts of each person's work."""
     app.state.navigation = views.navigation(area_navigation)
+    app.state.home_tiles = tuple(home_tiles)
     add_template_dirs(template_dirs)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(router)

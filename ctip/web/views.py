@@ -14,9 +14,10 @@ from urllib.parse import quote
 from followthemoney import model, registry
 from followthemoney.property import Property
 from followthemoney.schema import Schema
+from sqlalchemy.orm import Session
 
 from ctip.authz.policy import Action, Principal, can
-from ctip.model.area import NavEntry
+from ctip.model.area import HomeTile, NavEntry
 from ctip.store.entities import EntityLink, EntityRecord, EntitySummary, Provenance
 from ctip.store.tables import BASE_PROP
 
@@ -46,6 +47,24 @@ def navigation(area_entries: Iterable[NavEntry]) -> tuple[NavEntry, ...]:
 def areas_for(principal: Principal, entries: Iterable[NavEntry]) -> list[NavEntry]:
     """The pages this person may open, so links never lead to a refusal."""
     return [entry for entry in entries if can(principal, entry.action)]
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One count of the person's own work on the home page, with its link."""
+
+    label: str
+    path: str
+    count: int
+
+
+def work_for(principal: Principal, tiles: Iterable[HomeTile], session: Session) -> list[WorkItem]:
+    """The counts of the person's own work, for the tiles their role may act on."""
+    return [
+        WorkItem(tile.label, tile.path, tile.count(session, principal.username))
+        for tile in tiles
+        if can(principal, tile.action)
+    ]
 
 
 def timestamp(iso: str) -> str:

@@ -1,0 +1,1 @@
+"""Investigations: cases, subjects, arrests and charges, evidence links, deconfliction."""

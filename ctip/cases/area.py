@@ -1,0 +1,7 @@
+"""The cases area, declared once (see the package docstring)."""
+
+from __future__ import annotations
+
+from ctip.model.area import Area
+
+AREA = Area(name="cases", title="Cases")

@@ -1,0 +1,1 @@
+"""Illicit finance: accounts, transactions, laundering typologies and FinCEN red flags."""

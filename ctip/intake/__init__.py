@@ -1,0 +1,1 @@
+"""Front-line encounter screenings, public tips, forced-labour allegations, triage and referral."""

@@ -1,0 +1,7 @@
+"""The intake area, declared once (see the package docstring)."""
+
+from __future__ import annotations
+
+from ctip.model.area import Area
+
+AREA = Area(name="intake", title="Intake")

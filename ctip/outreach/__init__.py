@@ -1,0 +1,1 @@
+"""Trainings, presentations, partners and materials (Blue Campaign, Blue Lightning, FLETC)."""

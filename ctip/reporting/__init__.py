@@ -1,0 +1,1 @@
+"""The fiscal-year report: every figure computed from the areas' records, small cells suppressed."""
