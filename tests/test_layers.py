@@ -11,7 +11,7 @@ from ctip.areas import AREAS
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "ctip"
-LAZY_ENGINES = {"ctip.trade.spark"}
+LAZY_ENGINES = {"ctip.trade.spark", "ctip.finance.spark"}
 """Modules imported inside a function on purpose: they load pyspark, which most runs never need."""
 
 
