@@ -1,0 +1,136 @@
+"""Loading outreach records from CSV through the shared file-import primitive.
+
+Two files: activities (trainings and presentations: kind, title, component, audience, date,
+place, attendees) and partners (name, initiative, sector, joined). Headers are read without
+regard to case or spaces, and a few names the field uses are accepted for the same column
+(`held_on` or `date`, `joined_on` or `joined`). Every row is checked before anything is
+written; a rejected file names each bad row, its column and the reason, and writes nothing.
+The same bytes load once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+
+from ctip.ingest.errors import FileRejected, RowError
+from ctip.ingest.files import Counts, FileWrite, IncomingFile, import_file
+from ctip.outreach.records import NewActivity, NewPartner, OutreachFieldError
+from ctip.outreach.tables import ActivityRow, PartnerRow
+from ctip.store.bulk import insert_rows
+from ctip.store.db import utc_now
+
+ACTIVITY_COLUMNS = ("kind", "title", "component", "audience", "date", "place", "attendees")
+ACTIVITY_REQUIRED = ("kind", "title", "date", "attendees")
+PARTNER_COLUMNS = ("name", "initiative", "sector", "joined")
+PARTNER_REQUIRED = ("name", "joined")
+ALIASES = {"held_on": "date", "on": "date", "joined_on": "joined", "course": "title"}
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class OutreachLoad:
+    """What loading a file did."""
+
+    file_name: str
+    rows: int
+    already_loaded: bool
+
+
+def _header(name: str) -> str:
+    key = "_".join(name.strip().lower().split())
+    return ALIASES.get(key, key)
+
+
+def read_rows(
+    data: bytes,
+    file_name: str,
+    required: tuple[str, ...],
+    build: Callable[[Mapping[str, str]], T],
+) -> list[T]:
+    """Every row built, or `FileRejected` naming each bad row with its column and reason."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FileRejected(file_name, [RowError(1, f"not UTF-8 text: {error}")]) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [_header(cell) for cell in next(reader, [])]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise FileRejected(
+            file_name, [RowError(1, f"header lacks column(s): {', '.join(missing)}")]
+        )
+    built, errors = [], []
+    for cells in reader:
+        if not any(cell.strip() for cell in cells):
+            continue
+        row = dict(zip(header, cells, strict=False))
+        try:
+            built.append(build(row))
+        except OutreachFieldError as error:
+            errors.append(RowError(reader.line_num, f"column {error.message}"))
+    if errors:
+        raise FileRejected(file_name, errors)
+    if not built:
+        raise FileRejected(file_name, [RowError(1, "no records in the file")])
+    return built
+
+
+def _activity(row: Mapping[str, str]) -> NewActivity:
+    return NewActivity.checked(
+        row.get("kind", ""),
+        row.get("title", ""),
+        row.get("date", ""),
+        row.get("attendees", ""),
+        row.get("component", ""),
+        row.get("audience", ""),
+        row.get("place", ""),
+    )
+
+
+def _partner(row: Mapping[str, str]) -> NewPartner:
+    return NewPartner.checked(
+        row.get("name", ""), row.get("joined", ""), row.get("initiative", ""), row.get("sector", "")
+    )
+
+
+def _write_activities(target: FileWrite, activities: list[NewActivity]) -> Counts:
+    at = utc_now()
+    rows = [a.row(target.actor, at, target.file_id) for a in activities]
+    insert_rows(target.session, ActivityRow, rows)
+    target.progress(len(rows))
+    return {"activities": len(rows)}
+
+
+def _write_partners(target: FileWrite, partners: list[NewPartner]) -> Counts:
+    at = utc_now()
+    rows = [p.row(target.actor, at, target.file_id) for p in partners]
+    insert_rows(target.session, PartnerRow, rows)
+    target.progress(len(rows))
+    return {"partners": len(rows)}
+
+
+def load_activities(session: Session, data: bytes, file_name: str, actor: str) -> OutreachLoad:
+    """Trainings and presentations from CSV: all or nothing, once per content."""
+    incoming = IncomingFile.of(
+        data, file_name, kind="outreach_activities", actor=actor, action="outreach.activities.load"
+    )
+    validate = partial(read_rows, data, file_name, ACTIVITY_REQUIRED, _activity)
+    outcome = import_file(session, incoming, validate, _write_activities)
+    return OutreachLoad(file_name, outcome.count("activities"), outcome.already_imported)
+
+
+def load_partners(session: Session, data: bytes, file_name: str, actor: str) -> OutreachLoad:
+    """Partners from CSV: all or nothing, once per content."""
+    incoming = IncomingFile.of(
+        data, file_name, kind="outreach_partners", actor=actor, action="outreach.partners.load"
+    )
+    validate = partial(read_rows, data, file_name, PARTNER_REQUIRED, _partner)
+    outcome = import_file(session, incoming, validate, _write_partners)
+    return OutreachLoad(file_name, outcome.count("partners"), outcome.already_imported)

@@ -1,0 +1,59 @@
+"""The outreach lists the workbench pages and exports: paged, sorted and filtered in SQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from ctip.model.calendar import FiscalYear
+from ctip.outreach.records import Activity, Partner
+from ctip.outreach.tables import ActivityRow, PartnerRow
+from ctip.store.paging import Listing, ListingField
+
+
+def _activity(row: Any) -> Activity:
+    return Activity.of(row[0])
+
+
+def _partner(row: Any) -> Partner:
+    return Partner.of(row[0])
+
+
+def activities(fiscal_year: int | None = None) -> Listing[Activity]:
+    """Trainings and presentations, newest first; one fiscal year's when one is named."""
+    statement = select(ActivityRow)
+    if fiscal_year is not None:
+        year = FiscalYear(fiscal_year)
+        statement = statement.where(
+            ActivityRow.held_on >= year.start.isoformat(),
+            ActivityRow.held_on <= year.end.isoformat(),
+        )
+    fields = {
+        "held_on": ListingField(ActivityRow.held_on),
+        "kind": ListingField(ActivityRow.kind, match="equals"),
+        "title": ListingField(ActivityRow.title, searched=True),
+        "component": ListingField(ActivityRow.component, match="equals"),
+        "audience": ListingField(ActivityRow.audience, match="contains", searched=True),
+        "place": ListingField(ActivityRow.place, searched=True),
+        "attendees": ListingField(ActivityRow.attendees),
+    }
+    return Listing(statement, fields, _activity, tiebreak=(ActivityRow.id.desc(),))
+
+
+def partners(fiscal_year: int | None = None) -> Listing[Partner]:
+    """Partners by the day they joined, newest first; one fiscal year's when one is named."""
+    statement = select(PartnerRow)
+    if fiscal_year is not None:
+        year = FiscalYear(fiscal_year)
+        statement = statement.where(
+            PartnerRow.joined_on >= year.start.isoformat(),
+            PartnerRow.joined_on <= year.end.isoformat(),
+        )
+    fields = {
+        "joined_on": ListingField(PartnerRow.joined_on),
+        "name": ListingField(PartnerRow.name, searched=True),
+        "initiative": ListingField(PartnerRow.initiative, match="equals"),
+        "sector": ListingField(PartnerRow.sector, match="contains", searched=True),
+    }
+    return Listing(statement, fields, _partner, tiebreak=(PartnerRow.id.desc(),))

@@ -1,0 +1,235 @@
+"""Workbench pages of the outreach area: trainings and presentations (a paged table with a
+form to record one), and partners. The same `ctip.outreach` services as the CLI and API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from ctip.authz.policy import Principal, can
+from ctip.model.calendar import FiscalYear
+from ctip.model.errors import CtipError
+from ctip.outreach import listings, records
+from ctip.outreach.access import OutreachAction
+from ctip.outreach.records import AUDIENCES, COMPONENTS, INITIATIVES, NewActivity, NewPartner
+from ctip.store.paging import Listing
+from ctip.web.auth import WebSession, csrf_ok, page_for
+from ctip.web.forms import EMPTY_FORM, FormState, FormText, Token, date_errors, refused
+from ctip.web.frame import form_expired, page_context
+from ctip.web.rendering import redirect, render
+from ctip.web.table import (
+    Column,
+    FilterKind,
+    Table,
+    export_csv,
+    parse_query,
+    table_view,
+    wants_export,
+)
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Principal, Depends(page_for(OutreachAction.READ))]
+Writer = Annotated[Principal, Depends(page_for(OutreachAction.WRITE))]
+KINDS = ("training", "presentation")
+EARLIEST_FY, LATEST_FY = 2000, 2100
+
+ACTIVITIES = Table(
+    "activities",
+    (
+        Column("held_on", "Date", sortable=True, value=lambda a: a.held_on),
+        Column(
+            "kind",
+            "Kind",
+            sortable=True,
+            filter=FilterKind.CHOICE,
+            choices=KINDS,
+            value=lambda a: a.kind,
+        ),
+        Column("title", "Title", sortable=True, value=lambda a: a.title),
+        Column(
+            "component",
+            "Component",
+            sortable=True,
+            filter=FilterKind.CHOICE,
+            choices=COMPONENTS,
+            value=lambda a: a.component,
+        ),
+        Column(
+            "audience",
+            "Audience",
+            sortable=True,
+            filter=FilterKind.TEXT,
+            value=lambda a: a.audience,
+        ),
+        Column("place", "Place", sortable=True, value=lambda a: a.place),
+        Column("attendees", "Attendees", sortable=True, numeric=True, value=lambda a: a.attendees),
+    ),
+    search_label="Title, audience or place",
+    default_sort="held_on",
+    default_descending=True,
+)
+PARTNERS = Table(
+    "partners",
+    (
+        Column("joined_on", "Joined", sortable=True, value=lambda p: p.joined_on),
+        Column("name", "Organisation", sortable=True, value=lambda p: p.name),
+        Column(
+            "initiative",
+            "Initiative",
+            sortable=True,
+            filter=FilterKind.CHOICE,
+            choices=INITIATIVES,
+            value=lambda p: p.initiative,
+        ),
+        Column("sector", "Sector", sortable=True, filter=FilterKind.TEXT, value=lambda p: p.sector),
+    ),
+    search_label="Organisation or sector",
+    default_sort="joined_on",
+    default_descending=True,
+)
+
+
+def _fiscal_year(text: str) -> int | None:
+    """The `fy` the address names, or None for every year (anything else is ignored)."""
+    if text.isascii() and text.isdigit() and EARLIEST_FY <= int(text) <= LATEST_FY:
+        return int(text)
+    return None
+
+
+def _listing_page(
+    request: Request,
+    principal: Principal,
+    session: WebSession,
+    table: Table,
+    listing: Listing[object],
+    template: str,
+    status: int,
+    **extra: object,
+) -> Response:
+    query = parse_query(request.query_params, table)
+    if wants_export(request):
+        return export_csv(session, principal, table, listing, query)
+    view = table_view(request, table, listing.page(session, query), keep=("fy",))
+    context = page_context(request, principal, active="/outreach", **{table.name: view}, **extra)
+    return render(request, template, context, status_code=status)
+
+
+def _activities_page(
+    request: Request,
+    principal: Principal,
+    session: WebSession,
+    form: FormState = EMPTY_FORM,
+    status: int = 200,
+) -> Response:
+    fy = _fiscal_year(request.query_params.get("fy", ""))
+    listing: Listing[object] = listings.activities(fy)  # type: ignore[assignment]
+    return _listing_page(
+        request,
+        principal,
+        session,
+        ACTIVITIES,
+        listing,
+        "outreach/index.html",
+        status,
+        fy=FiscalYear(fy) if fy else None,
+        form=form,
+        can_write=can(principal, OutreachAction.WRITE),
+        components=[("", "Blue Campaign (default)"), *((c, c) for c in COMPONENTS)],
+        kinds=[(k, k.capitalize()) for k in reversed(KINDS)],
+        audiences=AUDIENCES,
+    )
+
+
+@router.get("/outreach")
+def activities_page(request: Request, principal: Reader, session: WebSession) -> Response:
+    """Trainings and presentations, newest first, paged and exportable; `fy` narrows to one
+    fiscal year (the report's figures link here)."""
+    return _activities_page(request, principal, session)
+
+
+@router.post("/outreach/activities")
+def record_activity(
+    request: Request,
+    principal: Writer,
+    session: WebSession,
+    kind: FormText = "",
+    title: FormText = "",
+    component: FormText = "",
+    audience: FormText = "",
+    held_on: FormText = "",
+    place: FormText = "",
+    attendees: FormText = "",
+    token: Token = "",
+) -> Response:
+    """Record a training or presentation; a refusal shows the form again as it was typed."""
+    if not csrf_ok(request, token):
+        return form_expired(request, principal)
+    values = {"kind": kind, "title": title[:400], "component": component, "audience": audience}
+    values |= {"held_on": held_on, "place": place[:400], "attendees": attendees}
+    bad = date_errors(values, ("held_on",))
+    if bad:
+        return _activities_page(request, principal, session, FormState(values, bad), 400)
+    try:
+        activity = NewActivity.checked(kind, title, held_on, attendees, component, audience, place)
+        records.add_activity(session, activity, principal.username)
+    except CtipError as error:
+        return _activities_page(request, principal, session, refused(values, error), 400)
+    return redirect("/outreach")
+
+
+def _partners_page(
+    request: Request,
+    principal: Principal,
+    session: WebSession,
+    form: FormState = EMPTY_FORM,
+    status: int = 200,
+) -> Response:
+    fy = _fiscal_year(request.query_params.get("fy", ""))
+    listing: Listing[object] = listings.partners(fy)  # type: ignore[assignment]
+    return _listing_page(
+        request,
+        principal,
+        session,
+        PARTNERS,
+        listing,
+        "outreach/partners.html",
+        status,
+        fy=FiscalYear(fy) if fy else None,
+        form=form,
+        can_write=can(principal, OutreachAction.WRITE),
+        initiatives=[(i, i) for i in INITIATIVES],
+    )
+
+
+@router.get("/outreach/partners")
+def partners_page(request: Request, principal: Reader, session: WebSession) -> Response:
+    """Partners of the Blue Lightning Initiative and others, by the day they joined."""
+    return _partners_page(request, principal, session)
+
+
+@router.post("/outreach/partners")
+def record_partner(
+    request: Request,
+    principal: Writer,
+    session: WebSession,
+    name: FormText = "",
+    initiative: FormText = "",
+    sector: FormText = "",
+    joined_on: FormText = "",
+    token: Token = "",
+) -> Response:
+    """Record an organisation joining an initiative."""
+    if not csrf_ok(request, token):
+        return form_expired(request, principal)
+    values = {"name": name[:400], "initiative": initiative, "sector": sector[:400]}
+    values["joined_on"] = joined_on
+    bad = date_errors(values, ("joined_on",))
+    if bad:
+        return _partners_page(request, principal, session, FormState(values, bad), 400)
+    try:
+        partner = NewPartner.checked(name, joined_on, initiative, sector)
+        records.add_partner(session, partner, principal.username)
+    except CtipError as error:
+        return _partners_page(request, principal, session, refused(values, error), 400)
+    return redirect("/outreach/partners")
