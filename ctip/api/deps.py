@@ -38,7 +38,11 @@ def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterato
         yield session
 
 
-DbSession = Annotated[Session, Depends(get_session)]
+DbSession = Annotated[Session, Depends(get_session, scope="function")]
+"""The request's transaction, committed when the route function returns and before the
+response is sent (`scope="function"`): a 2xx means the write is in the store, and a commit
+that fails (the store busy, a constraint) is answered as the error it is, never as a success
+already sent. A streamed answer opens its own transaction while it streams."""
 AppSettings = Annotated[Settings, Depends(get_settings_dep)]
 
 

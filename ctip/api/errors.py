@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ctip.model.errors import CtipError
+from ctip.store.db import StoreBusy, is_busy
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ STATUS_CODES = {
     422: "invalid_request",
     429: "too_many_requests",
     500: "internal",
+    503: "store_busy",
 }
 
 
@@ -70,9 +72,14 @@ def _response(status: int, body: dict[str, Any]) -> JSONResponse:
 
 
 async def _ctip_error(_request: Request, error: Exception) -> JSONResponse:
-    """The one mapping of the hierarchy: the error's own status, code, message and details."""
+    """The one mapping of the hierarchy: the error's own status, code, message and details;
+    an error that says when to come back (the store busy) says it in `Retry-After`."""
     assert isinstance(error, CtipError)
-    return _response(error.http_status, _body(error.code, error.message, error.details))
+    response = _response(error.http_status, _body(error.code, error.message, error.details))
+    retry_after = getattr(error, "retry_after", None)
+    if isinstance(retry_after, int):
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 async def _http_error(_request: Request, error: Exception) -> JSONResponse:
@@ -89,7 +96,12 @@ async def _validation_error(_request: Request, error: Exception) -> JSONResponse
 
 
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-    """A bug: logged with an id that the 500 answer carries, so the two can be matched."""
+    """A bug: logged with an id that the 500 answer carries, so the two can be matched.
+
+    SQLite's "database is locked" met outside a `Database.session` block is no bug but the
+    store busy: it gets the same 503 and `Retry-After` as `StoreBusy`."""
+    if is_busy(error):
+        return await _ctip_error(request, StoreBusy())
     error_id = uuid.uuid4().hex[:12]
     log.error(
         "unexpected error %s on %s %s",

@@ -13,9 +13,19 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ctip.model.errors import CtipError
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite writer waits for another's transaction (an import's write) to end.
+
+SQLite has one writer at a time; the others queue in its busy handler. 30 s covers the write
+phase of a 200k-statement import on a slow disk; past it the wait ends as `StoreBusy`."""
+RETRY_AFTER_SECONDS = 5
+BUSY_MESSAGES = ("database is locked", "database table is locked", "database is busy")
 FOUNDATION_VERSIONS = MIGRATIONS_DIR / "versions"
 
 _area_versions: list[Path] = []
@@ -49,13 +59,40 @@ def normalise_url(url: str) -> str:
     return url
 
 
+class StoreBusy(CtipError):
+    """Another writer held the embedded store longer than a writer waits (an import writing
+    200k statements): nothing of this request was written, and the same request can be sent
+    again. Answered 503 with `Retry-After` by the API and one line with exit code 6 by the
+    CLI, never a 500 or a traceback."""
+
+    http_status, exit_code, code = 503, 6, "store_busy"
+    retry_after = RETRY_AFTER_SECONDS
+
+    def __init__(self, message: str = "", details: list[Any] | None = None) -> None:
+        super().__init__(
+            message
+            or "the store is busy with another write (an import); nothing was written: "
+            f"try again in {RETRY_AFTER_SECONDS} seconds",
+            details,
+        )
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether a database error is SQLite's "locked" (a writer waited out its busy timeout)."""
+    if not isinstance(error, OperationalError):
+        return False
+    text = str(error.orig if error.orig is not None else error).lower()
+    return any(message in text for message in BUSY_MESSAGES)
+
+
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL for concurrent readers, foreign keys on, durable-enough syncs."""
+    """WAL so readers never wait for the writer, foreign keys on, durable-enough syncs, and
+    a busy timeout so writers queue for the one write lock instead of failing at once."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
@@ -107,9 +144,19 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A transaction: committed when the block ends, rolled back on any error."""
-        with self._sessions() as session, session.begin():
-            yield session
+        """A transaction: committed when the block ends, rolled back on any error.
+
+        A SQLite write that waited out the busy timeout (in the block or at the commit)
+        leaves as `StoreBusy`, after the rollback, so every caller tells its user "try
+        again" instead of failing with `database is locked`.
+        """
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except OperationalError as error:
+            if is_busy(error):
+                raise StoreBusy() from error
+            raise
 
     def upgrade(self) -> None:
         """Apply every pending migration."""
