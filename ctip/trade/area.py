@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ctip.model.area import Area, DemoStep, NavEntry, grants_of
+from ctip.model.area import Area, DemoStep, HomeTile, NavEntry, grants_of
 from ctip.store.tables import tables_in
-from ctip.trade import api, commands, demo, metrics, pages, tables
+from ctip.trade import api, commands, demo, issuances, metrics, pages, tables
 from ctip.trade.access import TradeAction
 from ctip.trade.lists.orders import prepare_orders
 from ctip.trade.lists.tvpra import prepare_tvpra
@@ -32,10 +32,24 @@ AREA = Area(
     ),
     templates=HERE / "templates",
     command_groups={"trade": commands.app},
-    tables=tables_in(tables),
+    tables=(*tables_in(tables), *tables_in(issuances)),
     migrations=HERE / "migrations",
     demo=DemoStep(demo.seed_demo),
     metrics=metrics.METRICS,
+    home=(
+        HomeTile(
+            "detentions due in 5 days or overdue",
+            "/trade/detentions",
+            TradeAction.DECIDE,
+            metrics.detentions_due,
+        ),
+        HomeTile(
+            "flagged lines to review (no detention yet)",
+            "/trade?decision=review",
+            TradeAction.WRITE,
+            metrics.lines_to_review,
+        ),
+    ),
     list_formats={
         "wro": prepare_orders,
         "uflpa": prepare_uflpa,

@@ -1,43 +1,160 @@
-"""The trade area's fiscal-year figures, computed from the detention records every time they
-are asked for (the source document's CBP lines: shipments detained, seized, and their value).
+"""The trade area's fiscal-year figures and its home-page counts, computed from the records
+every time they are asked for (the source document's CBP lines: shipments detained, seized,
+their value, and the Withhold Release Orders issued).
 
-The fiscal-year report reads them through the area registry; nothing here is stored.
+A detention's outcome lives in its ledger stream. The figures need only when each detention
+was opened, what its line was worth and its last decision, so each call reads the detention
+rows once and the ledger's decision events once (not every step of every stream, and no
+legal clock): a report of six figures over two years reads the ledger six times, each small.
+Nothing here is stored.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from ctip.model.area import Metric
-from ctip.trade import detentions
+from ctip.model.calendar import fiscal_year as fiscal_year_of
+from ctip.model.clock import SYSTEM_CLOCK
+from ctip.store.tables import LedgerEventRow
+from ctip.trade import detentions, issuances
+from ctip.trade.access import TradeAction
+from ctip.trade.tables import DetentionRow, ScreeningRow
+
+DUE_SOON_DAYS = 5
+"""A detention whose next legal clock runs out within this many days is due."""
+DECIDED_OUTCOMES = frozenset(o.value for o in detentions.Outcome)
 
 
-def _year(session: Session, fiscal_year: int) -> detentions.YearFigures | None:
-    """The year's detention figures, or None when the year has no detention at all."""
-    rows = detentions.figures(detentions.list_detentions(session))
-    return next((row for row in rows if row.fiscal_year == fiscal_year), None)
+def last_decisions(session: Session) -> dict[str, tuple[str, str]]:
+    """Detention id -> (outcome, day decided) of its last decision: one read of the ledger's
+    decision events (a later correction replaces an earlier decision, as in the state)."""
+    query = (
+        select(LedgerEventRow.stream_id, LedgerEventRow.payload)
+        .where(
+            LedgerEventRow.stream_kind == detentions.STREAM_KIND,
+            LedgerEventRow.kind == detentions.EventKind.DECIDED.value,
+        )
+        .order_by(LedgerEventRow.stream_id, LedgerEventRow.seq)
+    )
+    decided: dict[str, tuple[str, str]] = {}
+    for stream_id, payload in session.execute(query):
+        body = json.loads(payload)
+        decided[stream_id] = (str(body["detail"]["outcome"]), str(body["occurred_on"]))
+    return decided
+
+
+def year_figures(session: Session, fiscal_year: int) -> detentions.YearFigures:
+    """One fiscal year's detention figures: detained by the year opened; released, excluded
+    and seized (and the value seized) by the year of the last decision."""
+    counts = dict.fromkeys(("detained", "released", "excluded", "seized"), 0)
+    value_detained, value_seized = Decimal(0), Decimal(0)
+    decided = last_decisions(session)
+    rows = select(DetentionRow.id, DetentionRow.opened_on, DetentionRow.value_usd)
+    for det_id, opened_on, value_usd in session.execute(rows):
+        if fiscal_year_of(opened_on) == fiscal_year:
+            counts["detained"] += 1
+            value_detained += Decimal(value_usd)
+        outcome, day = decided.get(det_id, ("", ""))
+        if outcome in DECIDED_OUTCOMES and fiscal_year_of(day) == fiscal_year:
+            counts[outcome] += 1
+            if outcome == detentions.Outcome.SEIZED:
+                value_seized += Decimal(value_usd)
+    return detentions.YearFigures(
+        fiscal_year, **counts, value_detained=value_detained, value_seized=value_seized
+    )
 
 
 def shipments_detained(session: Session, fiscal_year: int) -> int:
     """Detentions opened in the fiscal year."""
-    year = _year(session, fiscal_year)
-    return year.detained if year else 0
+    return year_figures(session, fiscal_year).detained
 
 
 def shipments_seized(session: Session, fiscal_year: int) -> int:
     """Detentions decided as seizures in the fiscal year."""
-    year = _year(session, fiscal_year)
-    return year.seized if year else 0
+    return year_figures(session, fiscal_year).seized
 
 
 def seized_value_usd(session: Session, fiscal_year: int) -> float:
     """The declared value, in US dollars, of the lines seized in the fiscal year."""
-    year = _year(session, fiscal_year)
-    return float(year.value_seized) if year else 0.0
+    return float(year_figures(session, fiscal_year).value_seized)
+
+
+def outcomes(session: Session, fiscal_year: int) -> Mapping[str, int]:
+    """The year's decisions by outcome (released, excluded, seized)."""
+    figures = year_figures(session, fiscal_year)
+    return {"released": figures.released, "excluded": figures.excluded, "seized": figures.seized}
+
+
+def wros_issued(session: Session, fiscal_year: int) -> int:
+    """Withhold Release Orders CBP issued in the fiscal year (Findings not counted)."""
+    return issuances.issued_in(session, fiscal_year)
+
+
+def detentions_due(session: Session, _username: str, today: date | None = None) -> int:
+    """Open detentions whose next legal clock runs out within DUE_SOON_DAYS or has run out."""
+    day = today or SYSTEM_CLOCK.today()
+    horizon = (day + timedelta(days=DUE_SOON_DAYS)).isoformat()
+    queue = detentions.list_detentions(session, as_of=day, open_only=True)
+    return sum(1 for s in queue if s.is_open and s.next_due and s.next_due.due <= horizon)
+
+
+def lines_to_review(session: Session, _username: str) -> int:
+    """Lines whose latest screening says review (or detain) and that no detention holds yet."""
+    latest = (
+        select(func.max(ScreeningRow.id))
+        .group_by(ScreeningRow.entry_number, ScreeningRow.line_number)
+        .scalar_subquery()
+    )
+    detained = exists().where(
+        DetentionRow.entry_number == ScreeningRow.entry_number,
+        DetentionRow.line_number == ScreeningRow.line_number,
+    )
+    query = (
+        select(func.count())
+        .select_from(ScreeningRow)
+        .where(
+            ScreeningRow.id.in_(latest),
+            ScreeningRow.decision.in_(tuple(detentions.FLAGGED)),
+            ~detained,
+        )
+    )
+    return int(session.scalar(query) or 0)
 
 
 METRICS = (
-    Metric("cbp_shipments_detained", "CBP shipments detained", shipments_detained),
-    Metric("cbp_shipments_seized", "CBP shipments seized", shipments_seized),
-    Metric("cbp_seized_value_usd", "Value of CBP seizures (US dollars)", seized_value_usd),
+    Metric(
+        "cbp_shipments_detained",
+        "CBP shipments detained",
+        shipments_detained,
+        records="/trade/detentions",
+        action=TradeAction.READ,
+    ),
+    Metric(
+        "cbp_shipments_seized",
+        "CBP shipments seized",
+        shipments_seized,
+        records="/trade/detentions",
+        action=TradeAction.READ,
+        breakdown=outcomes,
+    ),
+    Metric(
+        "cbp_seized_value_usd",
+        "Value of CBP seizures (US dollars)",
+        seized_value_usd,
+        records="/trade/detentions",
+        action=TradeAction.READ,
+    ),
+    Metric(
+        "cbp_wros_issued",
+        "CBP Withhold Release Orders issued",
+        wros_issued,
+        breakdown=issuances.by_country,
+    ),
 )
