@@ -1,0 +1,172 @@
+"""What a tip connects to, for the analyst who triages it: other tips and the entity store.
+
+Three kinds of evidence, each a feature of one explanation with what it rests on:
+
+- **the same tip again**: another tip giving the same phone, e-mail or person's name (keys
+  normalised as the entity store normalises them, found in SQL), or telling the same story
+  (narratives compared with rapidfuzz's token-set ratio, among the same activity's recent
+  tips);
+- **known to the store**: an entity holding one of the tip's phones or e-mails (the store's
+  identifier look-up), or named like a person in the tip (the store's name look-up, scored
+  with the name matcher's token ratio);
+- nothing: "no links", said as such.
+
+The outcome is "possible duplicate" when another tip gives the same identifier or story,
+"known to the store" when only the store knows something, "no links" otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ctip.intake.tables import TipKeyRow, TipRow
+from ctip.intake.tips import Tip
+from ctip.model.explain import Explanation, Feature, Reference, RefKind
+from ctip.store.entities import find_by_identifier, search_by_name
+
+DUPLICATE: Final = "possible duplicate"
+KNOWN: Final = "known to the store"
+NO_LINKS: Final = "no links"
+SAME_STORY_AT: Final = 85.0
+"""Token-set ratio (0-100) from which two narratives tell the same story."""
+NAME_MATCH_AT: Final = 85.0
+STORY_CANDIDATES: Final = 500
+MAX_LINKS: Final = 10
+KEY_WEIGHTS: Final = {"phone": 0.6, "email": 0.6, "name": 0.3}
+
+
+@dataclass(frozen=True)
+class Links:
+    """The explanation, and the other tips and entities it names (for the page's lists)."""
+
+    explanation: Explanation
+    duplicates: tuple[str, ...]
+    entities: tuple[str, ...]
+
+
+def _tip_ref(tip_id: str) -> Reference:
+    return Reference(RefKind.RECORD, tip_id, tip_id, url=f"/intake/tips/{tip_id}")
+
+
+def shared_keys(session: Session, tip_id: str) -> list[Feature]:
+    """Other tips giving one of this tip's phones, e-mails or names."""
+    mine = select(TipKeyRow.kind, TipKeyRow.key).where(TipKeyRow.tip_id == tip_id).subquery()
+    query = (
+        select(TipKeyRow.tip_id, TipKeyRow.kind, TipKeyRow.value)
+        .join(mine, (TipKeyRow.kind == mine.c.kind) & (TipKeyRow.key == mine.c.key))
+        .where(TipKeyRow.tip_id != tip_id)
+        .order_by(TipKeyRow.tip_id)
+        .limit(MAX_LINKS * 3)
+    )
+    features = []
+    for other, kind, value in session.execute(query):
+        identifier = Reference(RefKind.IDENTIFIER, value, f"{kind} {value}")
+        features.append(
+            Feature(
+                f"same_{kind}",
+                1.0,
+                KEY_WEIGHTS.get(kind, 0.3),
+                f"Tip {other} also gives the {kind} {value}.",
+                (_tip_ref(other), identifier),
+            )
+        )
+    return features[:MAX_LINKS]
+
+
+def same_story(session: Session, tip: Tip) -> list[Feature]:
+    """Recent tips of the same activity whose narrative tells the same story."""
+    query = (
+        select(TipRow.id, TipRow.narrative)
+        .where(TipRow.activity == tip.activity, TipRow.id != tip.id)
+        .order_by(TipRow.received_at.desc())
+        .limit(STORY_CANDIDATES)
+    )
+    candidates = dict(session.execute(query).tuples().all())
+    found = process.extract(
+        tip.narrative,
+        candidates,
+        scorer=fuzz.token_set_ratio,
+        score_cutoff=SAME_STORY_AT,
+        limit=MAX_LINKS,
+    )
+    return [
+        Feature(
+            "same_story",
+            round(score / 100, 4),
+            0.5,
+            f"Tip {other} tells the same story (narratives {score:.0f}% alike, token-set ratio).",
+            (_tip_ref(other),),
+            detail=f"rapidfuzz token_set_ratio={score:.1f} >= {SAME_STORY_AT}",
+        )
+        for _text, score, other in found
+    ]
+
+
+def store_identifiers(session: Session, tip: Tip) -> list[Feature]:
+    """Entities in the store holding one of the tip's phones or e-mails."""
+    features = []
+    for kind, values in (("phone", tip.phones), ("email", tip.emails)):
+        for value in values:
+            for entity in find_by_identifier(session, value, kind, limit=MAX_LINKS):
+                features.append(
+                    Feature(
+                        f"store_{kind}",
+                        1.0,
+                        0.5,
+                        f"{entity.caption} ({entity.schema}) in the store holds the {kind} "
+                        f"{value} (sources: {', '.join(entity.sources)}).",
+                        (
+                            Reference(
+                                RefKind.RECORD,
+                                entity.id,
+                                entity.caption,
+                                url=f"/entities/{entity.id}",
+                            ),
+                            Reference(RefKind.IDENTIFIER, value, f"{kind} {value}"),
+                        ),
+                    )
+                )
+    return features[:MAX_LINKS]
+
+
+def store_names(session: Session, tip: Tip) -> list[Feature]:
+    """People in the store named like a person in the tip (token ratio at least 85)."""
+    features = []
+    for name in tip.persons:
+        for entity in search_by_name(session, name, limit=MAX_LINKS, schema="Person"):
+            score = fuzz.token_sort_ratio(name.casefold(), entity.caption.casefold())
+            if score < NAME_MATCH_AT:
+                continue
+            features.append(
+                Feature(
+                    "store_name",
+                    round(score / 100, 4),
+                    0.3,
+                    f"{entity.caption} in the store is named like “{name}” ({score:.0f}% alike).",
+                    (
+                        Reference(
+                            RefKind.RECORD, entity.id, entity.caption, url=f"/entities/{entity.id}"
+                        ),
+                    ),
+                    detail=f"rapidfuzz token_sort_ratio={score:.1f}",
+                )
+            )
+    return features[:MAX_LINKS]
+
+
+def tip_links(session: Session, tip: Tip) -> Links:
+    """Everything the tip connects to, explained."""
+    duplicates = shared_keys(session, tip.id) + same_story(session, tip)
+    known = store_identifiers(session, tip) + store_names(session, tip)
+    features = tuple(duplicates + known)
+    score = round(min(1.0, sum(f.contribution for f in features)), 4)
+    outcome = DUPLICATE if duplicates else KNOWN if known else NO_LINKS
+    explanation = Explanation(outcome, score, features, (), NO_LINKS)
+    other_tips = tuple(dict.fromkeys(f.refs(RefKind.RECORD)[0].id for f in duplicates))
+    entities = tuple(dict.fromkeys(f.refs(RefKind.RECORD)[0].id for f in known))
+    return Links(explanation, other_tips, entities)
