@@ -1,0 +1,301 @@
+"""Subjects of a case and deconfliction between cases.
+
+A subject is an entity of the shared store (a person, a company, an account, a phone), an
+identifier (phone, e-mail, account number, read the way the store indexes it) or a resolved
+cluster, with its role in the case. Each subject leaves deconfliction keys: itself, and what
+the store ties to it (the phones and e-mails a person's entity holds; the entities that hold
+a phone). When a key is already another case's, both cases get a notice: the other case's
+number, office and lead, nothing of its content, so two investigations of the same people
+find each other without either reading the other's file.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from ctip.authz.policy import Principal
+from ctip.cases.service import (
+    CaseConflict,
+    EventKind,
+    InvalidCase,
+    append,
+    check_text,
+    require_need_to_know,
+)
+from ctip.cases.tables import CaseKeyRow, CaseRow, CaseSubjectRow
+from ctip.matching.normalize import identifier_lookup_key
+from ctip.model.clock import SYSTEM_CLOCK, Clock, iso_utc
+from ctip.store import entities
+from ctip.store.bulk import insert_ignoring_duplicates
+from ctip.store.tables import EntityIdentifier
+
+MAX_KEY = 255
+MAX_ROLE = 100
+DECONFLICTED = ("phone", "email", "account")
+"""The identifier kinds that tie a subject to other cases (besides entities and clusters)."""
+
+
+class SubjectKind(StrEnum):
+    """What a subject is."""
+
+    ENTITY = "entity"
+    PHONE = "phone"
+    EMAIL = "email"
+    ACCOUNT = "account"
+    CLUSTER = "cluster"
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A subject as the case page shows it."""
+
+    id: int
+    kind: str
+    key: str
+    label: str
+    role: str
+    added_by: str
+    added_at: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Another case sharing a subject with this one: only its number, office and lead, and
+    which of this case's own subjects (or what they tie to) it shares."""
+
+    other_case: str
+    office: str
+    lead: str
+    shared: tuple[str, ...]
+
+
+def subject_kind(value: str) -> SubjectKind:
+    """A subject kind from its name."""
+    try:
+        return SubjectKind(value.strip().lower())
+    except ValueError:
+        known = ", ".join(k.value for k in SubjectKind)
+        reason = f"{value[:20]!r}: one of {known}"
+        raise InvalidCase(f"kind {reason}", [{"field": "kind", "reason": reason}]) from None
+
+
+def _entity_keys(session: Session, entity_id: str) -> set[tuple[str, str]]:
+    """An entity and the phones, e-mails and accounts the store holds for it."""
+    query = select(EntityIdentifier.kind, EntityIdentifier.key).where(
+        EntityIdentifier.entity_id == entity_id, EntityIdentifier.kind.in_(DECONFLICTED)
+    )
+    return {(SubjectKind.ENTITY.value, entity_id)} | {
+        (kind, key) for kind, key in session.execute(query)
+    }
+
+
+def _identifier_keys(session: Session, kind: str, key: str, typed: str) -> set[tuple[str, str]]:
+    """An identifier and the entities of the store that hold it."""
+    holders = entities.find_by_identifier(session, typed, kind, entities.MAX_LIMIT)
+    return {(kind, key)} | {(SubjectKind.ENTITY.value, e.id) for e in holders}
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    key: str
+    label: str
+    keys: set[tuple[str, str]]
+
+
+def _resolve(session: Session, kind: SubjectKind, value: str) -> _Resolved:
+    """The subject's stored key, label and deconfliction keys; an unknown entity is refused."""
+    text = check_text(value, "value", MAX_KEY)
+    if kind is SubjectKind.ENTITY:
+        record = entities.get_entity(session, text)
+        if record is None:
+            reason = f"no entity {text[:80]!r} in the store"
+            raise InvalidCase(reason, [{"field": "value", "reason": reason}])
+        label = f"{record.proxy.caption} ({record.proxy.schema.name})"
+        return _Resolved(text, label[:300], _entity_keys(session, text))
+    if kind is SubjectKind.CLUSTER:
+        return _Resolved(text, f"cluster {text}"[:300], {(kind.value, text)})
+    key = identifier_lookup_key(kind.value, text)
+    if not key:
+        reason = f"{text[:80]!r} cannot be read as {kind.value}"
+        raise InvalidCase(reason, [{"field": "value", "reason": reason}])
+    return _Resolved(key, text[:300], _identifier_keys(session, kind.value, key, text))
+
+
+def add_subject(
+    session: Session,
+    principal: Principal,
+    number: str,
+    kind: str,
+    value: str,
+    role: str = "",
+    reason: str = "",
+    clock: Clock = SYSTEM_CLOCK,
+) -> tuple[Subject, list[Notice]]:
+    """Add a subject with its role; returns it and the cases it deconflicts with (both leads
+    are told through a ledger event on each case and the notices of both case pages)."""
+    row = require_need_to_know(session, principal, number)
+    chosen = subject_kind(kind)
+    resolved = _resolve(session, chosen, value)
+    clean_role = check_text(role, "role", MAX_ROLE, required=False) or "subject"
+    known = select(CaseSubjectRow.id).where(
+        CaseSubjectRow.case_number == row.number,
+        CaseSubjectRow.kind == chosen.value,
+        CaseSubjectRow.key == resolved.key,
+    )
+    if session.execute(known).first() is not None:
+        raise CaseConflict(f"{resolved.label} is already a subject of {row.number}")
+    subject = CaseSubjectRow(
+        case_number=row.number,
+        kind=chosen.value,
+        key=resolved.key,
+        label=resolved.label,
+        role=clean_role,
+        added_at=iso_utc(clock.now()),
+        added_by=principal.username,
+    )
+    session.add(subject)
+    session.flush()
+    _store_keys(session, row.number, subject.id, resolved.keys)
+    why = check_text(reason, "reason", required=False) or f"added as {clean_role}"
+    detail = {"kind": chosen.value, "key": resolved.key, "label": resolved.label}
+    detail["role"] = clean_role
+    today = clock.today()
+    append(
+        session, row.number, EventKind.SUBJECT_ADDED, principal.username, why, detail, today, clock
+    )
+    found = _matches(session, row.number, resolved.keys)
+    _tell_both_leads(session, row, found, principal.username, clock)
+    return _subject(subject), found
+
+
+def _store_keys(session: Session, number: str, subject_id: int, keys: set[tuple[str, str]]) -> None:
+    rows = [
+        {"case_number": number, "kind": kind, "key": key[:MAX_KEY], "subject_id": subject_id}
+        for kind, key in sorted(keys)
+    ]
+    insert_ignoring_duplicates(session, CaseKeyRow, rows)
+
+
+def _tell_both_leads(
+    session: Session, row: CaseRow, found: list[Notice], actor: str, clock: Clock
+) -> None:
+    """A deconfliction event on both cases: each names only the other's number, office, lead."""
+    today = clock.today()
+    for notice in found:
+        shared = list(notice.shared)
+        mine = {"other_case": notice.other_case, "office": notice.office, "lead": notice.lead}
+        theirs = {"other_case": row.number, "office": row.office, "lead": row.lead}
+        why = "a subject is already in another case"
+        append(
+            session,
+            row.number,
+            EventKind.DECONFLICTION,
+            actor,
+            why,
+            mine | {"shared": shared},
+            today,
+            clock,
+        )
+        append(
+            session,
+            notice.other_case,
+            EventKind.DECONFLICTION,
+            actor,
+            why,
+            theirs | {"shared": shared},
+            today,
+            clock,
+        )
+
+
+def _matches(session: Session, number: str, keys: set[tuple[str, str]]) -> list[Notice]:
+    """Other cases holding any of the keys."""
+    if not keys:
+        return []
+    pairs = [and_(CaseKeyRow.kind == k, CaseKeyRow.key == v) for k, v in sorted(keys)]
+
+    query = (
+        select(
+            CaseKeyRow.case_number, CaseKeyRow.kind, CaseKeyRow.key, CaseRow.office, CaseRow.lead
+        )
+        .join(CaseRow, CaseRow.number == CaseKeyRow.case_number)
+        .where(or_(*pairs), CaseKeyRow.case_number != number)
+        .order_by(CaseKeyRow.case_number, CaseKeyRow.kind, CaseKeyRow.key)
+    )
+    return _notices(session.execute(query).all())
+
+
+def _notices(rows: Sequence[Any]) -> list[Notice]:
+    grouped: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for other, kind, key, office, lead in rows:
+        grouped[(other, office, lead)].append(f"{kind} {key}")
+    return [
+        Notice(other, office, lead, tuple(sorted(set(shared))))
+        for (other, office, lead), shared in sorted(grouped.items())
+    ]
+
+
+def notices(session: Session, number: str) -> list[Notice]:
+    """Every other case sharing a deconfliction key with this case (computed afresh)."""
+    mine = aliased(CaseKeyRow)
+    other = aliased(CaseKeyRow)
+    query = (
+        select(other.case_number, other.kind, other.key, CaseRow.office, CaseRow.lead)
+        .join(mine, and_(mine.kind == other.kind, mine.key == other.key))
+        .join(CaseRow, CaseRow.number == other.case_number)
+        .where(mine.case_number == number, other.case_number != number)
+    )
+    return _notices(session.execute(query).all())
+
+
+def count_cases_with_notices(session: Session, lead: str) -> int:
+    """How many cases the user leads share a subject with another case (their home page)."""
+    mine = aliased(CaseKeyRow)
+    other = aliased(CaseKeyRow)
+    query = (
+        select(func.count(func.distinct(mine.case_number)))
+        .join(other, and_(mine.kind == other.kind, mine.key == other.key))
+        .join(CaseRow, CaseRow.number == mine.case_number)
+        .where(CaseRow.lead == lead, other.case_number != mine.case_number)
+    )
+    return int(session.execute(query).scalar_one())
+
+
+def subjects(session: Session, number: str) -> list[Subject]:
+    """A case's subjects in the order added."""
+    query = select(CaseSubjectRow).where(CaseSubjectRow.case_number == number)
+    return [_subject(r) for r in session.execute(query.order_by(CaseSubjectRow.id)).scalars()]
+
+
+def _subject(row: CaseSubjectRow) -> Subject:
+    return Subject(row.id, row.kind, row.key, row.label, row.role, row.added_by, row.added_at)
+
+
+def entity_subject_ids(session: Session, number: str) -> set[str]:
+    """The entity ids among a case's subjects (who can be arrested on it)."""
+    query = select(CaseSubjectRow.key).where(
+        CaseSubjectRow.case_number == number, CaseSubjectRow.kind == SubjectKind.ENTITY.value
+    )
+    return set(session.execute(query).scalars())
+
+
+def notices_for_lead(session: Session, lead: str) -> list[tuple[str, list[Notice]]]:
+    """The cases a user leads that share a subject with another case, with their notices."""
+    mine = aliased(CaseKeyRow)
+    other = aliased(CaseKeyRow)
+    query = (
+        select(mine.case_number)
+        .join(other, and_(mine.kind == other.kind, mine.key == other.key))
+        .join(CaseRow, CaseRow.number == mine.case_number)
+        .where(CaseRow.lead == lead, other.case_number != mine.case_number)
+        .distinct()
+        .order_by(mine.case_number)
+    )
+    return [(number, notices(session, number)) for number in session.execute(query).scalars()]
