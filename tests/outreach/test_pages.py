@@ -1,0 +1,78 @@
+"""The outreach pages and API: outreach staff record, leadership reads, others are refused."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from ctip.model.roles import Role
+from tests.conftest import TokenFor
+from tests.support.workbench import form_token, sign_in
+
+TALK = {
+    "kind": "presentation",
+    "title": "Recognizing the indicators",
+    "component": "",
+    "audience": "hospitality staff",
+    "held_on": "2021-05-04",
+    "place": "Miami, FL",
+    "attendees": "63",
+}
+
+
+def test_outreach_staff_record_a_presentation_and_see_it_in_the_table(web: TestClient) -> None:
+    sign_in(web, Role.OUTREACH)
+    page = web.get("/outreach")
+    assert page.status_code == 200 and 'id="activity-form"' in page.text
+    posted = web.post("/outreach/activities", data={**TALK, "csrf_token": form_token(page.text)})
+    assert posted.status_code == 303, posted.text
+    listed = web.get("/outreach?fy=2021")
+    assert "Recognizing the indicators" in listed.text and "Blue Campaign" in listed.text
+    assert "Recognizing the indicators" not in web.get("/outreach?fy=2020").text
+    export = web.get("/outreach?export=csv")
+    assert export.headers["content-type"].startswith("text/csv") and "63" in export.text
+    home = web.get("/")
+    assert "trainings and presentations in the next 30 days" in home.text
+
+
+def test_a_bad_form_is_shown_again_with_what_was_typed(web: TestClient) -> None:
+    sign_in(web, Role.OUTREACH)
+    token = form_token(web.get("/outreach").text)
+    bad = {**TALK, "attendees": "lots", "csrf_token": token}
+    refused = web.post("/outreach/activities", data=bad)
+    assert refused.status_code == 400
+    assert "attendees" in refused.text and "Recognizing the indicators" in refused.text
+
+
+def test_a_supervisor_reads_but_cannot_record(web: TestClient) -> None:
+    sign_in(web, Role.SUPERVISOR)
+    page = web.get("/outreach/partners")
+    assert page.status_code == 200 and 'id="partner-form"' not in page.text
+    token = form_token(page.text) if "csrf_token" in page.text else ""
+    refused = web.post("/outreach/partners", data={"name": "X", "csrf_token": token})
+    assert refused.status_code == 403
+
+
+def test_an_investigator_is_refused_the_outreach_pages(web: TestClient) -> None:
+    sign_in(web, Role.INVESTIGATOR)
+    assert web.get("/outreach").status_code == 403
+
+
+def test_api_records_and_lists(client: TestClient, role_headers: TokenFor) -> None:
+    body = {"kind": "training", "title": "HT", "held_on": "2021-01-05", "attendees": 80}
+    body["component"] = "FLETC"
+    added = client.post(
+        "/api/v1/outreach/activities", json=body, headers=role_headers(Role.OUTREACH)
+    )
+    assert added.status_code == 201 and added.json()["component"] == "FLETC"
+    bad = client.post(
+        "/api/v1/outreach/activities",
+        json={**body, "component": "NASA"},
+        headers=role_headers(Role.OUTREACH),
+    )
+    assert bad.status_code == 422 and "component" in bad.text
+    listed = client.get("/api/v1/outreach/activities?fy=2021", headers=role_headers(Role.ADMIN))
+    assert [a["title"] for a in listed.json()] == ["HT"]
+    refused = client.post(
+        "/api/v1/outreach/activities", json=body, headers=role_headers(Role.INVESTIGATOR)
+    )
+    assert refused.status_code == 403
