@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET_KEY = "ctip-development-key-not-for-real-data"
 MIN_SECRET_KEY_LENGTH = 32
+DEVELOPMENT_VICTIM_KEY = b"ctip-development-victim-key-not-for-real-data"
 
 
 class Environment(StrEnum):
@@ -51,6 +52,10 @@ class Settings(BaseSettings):
     audit_key_file: Path | None = None
     audit_checkpoint_file: Path | None = None
     audit_checkpoint_every: int = Field(default=500, gt=0)
+    default_region: str | None = Field(default=None, max_length=2)
+    """Phones written without a country code are read as dialled here (ISO alpha-2)."""
+    victim_key: SecretStr | None = None
+    victim_key_file: Path | None = None
 
     @model_validator(mode="after")
     def refuse_unsafe_defaults(self) -> Self:
@@ -64,7 +69,29 @@ class Settings(BaseSettings):
         if not self.secure_cookies:
             raise ValueError("CTIP_SECURE_COOKIES must be true outside development (HTTPS only)")
         self._refuse_weak_audit_key()
+        self._refuse_missing_victim_key()
         return self
+
+    def _refuse_missing_victim_key(self) -> None:
+        """Outside development victims' identities are sealed with a key of the operator's
+        own (never the published development key), long enough not to be guessed."""
+        if self.victim_key is None and self.victim_key_file is None:
+            raise ValueError("set CTIP_VICTIM_KEY or CTIP_VICTIM_KEY_FILE (victim identity key)")
+        if len(self.victim_key_material()) < MIN_SECRET_KEY_LENGTH:
+            raise ValueError(f"the victim key must be at least {MIN_SECRET_KEY_LENGTH} characters")
+
+    def victim_key_material(self) -> bytes:
+        """The secret victims' identities are sealed under (a key file wins over
+        CTIP_VICTIM_KEY); in development and tests, where neither is set, the published
+        development key, which `ctip.protection` warns about: it protects no real data."""
+        if self.victim_key_file is not None:
+            try:
+                return self.victim_key_file.read_bytes().strip()
+            except OSError as error:
+                raise ValueError(f"CTIP_VICTIM_KEY_FILE cannot be read: {error}") from None
+        if self.victim_key is not None:
+            return self.victim_key.get_secret_value().encode("utf-8")
+        return DEVELOPMENT_VICTIM_KEY
 
     def _refuse_weak_audit_key(self) -> None:
         """Outside development the audit chain needs a key of its own, long enough that

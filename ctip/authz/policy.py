@@ -29,6 +29,8 @@ class Action(StrEnum):
     AUDIT_READ = "audit:read"
     AUDIT_VERIFY = "audit:verify"
     VICTIM_IDENTITY_READ = "victim_identity:read"
+    VICTIM_IDENTITY_WRITE = "victim_identity:write"
+    VICTIM_BREAK_GLASS = "victim_identity:break_glass"
 
 
 PUBLIC_ACTIONS = frozenset({Action.HEALTH, Action.SIGN_IN})
@@ -40,16 +42,26 @@ OVERSIGHT = frozenset({Action.USER_READ, Action.AUDIT_READ, Action.AUDIT_VERIFY}
 
 GRANTS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: SIGNED_IN | ENTITY_ANALYSIS | OVERSIGHT | {Action.USER_MANAGE},
-    Role.SUPERVISOR: SIGNED_IN | ENTITY_ANALYSIS | OVERSIGHT,
+    Role.SUPERVISOR: SIGNED_IN
+    | ENTITY_ANALYSIS
+    | OVERSIGHT
+    | {Action.VICTIM_IDENTITY_READ, Action.VICTIM_BREAK_GLASS},
     Role.INVESTIGATOR: SIGNED_IN | ENTITY_ANALYSIS,
     Role.INTEL_ANALYST: SIGNED_IN | ENTITY_ANALYSIS,
     Role.TRADE_ANALYST: SIGNED_IN | ENTITY_ANALYSIS,
-    Role.VICTIM_SPECIALIST: SIGNED_IN | {Action.ENTITY_READ, Action.VICTIM_IDENTITY_READ},
+    Role.VICTIM_SPECIALIST: SIGNED_IN
+    | {Action.ENTITY_READ, Action.VICTIM_IDENTITY_READ, Action.VICTIM_IDENTITY_WRITE},
     Role.FRONTLINE_OFFICER: SIGNED_IN,
     Role.OUTREACH: SIGNED_IN,
     Role.TIP_SUBMITTER: frozenset(),
 }
-"""The platform's own grants, by role; areas' grants are declared by the areas."""
+"""The platform's own grants, by role; areas' grants are declared by the areas.
+
+A supervisor holds the victim identity grant only to use it through a recorded break-glass
+(`Resource.broken_glass`); the compartment stays shut to them otherwise."""
+
+BREAK_GLASS_ROLES = frozenset({Role.SUPERVISOR})
+"""Who may open a compartment they are not assigned to, with a written reason, audited."""
 
 _area_grants: dict[str, frozenset[Role]] = {}
 """Action value -> roles, as the areas in the registry declared them (`declare_grants`)."""
@@ -93,11 +105,16 @@ ANONYMOUS = Principal(username="anonymous", role=Role.TIP_SUBMITTER)
 
 @dataclass(frozen=True)
 class Resource:
-    """What is asked for; `assigned` names who may open a compartment (None: no compartment)."""
+    """What is asked for; `assigned` names who may open a compartment (None: no compartment).
+
+    `broken_glass` names the supervisors with a recorded, unexpired break-glass opening of
+    this compartment (the area keeps those records); nobody else outside `assigned` gets in.
+    """
 
     kind: str
     id: str = ""
     assigned: frozenset[str] | None = field(default=None)
+    broken_glass: frozenset[str] = field(default=frozenset())
 
 
 def can(principal: Principal, action: StrEnum, resource: Resource | None = None) -> bool:
@@ -116,10 +133,13 @@ def _granted(role: Role, action: StrEnum) -> bool:
 
 
 def _compartment_allows(principal: Principal, resource: Resource | None) -> bool:
-    """A compartmented resource opens only to the people assigned to it."""
+    """A compartmented resource opens only to the people assigned to it, or to a supervisor
+    through a recorded break-glass."""
     if resource is None or resource.assigned is None:
         return True
-    return principal.username in resource.assigned
+    if principal.username in resource.assigned:
+        return True
+    return principal.role in BREAK_GLASS_ROLES and principal.username in resource.broken_glass
 
 
 def allowed_roles(action: StrEnum) -> frozenset[Role]:

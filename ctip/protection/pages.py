@@ -1,0 +1,246 @@
+"""Workbench pages of the protection area: victims (the specialist's own first), a victim
+(identity only for the assigned specialist or a recorded break-glass), the break-glass form,
+the relief deadlines queue, and a relief with its ledger and step form.
+
+Every page calls the same services as the API and the CLI; forms post back with the
+session's CSRF token, and a refused step shows the page again with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from ctip.authz.policy import Action, Principal, can
+from ctip.authz.protected import CompartmentClosed
+from ctip.model.errors import CtipError, NotFound
+from ctip.protection import queue, relief, service, victims
+from ctip.protection.access import ProtectionAction
+from ctip.protection.tables import VictimRow
+from ctip.web.auth import WebSession, csrf_ok, page_for
+from ctip.web.forms import FormText, Token
+from ctip.web.frame import error_page, form_expired, page_context
+from ctip.web.rendering import redirect, render
+from ctip.web.table import Column, FilterKind, Table, table_page
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Principal, Depends(page_for(ProtectionAction.READ))]
+ReliefReader = Annotated[Principal, Depends(page_for(ProtectionAction.RELIEF_READ))]
+ReliefWriter = Annotated[Principal, Depends(page_for(ProtectionAction.RELIEF_WRITE))]
+GlassBreaker = Annotated[Principal, Depends(page_for(Action.VICTIM_BREAK_GLASS))]
+MAX_FIELD = 2000
+
+
+def _exploitation(row: VictimRow) -> str:
+    return ", ".join(json.loads(row.exploitation))
+
+
+VICTIMS = Table(
+    "victims",
+    (
+        Column("victim", "Victim", sortable=True, value=lambda r: r.pseudonym),
+        Column("identified", "Identified", sortable=True, value=lambda r: r.identified_on),
+        Column("fy", "FY", sortable=True, filter=FilterKind.TEXT, value=lambda r: r.fiscal_year),
+        Column(
+            "status",
+            "Trafficking status",
+            filter=FilterKind.CHOICE,
+            choices=(
+                "PossibleVictimOfTrafficking",
+                "ActualVictimOfTrafficking",
+                "NotAVictimOfTrafficking",
+            ),
+            value=lambda r: r.trafficking_status,
+        ),
+        Column("exploitation", "Type of exploitation", filter=FilterKind.TEXT, value=_exploitation),
+        Column("case", "Case", filter=FilterKind.TEXT),
+    ),
+    search_label="Pseudonym",
+    default_sort="victim",
+    default_descending=True,
+)
+
+
+def _mine(principal: Principal) -> bool:
+    return principal.role.value == "victim_specialist"
+
+
+@router.get("/protection")
+def my_victims(request: Request, principal: Reader, session: WebSession) -> Response:
+    """A specialist's own victims (everyone else: all victims), by pseudonym."""
+    listing = service.victim_listing(principal.username if _mine(principal) else None)
+    return table_page(
+        request, principal, session, VICTIMS, listing, "protection/index.html", "/protection"
+    )
+
+
+@router.get("/protection/victims")
+def all_victims(request: Request, principal: Reader, session: WebSession) -> Response:
+    """Every victim, by pseudonym (a fiscal year's with ?fy=2021), paged and exported."""
+    return table_page(
+        request,
+        principal,
+        session,
+        VICTIMS,
+        service.victim_listing(),
+        "protection/index.html",
+        "/protection",
+    )
+
+
+def _victim_page(
+    request: Request,
+    principal: Principal,
+    session: WebSession,
+    victim: str,
+    error: str = "",
+    status: int = 200,
+) -> Response:
+    try:
+        found = service.victim_page(session, principal, victim)
+    except NotFound:
+        return error_page(request, principal, 404, "No victim with this pseudonym.")
+    assigned = principal.username in found.view.specialists
+    context = page_context(
+        request,
+        principal,
+        active="/protection",
+        page=found,
+        v=found.view,
+        assigned=assigned,
+        show_openings=assigned or can(principal, ProtectionAction.ASSIGN),
+        can_break_glass=can(principal, Action.VICTIM_BREAK_GLASS) and found.identity is None,
+        error=error,
+    )
+    return render(request, "protection/victim.html", context, status_code=status)
+
+
+@router.get("/protection/victims/{victim}")
+def victim_page(request: Request, principal: Reader, session: WebSession, victim: str) -> Response:
+    """A victim: context, cases, specialists, referrals, relief; the identity only for the
+    assigned specialist or after a recorded break-glass (each read audited)."""
+    return _victim_page(request, principal, session, victim)
+
+
+@router.post("/protection/victims/{victim}/break-glass")
+def break_glass(
+    request: Request,
+    principal: GlassBreaker,
+    session: WebSession,
+    victim: str,
+    reason: FormText = "",
+    token: Token = "",
+) -> Response:
+    """Open the compartment with a written reason (audited, shown to the specialists)."""
+    if not csrf_ok(request, token):
+        return form_expired(request, principal)
+    try:
+        victims.open_by_break_glass(session, principal, victim, reason[:MAX_FIELD])
+    except CtipError as error:
+        session.commit()
+        return _victim_page(request, principal, session, victim, error.message, error.http_status)
+    return redirect(f"/protection/victims/{victim}")
+
+
+@router.get("/protection/deadlines")
+def deadlines_page(
+    request: Request, principal: ReliefReader, session: WebSession, everyone: str = ""
+) -> Response:
+    """The relief deadlines queue: overdue first, then next due; a specialist's own victims,
+    a supervisor everyone's (with who holds each)."""
+    own = _mine(principal) or not everyone
+    found = queue.deadlines(session, principal.username if own else None)
+    context = page_context(
+        request,
+        principal,
+        active="/protection",
+        deadlines=found,
+        everyone=not own,
+        can_see_all=can(principal, ProtectionAction.ASSIGN),
+    )
+    return render(request, "protection/deadlines.html", context)
+
+
+def _relief_page(
+    request: Request,
+    principal: Principal,
+    session: WebSession,
+    relief_id: str,
+    error: str = "",
+    status: int = 200,
+) -> Response:
+    try:
+        state = service.relief_for(session, principal, relief_id)
+    except NotFound:
+        return error_page(request, principal, 404, "No relief with this id.")
+    except CompartmentClosed as refusal:
+        return error_page(request, principal, 403, refusal.message)
+    steps = sorted(s.value for s in relief.STEPS[state.kind])
+    context = page_context(
+        request,
+        principal,
+        active="/protection",
+        state=state,
+        steps=steps,
+        error=error,
+        can_decide=can(principal, ProtectionAction.RELIEF_DECIDE),
+    )
+    return render(request, "protection/relief.html", context, status_code=status)
+
+
+@router.get("/protection/relief/{relief_id}")
+def relief_page(
+    request: Request, principal: ReliefWriter, session: WebSession, relief_id: str
+) -> Response:
+    """A relief: status, milestones, family members, the legal clocks and the ledger."""
+    return _relief_page(request, principal, session, relief_id)
+
+
+@router.post("/protection/relief/{relief_id}/steps")
+def record_step(
+    request: Request,
+    principal: ReliefWriter,
+    session: WebSession,
+    relief_id: str,
+    step: FormText = "",
+    on: FormText = "",
+    reason: FormText = "",
+    receipt: FormText = "",
+    by: FormText = "",
+    relationship: FormText = "",
+    member: FormText = "",
+    outcome: FormText = "",
+    token: Token = "",
+) -> Response:
+    """Append a step (or, with step 'decided', the decision) to the relief's ledger."""
+    if not csrf_ok(request, token):
+        return form_expired(request, principal)
+    detail = {
+        "receipt": receipt,
+        "by": by[:200],
+        "relationship": relationship,
+        "member": member,
+        "outcome": outcome,
+    }
+    try:
+        service.relief_for(session, principal, relief_id)
+        if step in ("granted", "denied"):
+            if not can(principal, ProtectionAction.RELIEF_DECIDE):
+                return error_page(request, principal, 403, "Your role may not decide relief.")
+            relief.decide(
+                session,
+                principal.username,
+                relief_id,
+                step == "granted",
+                on or None,
+                reason[:MAX_FIELD],
+            )
+        else:
+            relief.record(
+                session, principal.username, relief_id, step, on or None, reason[:MAX_FIELD], detail
+            )
+    except CtipError as error:
+        return _relief_page(request, principal, session, relief_id, error.message, 400)
+    return redirect(f"/protection/relief/{relief_id}")
