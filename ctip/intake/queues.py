@@ -132,7 +132,7 @@ def tips_by_activity(session: Session, fiscal_year: int) -> dict[str, int]:
         .where(_within(TipRow.received_on, fiscal_year), TipRow.channel != "screening")
         .group_by(TipRow.activity)
     )
-    return {str(k): int(v) for k, v in session.execute(query).tuples()}
+    return {str(k): int(v) for k, v in session.execute(query).all()}
 
 
 def screenings_recorded(session: Session, fiscal_year: int) -> int:
@@ -148,7 +148,7 @@ def screenings_by_outcome(session: Session, fiscal_year: int) -> dict[str, int]:
         .where(_within(ScreeningRow.encountered_on, fiscal_year))
         .group_by(ScreeningRow.outcome)
     )
-    return {str(k): int(v) for k, v in session.execute(query).tuples()}
+    return {str(k): int(v) for k, v in session.execute(query).all()}
 
 
 def referrals(session: Session, fiscal_year: int) -> int:
@@ -166,4 +166,4 @@ def referrals_by_kind(session: Session, fiscal_year: int) -> dict[str, int]:
         .where(_within(ScreeningRow.encountered_on, fiscal_year), ScreeningRow.referral != "none")
         .group_by(ScreeningRow.referral)
     )
-    return {str(k): int(v) for k, v in session.execute(query).tuples()}
+    return {str(k): int(v) for k, v in session.execute(query).all()}

@@ -60,6 +60,8 @@ MAX_REASON: Final = 2000
 CASE_ID: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,59}$")
 ACK_ALPHABET: Final = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 """No 0/O, 1/I/L or U: a code read over the phone is not misheard."""
+NOT_COUNTRIES: Final = frozenset({"zz", "eu"})
+"""FtM's pseudo-codes (global, the European Union): not where goods are made."""
 ACK_GROUPS: Final = 4
 ACK_GROUP_SIZE: Final = 4
 
@@ -159,7 +161,7 @@ def normalised(tip: TipInput) -> TipInput:
         contact=tip.contact.strip(),
         company=tip.company.strip(),
         goods=tip.goods.strip(),
-        country=tip.country.strip().lower(),
+        country=_country(tip.country),
         ilo_indicators=clean(tip.ilo_indicators),
         documents=clean(tip.documents),
     )
@@ -187,12 +189,18 @@ def validate(tip: TipInput) -> TipInput:
     return tip
 
 
+def _country(text: str) -> str:
+    """A country code read by FtM's registry (a name such as "China" becomes cn)."""
+    text = text.strip()
+    return (registry.country.clean(text) or text.lower()) if text else ""
+
+
 def _allegation_problems(tip: TipInput) -> list[dict[str, str]]:
     problems = []
     for name in ("company", "goods"):
         if len(getattr(tip, name)) > MAX_ITEM:
             problems.append(_problem(name, f"at most {MAX_ITEM} characters"))
-    if tip.country and registry.country.clean(tip.country) is None:
+    if tip.country and (len(tip.country) != 2 or tip.country in NOT_COUNTRIES):
         problems.append(_problem("country", "a two-letter country code (ISO 3166), e.g. CN"))
     known = {q.code for q in ilo_indicators()}
     unknown = [code for code in tip.ilo_indicators if code not in known]

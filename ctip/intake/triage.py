@@ -86,7 +86,7 @@ def same_story(session: Session, tip: Tip) -> list[Feature]:
         .order_by(TipRow.received_at.desc())
         .limit(STORY_CANDIDATES)
     )
-    candidates = dict(session.execute(query).tuples().all())
+    candidates = {str(k): str(v) for k, v in session.execute(query).all()}
     found = process.extract(
         tip.narrative,
         candidates,
