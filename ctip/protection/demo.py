@@ -45,6 +45,8 @@ T_APPROVED = {2020: (500, 398), 2021: (559, 451)}
 CP = {2020: (121, 109), 2021: (163, 151)}
 """Fiscal year -> (Continued Presence requested, granted)."""
 U_PETITIONS = {2020: 70, 2021: 95}
+T_FILED = {2021: 420}
+"""T applications filed in the fiscal year and approved in the next one."""
 RECENT = 24
 NATIONALITIES = ("MX", "GT", "HN", "SV", "PH", "TH", "CN", "IN", "NG", "UA", "VN", "US")
 LANGUAGES = {
@@ -263,6 +265,21 @@ def _continued_presence(s: Seeder, fy: int, pool: list[str]) -> None:
         s.relief(pseudonym, Kind.CONTINUED_PRESENCE, requested, steps)
 
 
+def _t_filed(s: Seeder, fy: int, pool: list[str]) -> None:
+    """T applications filed in the fiscal year and decided the next (approved, adjusted later)."""
+    for index, pseudonym in enumerate(s.rng.sample(pool, T_FILED[fy])):
+        filed = s.day_in(fy)
+        approved = date(fy, 10, 1) + _days(s.rng, 0, 300)
+        steps: list[tuple[str, date, dict[str, Any]]] = [
+            ("filed", filed, {"receipt": f"VSC{fy - 2000}{80000000 + index:08d}"}),
+            (DECIDED, approved, {"outcome": GRANTED, "renewal": False}),
+            ("adjustment_filed", approved + _days(s.rng, 3 * 366, 3 * 366 + 200), {}),
+        ]
+        if s.rng.random() < 0.5:
+            steps.insert(0, ("supp_b_signed", filed - _days(s.rng, 10, 60), {"by": "HSI SAC"}))
+        s.relief(pseudonym, Kind.T_VISA, filed - _days(s.rng, 0, 20), steps)
+
+
 def _u_visas(s: Seeder, fy: int, pool: list[str]) -> None:
     for pseudonym in s.rng.sample(pool, U_PETITIONS[fy]):
         signed = s.day_in(fy)
@@ -344,6 +361,7 @@ def build(today: date) -> Seeder:
     for fy in (2020, 2021):
         _continued_presence(s, fy, pools[fy])
         _u_visas(s, fy, pools[fy])
+    _t_filed(s, 2021, pools[2021])
     _recent(s)
     return s
 

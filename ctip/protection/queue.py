@@ -78,7 +78,7 @@ def deadlines(
         return []
     by_victim = dict(session.execute(select(VictimRow.pseudonym, VictimRow.id)).tuples().all())
     found = []
-    for state in relief.states(session, ids, clock):
+    for state in relief.states(session, ids, clock, running_only=True):
         people = holders.get(by_victim.get(state.victim, -1), ())
         for due in state.due:
             found.append(

@@ -30,6 +30,7 @@ from ctip.protection.victims import checked_case_id, checked_date, victim_row
 from ctip.store import ledger
 from ctip.store.db import utc_now
 from ctip.store.ledger import LedgerEvent, Stream
+from ctip.store.tables import LedgerEventRow
 
 STREAM_KIND = "protection_relief"
 RULES_FILE = Path(__file__).parent / "data" / "deadlines.yaml"
@@ -447,19 +448,31 @@ def state(session: Session, relief_id: str, clock: Clock = SYSTEM_CLOCK) -> Reli
     return fold_events(row, pseudonym, events, clock.today())
 
 
+FINAL_STEPS = (Step.CLOSED.value, Step.ADJUSTMENT_FILED.value)
+"""Steps after which a relief runs no clock: closing is final, and an adjustment application
+stops every clock an approval started (no step that starts one may follow it)."""
+
+
 def states(
     session: Session,
     victim_ids: Sequence[int] | None = None,
     clock: Clock = SYSTEM_CLOCK,
+    running_only: bool = False,
 ) -> list[ReliefState]:
-    """Every relief (of the given victims), folded in one read of the ledger."""
+    """Every relief (of the given victims), folded in one read of the ledger; with
+    `running_only`, those that may still run a clock (the deadlines queue's)."""
     query = select(ReliefRow, VictimRow.pseudonym).join(
         VictimRow, VictimRow.id == ReliefRow.victim_id
     )
     if victim_ids is not None:
         query = query.where(ReliefRow.victim_id.in_(list(victim_ids)))
+    if running_only:
+        finished = select(LedgerEventRow.stream_id).where(
+            LedgerEventRow.stream_kind == STREAM_KIND, LedgerEventRow.kind.in_(FINAL_STEPS)
+        )
+        query = query.where(ReliefRow.id.not_in(finished))
     rows = session.execute(query.order_by(ReliefRow.id)).all()
-    ids = [row.id for row, _ in rows] if victim_ids is not None else None
+    ids = [row.id for row, _ in rows] if victim_ids is not None or running_only else None
     grouped = ledger.streams(session, STREAM_KIND, ids)
     today = clock.today()
     return [fold_events(row, pseudonym, grouped.get(row.id, []), today) for row, pseudonym in rows]
