@@ -194,11 +194,11 @@ def _post(
     if bad:
         return _case_page(request, principal, session, number, (form, FormState(values, bad)))
     try:
-        step()
+        with session.begin_nested():  # a refused step leaves nothing half written
+            step()
     except CtipError as error:
         if error.http_status in (403, 404):
             return error_page(request, principal, error.http_status, error.message)
-        session.rollback()
         return _case_page(request, principal, session, number, (form, refused(values, error)))
     return redirect(f"/cases/{number}#{form}")
 

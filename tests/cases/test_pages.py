@@ -1,0 +1,76 @@
+"""The cases workbench: the list, opening a case through the form, the case page with a
+subject and its deconfliction notice, and need to know on the page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ctip.api.app import create_app
+from ctip.config import Settings
+from ctip.model.roles import Role
+from ctip.store.db import Database
+from tests.cases.conftest import import_people
+from tests.support.workbench import form_token, sign_in
+
+
+@pytest.fixture
+def cases_web(seeded_settings: Settings) -> Iterator[TestClient]:
+    database = Database(seeded_settings.database_url)
+    import_people(database)
+    database.dispose()
+    with TestClient(create_app(seeded_settings), follow_redirects=False) as client:
+        yield client
+
+
+def _open(client: TestClient, title: str, office: str) -> str:
+    form = client.get("/cases/new")
+    assert form.status_code == 200
+    body = {"title": title, "case_type": "sex_trafficking", "opened_on": "2021-02-15"}
+    body |= {"office": office, "csrf_token": form_token(form.text)}
+    opened = client.post("/cases/new", data=body)
+    assert opened.status_code == 303, opened.text
+    return str(opened.headers["location"])
+
+
+def test_open_a_case_add_subjects_and_see_the_deconfliction_notice(cases_web: TestClient) -> None:
+    sign_in(cases_web, Role.INTEL_ANALYST)
+    theirs = _open(cases_web, "Secret operation", "HSI San Antonio")
+    page = cases_web.get(theirs)
+    add = {"kind": "phone", "value": "+1 713 555 0142", "role": "in ads"}
+    added = cases_web.post(f"{theirs}/subjects", data=add | {"csrf_token": form_token(page.text)})
+    assert added.status_code == 303
+    cases_web.post("/logout", data={"csrf_token": form_token(cases_web.get(theirs).text)})
+
+    sign_in(cases_web, Role.INVESTIGATOR)
+    mine = _open(cases_web, "Massage parlours", "HSI Houston")
+    page = cases_web.get(mine)
+    assert page.status_code == 200 and "Massage parlours" in page.text
+    subject = {"kind": "entity", "value": "case-test-olena", "role": "trafficker"}
+    posted = cases_web.post(
+        f"{mine}/subjects", data=subject | {"csrf_token": form_token(page.text)}
+    )
+    assert posted.status_code == 303
+    page = cases_web.get(mine).text
+    number = theirs.rsplit("/", 1)[1]
+    assert "Deconfliction" in page and number in page and "HSI San Antonio" in page
+    assert "Secret operation" not in page
+    glimpse = cases_web.get(theirs)
+    assert glimpse.status_code == 200 and "You are not on this case" in glimpse.text
+    assert "Secret operation" not in glimpse.text and "intel-analyst" in glimpse.text
+    listing = cases_web.get("/cases")
+    assert "Massage parlours" in listing.text and "Secret operation" not in listing.text
+    assert "deconfliction" in listing.text.lower()
+    bad = {"kind": "entity", "value": "no-such-entity", "csrf_token": form_token(page)}
+    refused = cases_web.post(f"{mine}/subjects", data=bad)
+    assert refused.status_code == 400 and "no entity" in refused.text
+    exported = cases_web.get("/cases", params={"export": "csv", "fy": "2021"})
+    assert exported.status_code == 200 and "Massage parlours" in exported.text
+
+
+def test_roles_without_cases_are_refused_the_pages(cases_web: TestClient) -> None:
+    sign_in(cases_web, Role.OUTREACH)
+    assert cases_web.get("/cases").status_code == 403
+    assert cases_web.get("/cases/HSI-2021-00001").status_code == 403
