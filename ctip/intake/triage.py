@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz, process, utils
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -36,6 +36,11 @@ SAME_STORY_AT: Final = 85.0
 """Token-set ratio (0-100) from which two narratives tell the same story."""
 NAME_MATCH_AT: Final = 85.0
 STORY_CANDIDATES: Final = 500
+STORY_MIN_WORDS: Final = 8
+"""Shorter narratives ("a crew") say too little to call two tips the same story."""
+SAME_ORDER_AT: Final = 60.0
+"""The token-set ratio is 100 whenever one story's words are a subset of the other's; the
+token-sort ratio (word order ignored, every word counted) must also reach this."""
 MAX_LINKS: Final = 10
 KEY_WEIGHTS: Final = {"phone": 0.6, "email": 0.6, "name": 0.3}
 
@@ -78,8 +83,18 @@ def shared_keys(session: Session, tip_id: str) -> list[Feature]:
     return features[:MAX_LINKS]
 
 
+def story_ratio(first: str, second: str, **_: object) -> float:
+    """How alike two narratives are (0-100): the token-set ratio, when the token-sort ratio
+    shows they share most of their words, else the token-sort ratio."""
+    by_set = fuzz.token_set_ratio(first, second)
+    by_sort = fuzz.token_sort_ratio(first, second)
+    return by_set if by_sort >= SAME_ORDER_AT else by_sort
+
+
 def same_story(session: Session, tip: Tip) -> list[Feature]:
     """Recent tips of the same activity whose narrative tells the same story."""
+    if len(tip.narrative.split()) < STORY_MIN_WORDS:
+        return []
     query = (
         select(TipRow.id, TipRow.narrative)
         .where(TipRow.activity == tip.activity, TipRow.id != tip.id)
@@ -90,7 +105,8 @@ def same_story(session: Session, tip: Tip) -> list[Feature]:
     found = process.extract(
         tip.narrative,
         candidates,
-        scorer=fuzz.token_set_ratio,
+        scorer=story_ratio,
+        processor=utils.default_process,
         score_cutoff=SAME_STORY_AT,
         limit=MAX_LINKS,
     )
@@ -99,9 +115,9 @@ def same_story(session: Session, tip: Tip) -> list[Feature]:
             "same_story",
             round(score / 100, 4),
             0.5,
-            f"Tip {other} tells the same story (narratives {score:.0f}% alike, token-set ratio).",
+            f"Tip {other} tells the same story (narratives {score:.0f}% alike).",
             (_tip_ref(other),),
-            detail=f"rapidfuzz token_set_ratio={score:.1f} >= {SAME_STORY_AT}",
+            detail=f"rapidfuzz token-set/token-sort ratio {score:.1f} >= {SAME_STORY_AT}",
         )
         for _text, score, other in found
     ]
