@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum, StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -31,6 +32,7 @@ from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from ctip.config import Settings, get_settings
 from ctip.ingest.errors import FileRejected
+from ctip.ingest.values import ValueWarning, check_region, summarise, warnings_csv
 from ctip.model.csvsafe import safe_text
 from ctip.model.errors import CtipError
 from ctip.store.db import Database
@@ -254,3 +256,52 @@ def progress_bar() -> Iterator[Progress]:
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=errors, transient=True) as progress:
         yield progress
+
+
+MAX_PRINTED_WARNINGS = 20
+"""Warnings printed one by one on the console; the rest are in the `--warnings` file."""
+
+RegionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--region",
+        help="country (ISO alpha-2, e.g. US) phones without a country code are dialled in; "
+        "default: CTIP_DEFAULT_REGION",
+    ),
+]
+StrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="refuse the whole file when any value cannot be read (default: keep the value as "
+        "written, do not use it as evidence, and warn)",
+    ),
+]
+WarningsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--warnings",
+        dir_okay=False,
+        help="write every value that could not be read (row, column, value, reason) to this CSV",
+    ),
+]
+
+
+def default_region(region: str | None) -> str | None:
+    """The phone region of this run: `--region`, else CTIP_DEFAULT_REGION, checked."""
+    return check_region(region or load_settings().default_region)
+
+
+def report_warnings(
+    file_name: str, warnings: Sequence[ValueWarning], out: Path | None = None
+) -> None:
+    """Tell the person which values were kept as written and not used: on standard error,
+    the first few one by one and a summary; every one in `out` when given."""
+    if out is not None:
+        out.write_text(warnings_csv(warnings), encoding="utf-8")
+    if not warnings:
+        return
+    for warning in warnings[:MAX_PRINTED_WARNINGS]:
+        errors.print(f"{escape(file_name)}: warning: {escape(str(warning))}", highlight=False)
+    where = f"; all in {out}" if out is not None else "; --warnings FILE writes them all"
+    errors.print(f"{escape(file_name)}: {escape(summarise(warnings, 0))}{where}", highlight=False)

@@ -292,9 +292,12 @@ def summarise(warnings: Sequence[ValueWarning], limit: int = 3) -> str:
     if not warnings:
         return "every value was read"
     columns = sorted({w.column for w in warnings})
+    said = (
+        f"{len(warnings)} value(s) could not be read and were kept as written, not used as "
+        f"evidence, in {', '.join(columns)}"
+    )
+    if limit <= 0:
+        return said
     first = "; ".join(str(w) for w in warnings[:limit])
     more = f" (and {len(warnings) - limit} more)" if len(warnings) > limit else ""
-    return (
-        f"{len(warnings)} value(s) could not be read and were kept as written, not used as "
-        f"evidence, in {', '.join(columns)}: {first}{more}"
-    )
+    return f"{said}: {first}{more}"

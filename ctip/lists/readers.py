@@ -1,8 +1,11 @@
-"""Reading a watchlist file (CSV or FtM JSON lines) into entries, every row validated.
+"""Reading a watchlist file (CSV or FtM JSON lines) into entries, and a screening query file.
 
-A list an officer screens against must be exactly what the authority published: a row with
-an unknown schema, a country nobody can read or a birth date that is not a date is refused
-with its row number, and nothing from the file is loaded, rather than silently dropped.
+A list an officer screens against must be what the authority published: a row that is not a
+row (wrong field count, no id or name, an id seen before) is refused with its line and
+nothing from the file is loaded. A value that cannot be read (a country nobody knows, a
+birth date that is no date) does not drop the entry: it is kept as written in the entry's
+extra fields, not used as evidence by the matcher, and reported as a warning; `--strict`
+refuses the file instead.
 """
 
 from __future__ import annotations
@@ -20,11 +23,31 @@ from followthemoney.types.common import PropertyType
 
 from ctip.ingest.errors import FileRejected, RowError
 from ctip.ingest.ftm import ParsedEntity, parse_ftm_lines, storable
-from ctip.matching.types import ListEntry
+from ctip.ingest.tables import Columns, Row, read_table, reject_rows
+from ctip.ingest.values import RowValues, Unreadable, ValueWarning, reject_if_strict
+from ctip.matching.types import ListEntry, MatchQuery
 
 LIST_SCHEMATA = ("Person", "Company", "Organization", "LegalEntity", "Vessel")
 DEFAULT_SCHEMA = "LegalEntity"
 CSV_COLUMNS = ("id", "name", "aliases", "schema", "country", "birth_date", "address")
+MEANINGS = {
+    "id": "the row's own id, unique in the file (kept as given)",
+    "name": "the name as written",
+    "aliases": "other names, separated by ';'",
+    "schema": f"one of {', '.join(LIST_SCHEMATA)} (default {DEFAULT_SCHEMA})",
+    "country": "country names or codes, separated by ';'",
+    "birth_date": "dates such as 1969-07-16, 16.07.1969, July 1969 or 1969, separated by ';'",
+    "address": "addresses, separated by ';'",
+    "identifiers": "passport, registration or tax numbers, separated by ';'",
+}
+WATCHLIST_COLUMNS = Columns(
+    ("id", "name"), ("aliases", "schema", "country", "birth_date", "address"), MEANINGS
+)
+QUERY_COLUMNS = Columns(
+    ("id", "name"), ("schema", "country", "birth_date", "address", "identifiers"), MEANINGS
+)
+MAX_QUERY_NAME = 500
+UNREAD_PREFIX = "as written: "
 MAX_ENTRY_ID = 200
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
 
@@ -53,6 +76,8 @@ class PreparedList:
     ftm_lines: bytes = b""
     native_ids: bool = False
     """True when the entries came as FtM entities: their ids are the store's entity ids."""
+    warnings: list[ValueWarning] = field(default_factory=list)
+    """Values kept as written but not used as evidence (row, column, reason)."""
 
     def entity_id(self, list_name: str, entry_id: str) -> str:
         """Where an entry lives in the entity store."""
@@ -120,37 +145,142 @@ def clean_values(kind: PropertyType, values: Iterable[str], what: str) -> tuple[
     return tuple(dict.fromkeys(cleaned))
 
 
-def entry_from_csv_row(row: dict[str, str]) -> ListEntry:
-    """One CSV row as an entry; ValueError with the reason when a field is bad."""
-    if "__extra__" in row:
-        raise ValueError(row["__extra__"])
-    entry_id, name = row.get("id", ""), row.get("name", "")
-    if not entry_id or not name:
-        raise ValueError("id and name are required")
+def _schema(values: RowValues, written: str) -> str:
+    """The row's schema; an unknown one is warned about and read as the broadest."""
+    if not written:
+        return DEFAULT_SCHEMA
+    for schema in LIST_SCHEMATA:
+        if schema.lower() == written.lower():
+            return schema
+    values.read("schema", written, _unknown_schema)
+    return DEFAULT_SCHEMA
+
+
+def _unknown_schema(written: str) -> str:
+    raise Unreadable(
+        f"schema {written!r} is not one of {', '.join(LIST_SCHEMATA)}; read as {DEFAULT_SCHEMA}"
+    )
+
+
+def _kept_as_written(values: RowValues, first: int) -> dict[str, str]:
+    """The values of this row that could not be read, by column, as written."""
+    kept: dict[str, list[str]] = {}
+    for warning in values.warnings[first:]:
+        kept.setdefault(warning.column, []).append(warning.value)
+    return {f"{UNREAD_PREFIX}{column}": "; ".join(v) for column, v in kept.items()}
+
+
+def entry_from_row(row: Row, values: RowValues) -> ListEntry:
+    """One CSV row as an entry; unreadable values go to `values.warnings` and `extra`."""
+    first = len(values.warnings)
+    entry_id, name = row.get("id"), row.get("name")
     if len(entry_id) > MAX_ENTRY_ID:
         raise ValueError(f"id longer than {MAX_ENTRY_ID} characters")
-    schema = row.get("schema") or DEFAULT_SCHEMA
-    if schema not in LIST_SCHEMATA:
-        raise ValueError(f"schema {schema!r}: use one of {', '.join(LIST_SCHEMATA)}")
-    birth_dates = clean_values(registry.date, split_values(row.get("birth_date", "")), "birth_date")
+    schema = _schema(values, row.get("schema"))
+    birth_dates = values.dates("birth_date", row.get("birth_date"))
     if birth_dates and schema != "Person":
-        raise ValueError(f"birth_date is for Person entries, this one is a {schema}")
+        values.read("birth_date", row.get("birth_date"), _not_a_person(schema))
+        birth_dates = ()
     return ListEntry(
         list_name="",
         edition="",
         entry_id=entry_id,
         schema=schema,
         name=name,
-        aliases=tuple(a for a in split_values(row.get("aliases", "")) if a != name),
-        countries=clean_values(registry.country, split_values(row.get("country", "")), "country"),
+        aliases=tuple(a for a in values.names("aliases", row.get("aliases")) if a != name),
+        countries=values.countries("country", row.get("country")),
         birth_dates=birth_dates,
-        addresses=split_values(row.get("address", "")),
+        addresses=values.addresses("address", row.get("address")),
+        extra=_kept_as_written(values, first),
     )
 
 
-def read_entries_csv(data: bytes, file_name: str) -> list[ListEntry]:
-    """A watchlist CSV (id, name, aliases, schema, country, birth_date, address)."""
-    return collect_rows(csv_rows(data, file_name, ("id", "name")), entry_from_csv_row, file_name)
+def _not_a_person(schema: str) -> Callable[[str], str]:
+    def refuse(_written: str) -> str:
+        raise Unreadable(f"birth_date is for Person entries, this one is a {schema}")
+
+    return refuse
+
+
+def entry_from_csv_row(row: dict[str, str]) -> ListEntry:
+    """One CSV row (a dict of cells) as an entry; ValueError when it is no entry at all."""
+    if not row.get("id") or not row.get("name"):
+        raise ValueError("id and name are required")
+    return entry_from_row(Row(0, row), RowValues(0))
+
+
+def read_entries_csv(
+    data: bytes, file_name: str, region: str | None = None
+) -> tuple[list[ListEntry], list[ValueWarning]]:
+    """A watchlist CSV (id, name; optional aliases, schema, country, birth_date, address):
+    the entries and the values that could not be read. Structural faults reject the file."""
+    table = read_table(data, file_name, WATCHLIST_COLUMNS)
+    entries: list[ListEntry] = []
+    warnings: list[ValueWarning] = []
+    errors = list(table.rejected)
+    for row in table.rows:
+        values = RowValues(row.line, region)
+        try:
+            entry = entry_from_row(row, values)
+            storable(json.dumps(row.cells, ensure_ascii=False), "the row")
+        except ValueError as error:
+            errors.append(RowError(row.line, str(error)))
+            continue
+        warnings.extend(values.warnings)
+        entries.append(entry)
+    if errors:
+        raise FileRejected(file_name, sorted(errors, key=lambda e: e.row))
+    if not entries:
+        raise FileRejected(file_name, [RowError(1, "the file holds no entries")])
+    return entries, warnings
+
+
+@dataclass
+class QueryFile:
+    """A screening query file read: the queries and the values kept but not used."""
+
+    queries: list[MatchQuery]
+    warnings: list[ValueWarning]
+
+
+def query_from_row(row: Row, values: RowValues) -> MatchQuery:
+    """One query row; ValueError when its name is too long to be a name."""
+    name = row.get("name")
+    if len(name) > MAX_QUERY_NAME:
+        raise ValueError(f"name is longer than {MAX_QUERY_NAME} characters")
+    return MatchQuery(
+        row.get("id"),
+        name,
+        _schema(values, row.get("schema")),
+        countries=values.countries("country", row.get("country")),
+        birth_dates=values.dates("birth_date", row.get("birth_date")),
+        addresses=values.addresses("address", row.get("address")),
+        identifiers=values.identifiers("identifiers", row.get("identifiers")),
+    )
+
+
+def read_query_file(
+    data: bytes, file_name: str, region: str | None = None, strict: bool = False
+) -> QueryFile:
+    """Every query of a CSV (id, name; optional schema, country, birth_date, address,
+    identifiers). Rows that are not rows reject the file; unreadable values are warnings
+    (rejections with `strict`)."""
+    table = read_table(data, file_name, QUERY_COLUMNS)
+    reject_rows(file_name, table)
+    queries, warnings, errors = [], [], []
+    for row in table.rows:
+        values = RowValues(row.line, region)
+        try:
+            queries.append(query_from_row(row, values))
+        except ValueError as error:
+            errors.append(RowError(row.line, str(error)))
+        warnings.extend(values.warnings)
+    if errors:
+        raise FileRejected(file_name, errors)
+    if not queries:
+        raise FileRejected(file_name, [RowError(1, "the file holds no names to screen")])
+    reject_if_strict(file_name, warnings, strict)
+    return QueryFile(queries, warnings)
 
 
 def collect_rows(
@@ -263,5 +393,6 @@ def prepare_watchlist(data: bytes, file_name: str, list_name: str) -> PreparedLi
     if is_ftm_lines(data):
         entries = read_entries_ftm(data, file_name)
         return PreparedList(file_name, content_hash(data), entries, [], data, native_ids=True)
-    entries = read_entries_csv(data, file_name)
-    return PreparedList(file_name, content_hash(data), entries, [], ftm_lines(list_name, entries))
+    entries, warnings = read_entries_csv(data, file_name)
+    lines = ftm_lines(list_name, entries)
+    return PreparedList(file_name, content_hash(data), entries, [], lines, warnings=warnings)
