@@ -375,7 +375,7 @@ def seed_demo(session: Session) -> str:
     _ensure_specialists(session)
     s = build(date.today())
     insert_rows(session, VictimRow, s.victims)
-    ids = dict(session.execute(select(VictimRow.pseudonym, VictimRow.id)).tuples().all())
+    ids = {str(p): int(i) for p, i in session.execute(select(VictimRow.pseudonym, VictimRow.id))}
     stamp = utc_now()
     insert_rows(
         session,

@@ -76,7 +76,9 @@ def deadlines(
     ids = list(holders) if specialist is not None else None
     if ids == []:
         return []
-    by_victim = dict(session.execute(select(VictimRow.pseudonym, VictimRow.id)).tuples().all())
+    by_victim = {
+        str(p): int(i) for p, i in session.execute(select(VictimRow.pseudonym, VictimRow.id))
+    }
     found = []
     for state in relief.states(session, ids, clock, running_only=True):
         people = holders.get(by_victim.get(state.victim, -1), ())
