@@ -43,7 +43,33 @@ TOO_FAST: Final = (
     "nothing you typed has been lost."
 )
 TOO_MANY: Final = "Too many tips from this connection in a minute. Please wait a minute."
-LIST_FIELDS: Final = ("persons", "places", "phones", "emails", "vehicles", "documents")
+TIP_FIELDS: Final = (
+    "reporter_location",
+    "activity",
+    "narrative",
+    "persons",
+    "places",
+    "phones",
+    "emails",
+    "vehicles",
+    "contact",
+    "company",
+    "goods",
+    "country",
+    "ilo_indicators",
+    "documents",
+)
+SCREENING_FIELDS: Final = (
+    "draft_id",
+    "place",
+    "port",
+    "encountered_on",
+    "notes",
+    "subject_name",
+    "referral",
+    "case_id",
+)
+DECISION_FIELDS: Final = ("decision", "reason", "case_id", "referred_to")
 MAX_FORM_FIELD: Final = 20_000
 
 
@@ -51,10 +77,12 @@ def _lines(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
-async def _form(request: Request) -> dict[str, str]:
-    """The posted form's text fields, each cut to a size no field needs more than."""
+async def _form(request: Request, *expected: str) -> dict[str, str]:
+    """The posted form's text fields, each cut to a size no field needs more than; the
+    `expected` fields are there even when left out, so an error about one shows beside it."""
     form = await request.form()
-    return {k: v[:MAX_FORM_FIELD] for k, v in form.items() if isinstance(v, str)}
+    posted = {k: v[:MAX_FORM_FIELD] for k, v in form.items() if isinstance(v, str)}
+    return {**dict.fromkeys(expected, ""), **posted}
 
 
 def _ilo_codes(raw: list[str]) -> tuple[str, ...]:
@@ -102,7 +130,7 @@ def _tip_input(values: Mapping[str, str], codes: tuple[str, ...]) -> tips.TipInp
 @router.post("/tip")
 async def submit_tip(request: Request, session: WebSession) -> Response:
     """Take a tip from the form; show the acknowledgement code once."""
-    values = await _form(request)
+    values = await _form(request, *TIP_FIELDS)
     posted = (await request.form()).getlist("ilo_indicators")
     codes = tuple(code for code in posted if isinstance(code, str))
     if not csrf_ok(request, values.get("csrf_token", "")):
@@ -133,7 +161,7 @@ def more_form(request: Request) -> Response:
 @router.post("/tip/more")
 async def add_more(request: Request, session: WebSession) -> Response:
     """Add what the reporter learnt since; an unknown code says so, nothing else."""
-    values = await _form(request)
+    values = await _form(request, "acknowledgement", "narrative")
     if not csrf_ok(request, values.get("csrf_token", "")):
         return form_expired(request, None)
     address = request.client.host if request.client else ""
@@ -242,7 +270,7 @@ def _screening_input(values: Mapping[str, str]) -> screenings.ScreeningInput:
 @router.post("/intake/screenings")
 async def record_screening(request: Request, principal: Screener, session: WebSession) -> Response:
     """Record the screening and show it (a retried draft shows the one already made)."""
-    values = await _form(request)
+    values = await _form(request, *SCREENING_FIELDS)
     if not csrf_ok(request, values.get("csrf_token", "")):
         return form_expired(request, principal)
     try:
@@ -411,7 +439,7 @@ def allegation_page(
 async def _decide(
     request: Request, principal: Principal, session: WebSession, tip_id: str, queue: str
 ) -> Response:
-    values = await _form(request)
+    values = await _form(request, *DECISION_FIELDS)
     if not csrf_ok(request, values.get("csrf_token", "")):
         return form_expired(request, principal)
     try:
