@@ -48,7 +48,6 @@ from ctip.model.calendar import FiscalYear
 from ctip.model.roles import Role
 from ctip.store import entities
 from ctip.store.bulk import insert_rows
-from ctip.store.statements import statement_rows, write_statements
 from ctip.store.tables import LedgerEventRow, StatementRow
 
 DEMO_ACTOR = "demo"
@@ -116,7 +115,6 @@ class _Batch:
     charges: list[dict[str, Any]] = field(default_factory=list)
     outcomes: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
-    persons: list[_Person] = field(default_factory=list)
     seq: dict[str, int] = field(default_factory=dict)
     arrests_of: dict[str, int] = field(default_factory=dict)
 
@@ -229,7 +227,6 @@ def _arrests(rng: random.Random, batch: _Batch, year: int, count: int, pool: lis
 
 def _arrest(rng: random.Random, batch: _Batch, case: CaseRow, arrest_id: str, day: date) -> None:
     person = _person(rng, arrest_id)
-    batch.persons.append(person)
     subject_id = len(batch.subjects) + 1_000_000
     label = f"{person.values[0].value} (Person)"
     batch.subjects.append(
@@ -327,8 +324,9 @@ def _outcomes(rng: random.Random, arrested: date) -> Iterator[tuple[str, date]]:
 
 
 def _write(session: Session, batch: _Batch) -> None:
-    now = _stamp(date.today())
-    write_statements(session, statement_rows(batch.persons, SOURCE, now, None))
+    # The historic arrestees stay out of the shared entity store: thousands of invented
+    # people there would only slow the demo's entity resolution; their names are kept on
+    # the subject rows. The rich cases below use the demo world's real entities.
     for model_, rows in (
         (CaseRow, batch.cases),
         (CaseMemberRow, batch.members),
