@@ -19,12 +19,15 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ctip.authz import audit
 from ctip.demo.world import demo_username
 from ctip.model.calendar import FiscalYear
 from ctip.model.roles import Role
 from ctip.outreach import imports
 from ctip.outreach.records import BLUE_CAMPAIGN, FLETC
-from ctip.outreach.tables import ActivityRow
+from ctip.outreach.tables import ActivityRow, MaterialRow
+from ctip.store.bulk import insert_rows
+from ctip.store.db import utc_now
 
 SEED = 2021_0930
 ACTOR = demo_username(Role.OUTREACH)
@@ -96,6 +99,12 @@ OTHER_TRAININGS = (
 AIRLINE_WORDS = ("Cascade", "Gulf", "Prairie", "Summit", "Harbor", "Desert", "Lakes", "Coastal")
 AIRLINE_KINDS = ("Airways", "Air", "Regional Airlines", "Aviation Services", "Airport Authority")
 SECTORS = ("airline", "airport", "aviation services", "industry association")
+MATERIALS = (
+    "Indicator cards (English/Spanish)",
+    "Blue Campaign posters",
+    "Shoe cards for airport staff",
+    "Hotline wallet cards",
+)
 
 
 def _split(rng: random.Random, total: int, parts: int, low: int) -> list[int]:
@@ -184,6 +193,27 @@ def _calendar(rng: random.Random, today: date) -> list[list[str]]:
     return rows
 
 
+def _materials(session: Session, rng: random.Random) -> None:
+    """Materials handed out over FY2021, once (a few bulk rows, one audit row)."""
+    if session.scalar(select(func.count()).select_from(MaterialRow)):
+        return
+    at = utc_now()
+    rows = [
+        {
+            "title": rng.choice(MATERIALS),
+            "component": BLUE_CAMPAIGN,
+            "distributed_on": str(day),
+            "place": _place(rng),
+            "quantity": rng.randrange(50, 2_000, 50),
+            "recorded_by": ACTOR,
+            "recorded_at": at,
+        }
+        for day in _days(rng, 2021, 24)
+    ]
+    insert_rows(session, MaterialRow, rows)
+    audit.record(session, ACTOR, "outreach.material.add", "outreach_material:demo", {"rows": 24})
+
+
 def seed_demo(session: Session) -> str:
     """Load the two years' outreach and the coming calendar; say what the FY2021 records hold."""
     rng = random.Random(SEED)
@@ -193,6 +223,7 @@ def seed_demo(session: Session) -> str:
     imports.load_activities(session, _csv(header, activities), "demo-outreach.csv", ACTOR)
     partner_header = ("name", "initiative", "sector", "joined")
     imports.load_partners(session, _csv(partner_header, partners), "demo-partners.csv", ACTOR)
+    _materials(session, rng)
     today = date.today()
     upcoming = select(func.count()).where(ActivityRow.held_on > today.isoformat())
     if not session.scalar(upcoming.select_from(ActivityRow)):

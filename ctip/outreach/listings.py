@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import select
 
 from ctip.model.calendar import FiscalYear
-from ctip.outreach.records import Activity, Partner
-from ctip.outreach.tables import ActivityRow, PartnerRow
+from ctip.outreach.records import Activity, Material, Partner
+from ctip.outreach.tables import ActivityRow, MaterialRow, PartnerRow
 from ctip.store.paging import Listing, ListingField
 
 
@@ -57,3 +57,19 @@ def partners(fiscal_year: int | None = None) -> Listing[Partner]:
         "sector": ListingField(PartnerRow.sector, match="contains", searched=True),
     }
     return Listing(statement, fields, _partner, tiebreak=(PartnerRow.id.desc(),))
+
+
+def _material(row: Any) -> Material:
+    return Material.of(row[0])
+
+
+def materials() -> Listing[Material]:
+    """Materials handed out, newest first."""
+    fields = {
+        "distributed_on": ListingField(MaterialRow.distributed_on),
+        "title": ListingField(MaterialRow.title, searched=True),
+        "component": ListingField(MaterialRow.component, match="equals"),
+        "place": ListingField(MaterialRow.place, searched=True),
+        "quantity": ListingField(MaterialRow.quantity),
+    }
+    return Listing(select(MaterialRow), fields, _material, tiebreak=(MaterialRow.id.desc(),))

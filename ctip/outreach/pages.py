@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from ctip.authz.policy import Principal, can
 from ctip.model.calendar import FiscalYear
 from ctip.model.errors import CtipError
-from ctip.outreach import listings, records
+from ctip.outreach import imports, listings, records
 from ctip.outreach.access import OutreachAction
 from ctip.outreach.records import AUDIENCES, COMPONENTS, INITIATIVES, NewActivity, NewPartner
 from ctip.store.paging import Listing
@@ -27,11 +27,15 @@ from ctip.web.table import (
     table_view,
     wants_export,
 )
+from ctip.web.upload import UploadOutcome, UploadRefused, read_upload, refusal, run_loader
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(page_for(OutreachAction.READ))]
 Writer = Annotated[Principal, Depends(page_for(OutreachAction.WRITE))]
 KINDS = ("training", "presentation")
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+"""An outreach file is a year of events: a few hundred kilobytes at most."""
+LOADERS = {"activities": imports.load_activities, "partners": imports.load_partners}
 EARLIEST_FY, LATEST_FY = 2000, 2100
 
 ACTIVITIES = Table(
@@ -89,6 +93,27 @@ PARTNERS = Table(
     default_descending=True,
 )
 
+MATERIALS = Table(
+    "materials",
+    (
+        Column("distributed_on", "Date", sortable=True, value=lambda m: m.distributed_on),
+        Column("title", "Material", sortable=True, value=lambda m: m.title),
+        Column(
+            "component",
+            "Component",
+            sortable=True,
+            filter=FilterKind.CHOICE,
+            choices=COMPONENTS,
+            value=lambda m: m.component,
+        ),
+        Column("place", "Place", sortable=True, value=lambda m: m.place),
+        Column("quantity", "Quantity", sortable=True, numeric=True, value=lambda m: m.quantity),
+    ),
+    search_label="Material or place",
+    default_sort="distributed_on",
+    default_descending=True,
+)
+
 
 def _fiscal_year(text: str) -> int | None:
     """The `fy` the address names, or None for every year (anything else is ignored)."""
@@ -121,6 +146,7 @@ def _activities_page(
     session: WebSession,
     form: FormState = EMPTY_FORM,
     status: int = 200,
+    outcome: UploadOutcome | None = None,
 ) -> Response:
     fy = _fiscal_year(request.query_params.get("fy", ""))
     listing: Listing[object] = listings.activities(fy)  # type: ignore[assignment]
@@ -138,6 +164,7 @@ def _activities_page(
         components=[("", "Blue Campaign (default)"), *((c, c) for c in COMPONENTS)],
         kinds=[(k, k.capitalize()) for k in reversed(KINDS)],
         audiences=AUDIENCES,
+        outcome=outcome,
     )
 
 
@@ -233,3 +260,95 @@ def record_partner(
     except CtipError as error:
         return _partners_page(request, principal, session, refused(values, error), 400)
     return redirect("/outreach/partners")
+
+
+@router.post("/outreach/upload")
+async def upload_records(request: Request, principal: Writer, session: WebSession) -> Response:
+    """Load trainings and presentations, or partners, from a CSV chosen in the browser: the
+    same loader as `ctip outreach load`, all or nothing, every bad row reported."""
+    try:
+        upload = await read_upload(request, MAX_UPLOAD_BYTES)
+    except UploadRefused as error:
+        return _activities_page(
+            request,
+            principal,
+            session,
+            EMPTY_FORM,
+            error.http_status,
+            refusal(error),
+        )
+    what = upload.fields.get("what", "activities")
+    load = LOADERS.get(what, imports.load_activities)
+
+    def summary() -> str:
+        done = load(session, upload.data, upload.file_name, principal.username)
+        if done.already_loaded:
+            return f"{done.file_name} was already loaded: nothing changed."
+        return f"Loaded {done.file_name}: {done.rows} {what}."
+
+    outcome = run_loader(session, summary)
+    status = 200 if outcome.ok else 422
+    return _activities_page(request, principal, session, EMPTY_FORM, status, outcome)
+
+
+def _materials_page(
+    request: Request,
+    principal: Principal,
+    session: WebSession,
+    form: FormState = EMPTY_FORM,
+    status: int = 200,
+) -> Response:
+    listing: Listing[object] = listings.materials()  # type: ignore[assignment]
+    return _listing_page(
+        request,
+        principal,
+        session,
+        MATERIALS,
+        listing,
+        "outreach/materials.html",
+        status,
+        form=form,
+        can_write=can(principal, OutreachAction.WRITE),
+        components=[("", "Blue Campaign (default)"), *((c, c) for c in COMPONENTS)],
+    )
+
+
+@router.get("/outreach/materials")
+def materials_page(request: Request, principal: Reader, session: WebSession) -> Response:
+    """Indicator cards, posters and other materials handed out, newest first."""
+    return _materials_page(request, principal, session)
+
+
+@router.post("/outreach/materials")
+def record_material(
+    request: Request,
+    principal: Writer,
+    session: WebSession,
+    title: FormText = "",
+    component: FormText = "",
+    distributed_on: FormText = "",
+    place: FormText = "",
+    quantity: FormText = "",
+    token: Token = "",
+) -> Response:
+    """Record materials handed out."""
+    if not csrf_ok(request, token):
+        return form_expired(request, principal)
+    values = {"title": title[:400], "component": component, "place": place[:400]}
+    values |= {"distributed_on": distributed_on, "quantity": quantity}
+    bad = date_errors(values, ("distributed_on",))
+    if bad:
+        return _materials_page(request, principal, session, FormState(values, bad), 400)
+    try:
+        records.add_material(
+            session,
+            title,
+            distributed_on,
+            quantity,
+            principal.username,
+            component=component,
+            place=place,
+        )
+    except CtipError as error:
+        return _materials_page(request, principal, session, refused(values, error), 400)
+    return redirect("/outreach/materials")

@@ -296,6 +296,23 @@ def add_material(
     return row.id
 
 
+@dataclass(frozen=True)
+class Material:
+    """Awareness materials handed out."""
+
+    id: int
+    title: str
+    component: str
+    distributed_on: str
+    place: str
+    quantity: int
+
+    @classmethod
+    def of(cls, row: MaterialRow) -> Material:
+        """From its row."""
+        return cls(row.id, row.title, row.component, row.distributed_on, row.place, row.quantity)
+
+
 def activity(session: Session, activity_id: int) -> Activity:
     """One training or presentation by id."""
     row = session.get(ActivityRow, activity_id)

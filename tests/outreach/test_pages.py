@@ -76,3 +76,33 @@ def test_api_records_and_lists(client: TestClient, role_headers: TokenFor) -> No
         "/api/v1/outreach/activities", json=body, headers=role_headers(Role.INVESTIGATOR)
     )
     assert refused.status_code == 403
+
+
+def _upload(web: TestClient, body: bytes, what: str = "activities") -> str:
+    token = form_token(web.get("/outreach").text)
+    files = {"file": ("outreach.csv", body, "text/csv")}
+    response = web.post("/outreach/upload", data={"csrf_token": token, "what": what}, files=files)
+    return f"{response.status_code} {response.text}"
+
+
+def test_a_csv_uploaded_in_the_browser_loads_once_or_names_its_bad_rows(web: TestClient) -> None:
+    sign_in(web, Role.OUTREACH)
+    good = b"kind,title,date,attendees\npresentation,Hotel staff briefing,2021-06-01,25\n"
+    assert _upload(web, good).startswith("200") and "Loaded outreach.csv: 1" in _upload(
+        web, b"name,joined\nCascade Air,2021-06-01\n", "partners"
+    )
+    assert "already loaded" in _upload(web, good)
+    bad = _upload(web, b"kind,title,date,attendees\npresentation,T,2021-06-01,many\n")
+    assert bad.startswith("422") and "Row 2" in bad and "attendees" in bad
+    assert "Hotel staff briefing" in web.get("/outreach").text
+    assert "Cascade Air" in web.get("/outreach/partners").text
+
+
+def test_materials_are_recorded_and_listed(web: TestClient) -> None:
+    sign_in(web, Role.OUTREACH)
+    page = web.get("/outreach/materials")
+    body = {"title": "Shoe cards", "distributed_on": "2021-04-01", "quantity": "500"}
+    posted = web.post("/outreach/materials", data={**body, "csrf_token": form_token(page.text)})
+    assert posted.status_code == 303
+    listed = web.get("/outreach/materials").text
+    assert "Shoe cards" in listed and "Blue Campaign" in listed and "500" in listed
