@@ -35,7 +35,7 @@ MAX_YEAR: Final = 2100
 MAX_VALUE: Final = 1000
 WARNING_COLUMNS: Final = ("row", "column", "value", "reason")
 PLACEHOLDERS: Final = frozenset({"-", "--", "?", "??", "n/a", "na", "none", "null", "unknown", "x"})
-_SLASHED = re.compile(r"^(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4})$")
+_SLASHED = re.compile(r"^(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})$")
 _DATE_FORMATS: Final = (
     "%Y/%m/%d",
     "%Y.%m.%d",
@@ -105,10 +105,13 @@ def _checked_year(iso: str, text: str) -> str:
 
 
 def _slashed_date(match: re.Match[str], region: str | None) -> str:
-    """dd/mm/yyyy or mm/dd/yyyy: the order a single reading allows, else the region's."""
+    """dd/mm/yyyy or mm/dd/yyyy: the order a single reading allows, else the region's.
+
+    Dots (16.07.1969) are written day first wherever they are used.
+    """
     a, b, year = int(match["a"]), int(match["b"]), match["y"]
     day_first = 1 <= a <= 31 and 1 <= b <= 12
-    month_first = 1 <= a <= 12 and 1 <= b <= 31
+    month_first = 1 <= a <= 12 and 1 <= b <= 31 and match["sep"] != "."
     if day_first and month_first and a != b:
         if region is None:
             raise Unreadable(f"date {match.string!r}: day and month order is unclear")

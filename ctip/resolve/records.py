@@ -3,22 +3,36 @@
 Every source (a plain CSV, the statement store, an API batch) is turned into the same
 `ResolveRecord` before Splink sees it, so the model compares like with like: names folded to
 ASCII lower case by `normality`, birth dates as ISO text (partial dates kept as "1980" or
-"1980-05"), phones as E.164 by `phonenumbers`, e-mails lower-cased.
+"1980-05", `1969-7-16` and `16.07.1969` read too), phones as E.164 (a default region for
+numbers without a country code), e-mails lower-cased.
+
+Only a row that is no row is refused (an empty or repeated id, a wrong number of fields). A
+value that cannot be read (a broken phone `310/788-`, a date `soon`) is left out of the
+record, so it is never evidence, and reported as a warning with its row and column;
+`strict` refuses the file instead.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from normality import normalize
 
+from ctip.config import get_settings
 from ctip.ingest.errors import FileRejected, RowError
-from ctip.matching.normalize import email_key, identifier_key, phone_e164
+from ctip.ingest.tables import Columns, read_table
+from ctip.ingest.values import (
+    RowValues,
+    Unreadable,
+    ValueWarning,
+    check_region,
+    read_date,
+    read_phone,
+    reject_if_strict,
+)
+from ctip.matching.normalize import email_key, identifier_key
 
 FIELDS = (
     "name",
@@ -34,15 +48,20 @@ FIELDS = (
     "source",
 )
 COLUMNS = ("id", *FIELDS)
+RECORD_COLUMNS = Columns(
+    ("id",),
+    FIELDS,
+    {
+        "id": "the record's id, unique in the file",
+        "name": "the whole name (or first_name and last_name)",
+        "birth_date": "1969-07-16, 16.07.1969, July 1969 or 1969",
+        "phone": "with a country code, or read in --region / CTIP_DEFAULT_REGION",
+        "source": "which source the record came from (for --link-only)",
+    },
+)
 MAX_ID_LENGTH = 255
 MAX_EMAIL_LENGTH = 254
 EXTRA_CELLS: Any = None  # the key `csv.DictReader` files surplus cells under
-_DATE_FORMS = (
-    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})$"),
-    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
-    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})$"),
-    re.compile(r"^(?P<y>\d{4})$"),
-)
 
 
 @dataclass(frozen=True)
@@ -80,21 +99,10 @@ def birth_date_iso(value: str) -> str:
 
     Raises ValueError with a reason a person can act on when the date cannot be read.
     """
-    text = value.strip()
-    for form in _DATE_FORMS:
-        match = form.match(text)
-        if match:
-            return _checked_date(match.groupdict())
-    raise ValueError(f"birth_date {value!r} is not YYYY-MM-DD, YYYYMMDD, YYYY-MM or YYYY")
-
-
-def _checked_date(parts: Mapping[str, str | None]) -> str:
-    year, month, day = parts["y"], parts.get("m"), parts.get("d")
-    if month is not None and not 1 <= int(month) <= 12:
-        raise ValueError(f"birth_date month {month} is not 01-12")
-    if day is not None and not 1 <= int(day) <= 31:
-        raise ValueError(f"birth_date day {day} is not 01-31")
-    return "-".join(p for p in (year, month, day) if p is not None)
+    try:
+        return read_date(value)
+    except Unreadable as error:
+        raise ValueError(f"birth_date: {error}") from None
 
 
 def _split_name(name: str | None) -> tuple[str | None, str | None]:
@@ -113,30 +121,22 @@ def _clean(raw: Mapping[str, str | None], key: str) -> str | None:
     return value or None
 
 
-def _phone(value: str | None, region: str | None) -> str | None:
-    if value is None:
-        return None
-    e164 = phone_e164(value, region)
-    if e164 is None:
-        hint = "" if region else " (give the country code, e.g. +1, or a default region)"
-        raise ValueError(f"phone {value!r} is not a valid number{hint}")
-    return e164
+def _birth_date(text: str) -> str:
+    return birth_date_iso(text)
 
 
-def _email(value: str | None) -> str | None:
+def _email(value: str) -> str:
     """The e-mail key; a misspelt address ("ann@examplecom") is kept as typed, lower-cased.
 
     A mistyped address is still evidence (the same person typed it), so only text that
-    cannot be an address at all (spaces, over 254 characters) is refused.
+    cannot be an address at all (spaces, over 254 characters) is unreadable.
     """
-    if value is None:
-        return None
     key = email_key(value)
     if key is not None:
         return key
     text = value.strip().lower()
     if any(char.isspace() for char in text) or len(text) > MAX_EMAIL_LENGTH:
-        raise ValueError(f"email {value!r} is not an e-mail address")
+        raise Unreadable(f"email {value!r} is not an e-mail address")
     return text
 
 
@@ -146,9 +146,16 @@ def _id_number(value: str | None) -> str | None:
 
 
 def record_from_row(
-    raw: Mapping[str, str | None], default_source: str, region: str | None = None
+    raw: Mapping[str, str | None],
+    default_source: str,
+    region: str | None = None,
+    values: RowValues | None = None,
 ) -> ResolveRecord:
-    """Validate and normalise one raw row; ValueError names what is wrong."""
+    """Validate and normalise one raw row; ValueError when it is no record (no id).
+
+    A birth date, phone or e-mail that cannot be read is left out of the record and noted
+    in `values` (a throwaway collector when none is given).
+    """
     if EXTRA_CELLS in raw:
         raise ValueError("the row has more cells than the header")
     record_id = _clean(raw, "id")
@@ -156,40 +163,77 @@ def record_from_row(
         raise ValueError("id is empty")
     if len(record_id) > MAX_ID_LENGTH:
         raise ValueError(f"id is longer than {MAX_ID_LENGTH} characters")
+    read = values if values is not None else RowValues(0, region)
     name = fold(_clean(raw, "name"))
     first, last = fold(_clean(raw, "first_name")), fold(_clean(raw, "last_name"))
     if name is None and (first or last):
         name = " ".join(p for p in (first, last) if p)
     if first is None and last is None:
         first, last = _split_name(name)
-    birth = _clean(raw, "birth_date")
     return ResolveRecord(
         id=record_id,
         source=_clean(raw, "source") or default_source,
         name=name,
         first_name=first,
         surname=last,
-        birth_date=birth_date_iso(birth) if birth else None,
+        birth_date=read.read("birth_date", _clean(raw, "birth_date"), _birth_date),
         address=fold(_clean(raw, "address")),
         city=fold(_clean(raw, "city")),
         postcode=fold(_clean(raw, "postcode")),
-        phone=_phone(_clean(raw, "phone"), region),
-        email=_email(_clean(raw, "email")),
+        phone=read.read("phone", _clean(raw, "phone"), lambda v: read_phone(v, read.region)),
+        email=read.read("email", _clean(raw, "email"), _email),
         id_number=_id_number(_clean(raw, "id_number")),
     )
 
 
-def _has_evidence(record: ResolveRecord) -> bool:
-    return any(
-        (
-            record.name,
-            record.birth_date,
-            record.phone,
-            record.email,
-            record.address,
-            record.id_number,
-        )
-    )
+@dataclass(frozen=True)
+class RecordsRead:
+    """The records of a file and the values left out of them (row, column, reason)."""
+
+    records: list[ResolveRecord]
+    warnings: list[ValueWarning]
+
+
+def region_or_default(region: str | None) -> str | None:
+    """The phone region given, else CTIP_DEFAULT_REGION; checked either way."""
+    return check_region(region or get_settings().default_region)
+
+
+def read_records_report(
+    rows: Iterable[tuple[int, Mapping[str, str | None]]],
+    file_name: str,
+    default_source: str,
+    region: str | None = None,
+    strict: bool = False,
+) -> RecordsRead:
+    """Every numbered row read; FileRejected lists each row that is no record (an empty or
+    repeated id); unreadable values are warnings (rejections with `strict`)."""
+    region = region_or_default(region)
+    records: list[ResolveRecord] = []
+    errors: list[RowError] = []
+    warnings: list[ValueWarning] = []
+    seen: dict[str, int] = {}
+    for number, raw in rows:
+        values = RowValues(number, region)
+        try:
+            record = record_from_row(raw, default_source, region, values)
+        except ValueError as error:
+            errors.append(RowError(number, str(error)))
+            continue
+        if record.id in seen:
+            errors.append(
+                RowError(
+                    number, f"id {record.id!r} appears more than once (line {seen[record.id]})"
+                )
+            )
+            continue
+        seen[record.id] = number
+        warnings.extend(values.warnings)
+        records.append(record)
+    if errors:
+        raise FileRejected(file_name, errors)
+    reject_if_strict(file_name, warnings, strict)
+    return RecordsRead(records, warnings)
 
 
 def read_records(
@@ -197,47 +241,42 @@ def read_records(
     file_name: str,
     default_source: str,
     region: str | None = None,
+    strict: bool = True,
 ) -> list[ResolveRecord]:
-    """Every row validated; FileRejected lists each bad row (numbered from the header as 1)."""
-    records: list[ResolveRecord] = []
-    errors: list[RowError] = []
-    seen: set[str] = set()
-    for number, raw in enumerate(rows, start=2):
-        try:
-            record = record_from_row(raw, default_source, region)
-        except ValueError as error:
-            errors.append(RowError(number, str(error)))
-            continue
-        if record.id in seen:
-            errors.append(RowError(number, f"id {record.id!r} appears more than once"))
-        elif not _has_evidence(record):
-            errors.append(RowError(number, "no name, birth date, address, phone or e-mail"))
-        seen.add(record.id)
-        records.append(record)
-    if errors:
-        raise FileRejected(file_name, errors)
-    return records
+    """Every row read (numbered from the header as 1); see `read_records_report`.
+
+    Strict by default: an API batch whose answer has no room for warnings refuses a value
+    it cannot read rather than dropping it unseen (`read_records_report` gives both).
+    """
+    numbered = enumerate(rows, start=2)
+    return read_records_report(numbered, file_name, default_source, region, strict).records
 
 
-def _check_header(header: list[str] | None, file_name: str) -> None:
-    if not header:
-        raise FileRejected(file_name, [RowError(1, "the file is empty: no header row")])
-    unknown = [column for column in header if column not in COLUMNS]
-    reasons = []
-    if "id" not in header:
-        reasons.append("the header has no id column")
-    if unknown:
-        reasons.append(f"unknown column(s) {', '.join(unknown)}; known: {', '.join(COLUMNS)}")
-    if reasons:
-        raise FileRejected(file_name, [RowError(1, reason) for reason in reasons])
+def read_csv_report(
+    text: str,
+    file_name: str,
+    default_source: str | None = None,
+    region: str | None = None,
+    strict: bool = False,
+) -> RecordsRead:
+    """Records from CSV text whose header holds id and any of `FIELDS` (other columns are
+    not read and are warned about), with the values that could not be read."""
+    table = read_table(text.encode("utf-8"), file_name, RECORD_COLUMNS)
+    if table.rejected:
+        raise FileRejected(file_name, table.rejected)
+    rows = ((row.line, dict(row.cells)) for row in table.rows)
+    read = read_records_report(rows, file_name, default_source or file_name, region, strict)
+    unknown = [
+        ValueWarning(
+            1, column, column, f"column {column!r} is not read; known: {', '.join(COLUMNS)}"
+        )
+        for column in table.unknown_columns
+    ]
+    return RecordsRead(read.records, unknown + read.warnings)
 
 
 def read_csv_text(
     text: str, file_name: str, default_source: str | None = None, region: str | None = None
 ) -> list[ResolveRecord]:
-    """Records from CSV text with a header of `COLUMNS` names (any subset holding id)."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = [column.strip() for column in reader.fieldnames or []]
-    _check_header(header, file_name)
-    reader.fieldnames = header
-    return read_records(reader, file_name, default_source or file_name, region)
+    """Records from CSV text with a header holding id and any of `COLUMNS`."""
+    return read_csv_report(text, file_name, default_source, region).records
