@@ -325,18 +325,20 @@ def list_allegations(
     return _page(queues.ALLEGATIONS, session, status, page, per_page)
 
 
-@router.get("/allegations/{tip_id}", responses=error_responses(404))
-def show_allegation(tip_id: str, principal: Reviewer, session: DbSession) -> TipDetailOut:
+@router.get("/allegations/{allegation_id}", responses=error_responses(404))
+def show_allegation(allegation_id: str, principal: Reviewer, session: DbSession) -> TipDetailOut:
     """An allegation with its company matched against the lists in effect, explained."""
-    return _detail(session, principal, tip_id, queues.ALLEGATIONS)
+    return _detail(session, principal, allegation_id, queues.ALLEGATIONS)
 
 
-@router.post("/allegations/{tip_id}/decision", status_code=201, responses=error_responses(404, 422))
+@router.post(
+    "/allegations/{allegation_id}/decision", status_code=201, responses=error_responses(404, 422)
+)
 def decide_allegation(
-    tip_id: str, body: DecisionIn, principal: Reviewer, session: DbSession
+    allegation_id: str, body: DecisionIn, principal: Reviewer, session: DbSession
 ) -> DecisionOut:
     """Accept the allegation into a case, refer it, or close it with a reason."""
-    return _decide(session, principal, tip_id, queues.ALLEGATIONS, body)
+    return _decide(session, principal, allegation_id, queues.ALLEGATIONS, body)
 
 
 class ScreeningIn(RequestBody):

@@ -280,11 +280,16 @@ def submit_tip(
     actor: str = ANONYMOUS_ACTOR,
     screening_id: str = "",
     clock: Clock = SYSTEM_CLOCK,
+    tip_id: str | None = None,
+    acknowledgement: str | None = None,
 ) -> Receipt:
     """Store a tip and its keys; audited with the tip's id and activity only (nothing about
-    the reporter: no address, no user agent)."""
+    the reporter: no address, no user agent).
+
+    `tip_id` and `acknowledgement` are made here unless given (a fixture that must know them)."""
     tip = validate(tip)
-    tip_id, acknowledgement = new_tip_id(), new_acknowledgement()
+    tip_id = tip_id or new_tip_id()
+    acknowledgement = acknowledgement or new_acknowledgement()
     values = tip_values(tip, tip_id, channel, clock)
     values.update(ack_sha256=ack_digest(acknowledgement), screening_id=screening_id)
     session.add(TipRow(**values))
