@@ -32,6 +32,8 @@ from ctip.cases.service import (
 from ctip.cases.tables import CaseKeyRow, CaseRow, CaseSubjectRow
 from ctip.matching.normalize import identifier_lookup_key
 from ctip.model.clock import SYSTEM_CLOCK, Clock, iso_utc
+from ctip.model.errors import NotFound
+from ctip.resolve import service as resolution
 from ctip.store import entities
 from ctip.store.bulk import insert_ignoring_duplicates
 from ctip.store.tables import EntityIdentifier
@@ -86,20 +88,42 @@ def subject_kind(value: str) -> SubjectKind:
         raise InvalidCase(f"kind {reason}", [{"field": "kind", "reason": reason}]) from None
 
 
+def _clusters(session: Session, entity_ids: set[str]) -> set[tuple[str, str]]:
+    """The resolved clusters the entities belong to now (entity resolution's stable ids)."""
+    found = resolution.clusters_of(session, sorted(entity_ids))
+    return {(SubjectKind.CLUSTER.value, cluster) for cluster in found.values()}
+
+
 def _entity_keys(session: Session, entity_id: str) -> set[tuple[str, str]]:
-    """An entity and the phones, e-mails and accounts the store holds for it."""
+    """An entity, its resolved cluster, and the phones, e-mails and accounts the store
+    holds for it."""
     query = select(EntityIdentifier.kind, EntityIdentifier.key).where(
         EntityIdentifier.entity_id == entity_id, EntityIdentifier.kind.in_(DECONFLICTED)
     )
-    return {(SubjectKind.ENTITY.value, entity_id)} | {
-        (kind, key) for kind, key in session.execute(query)
-    }
+    identifiers = {(kind, key) for kind, key in session.execute(query)}
+    entity = {(SubjectKind.ENTITY.value, entity_id)}
+    return entity | identifiers | _clusters(session, {entity_id})
 
 
 def _identifier_keys(session: Session, kind: str, key: str, typed: str) -> set[tuple[str, str]]:
-    """An identifier and the entities of the store that hold it."""
-    holders = entities.find_by_identifier(session, typed, kind, entities.MAX_LIMIT)
-    return {(kind, key)} | {(SubjectKind.ENTITY.value, e.id) for e in holders}
+    """An identifier, the entities of the store that hold it and their clusters."""
+    holders = {e.id for e in entities.find_by_identifier(session, typed, kind, entities.MAX_LIMIT)}
+    held = {(SubjectKind.ENTITY.value, entity_id) for entity_id in holders}
+    return {(kind, key)} | held | _clusters(session, holders)
+
+
+def _cluster_keys(session: Session, ref: str) -> tuple[str, int, set[tuple[str, str]]]:
+    """A cluster (or a record or replaced cluster id standing for it): its current id, how
+    many records it joins, and its keys (itself and its records' entities)."""
+    state = resolution.load_state(session)
+    try:
+        cluster = resolution.cluster_of_ref(state, ref)
+    except NotFound:
+        reason = f"no resolved record or cluster {ref[:80]!r}"
+        raise InvalidCase(reason, [{"field": "value", "reason": reason}]) from None
+    members = state.members().get(cluster, [])
+    keys = {(SubjectKind.ENTITY.value, member) for member in members}
+    return cluster, len(members), keys | {(SubjectKind.CLUSTER.value, cluster)}
 
 
 @dataclass(frozen=True)
@@ -120,7 +144,8 @@ def _resolve(session: Session, kind: SubjectKind, value: str) -> _Resolved:
         label = f"{record.proxy.caption} ({record.proxy.schema.name})"
         return _Resolved(text, label[:300], _entity_keys(session, text))
     if kind is SubjectKind.CLUSTER:
-        return _Resolved(text, f"cluster {text}"[:300], {(kind.value, text)})
+        cluster, size, keys = _cluster_keys(session, text)
+        return _Resolved(cluster, f"cluster {cluster} ({size} records)", keys)
     key = identifier_lookup_key(kind.value, text)
     if not key:
         reason = f"{text[:80]!r} cannot be read as {kind.value}"

@@ -13,6 +13,7 @@ from ctip.cases import arrests, evidence, metrics, service, subjects, views
 from ctip.cases.service import CaseConflict, InvalidCase, NeedToKnow, Status
 from ctip.model.errors import InvalidInput, NotFound
 from ctip.model.roles import Role
+from ctip.resolve.tables import ResolveCluster, ResolveRecordRow
 from ctip.store import ledger
 from ctip.store.db import Database
 from ctip.store.paging import PageQuery
@@ -208,3 +209,42 @@ def test_one_more_fy2021_case_moves_hsi_cases_initiated_by_one(store: Database) 
     assert after["hsi_cases_initiated"] == before["hsi_cases_initiated"] + 1
     assert (worked["hsi_arrests"], worked["hsi_indictments"]) == (1, 1)
     assert worked["hsi_convictions"] == 0 and by_type == {"sex_trafficking": 1}
+
+
+def _resolved_together(session: Session, cluster: str, *entity_ids: str) -> None:
+    """Entity resolution's verdict, written as the resolver stores it: one cluster."""
+    stamp = "2021-01-01T00:00:00.000000Z"
+    session.add(ResolveCluster(cluster_id=cluster, seq=1, created_at=stamp, run_id=None))
+    for entity_id in entity_ids:
+        session.add(
+            ResolveRecordRow(
+                record_id=entity_id,
+                source="case-test",
+                cluster_id=cluster,
+                data="{}",
+                added_at=stamp,
+                run_id=0,
+            )
+        )
+    session.flush()
+
+
+def test_people_resolved_into_one_cluster_deconflict_and_a_cluster_can_be_a_subject(
+    store: Database,
+) -> None:
+    with store.session() as session:
+        _resolved_together(session, "c-olena-maria", "case-test-olena", "case-test-maria")
+        first = _open(session)
+        second = _open(session, BO)
+        third = _open(session, person("cy"))
+        subjects.add_subject(session, ANA, first, "entity", "case-test-olena")
+        _, by_person = subjects.add_subject(session, BO, second, "entity", "case-test-maria")
+        added, by_cluster = subjects.add_subject(
+            session, person("cy"), third, "cluster", "case-test-maria"
+        )
+        with pytest.raises(InvalidCase, match="no resolved record or cluster"):
+            subjects.add_subject(session, ANA, first, "cluster", "c-unknown")
+    assert [n.other_case for n in by_person] == [first]
+    assert "cluster c-olena-maria" in by_person[0].shared
+    assert (added.key, added.label) == ("c-olena-maria", "cluster c-olena-maria (2 records)")
+    assert [n.other_case for n in by_cluster] == [first, second]
