@@ -2,7 +2,9 @@
 
 `POST /api/v1/screen` takes up to MAX_QUERIES names in one request and answers with every
 match and near miss, each with the named features (value, weight, evidence) behind its
-score, so a client can show why a name was flagged.
+score, so a client can show why a name was flagged. Values are read as the CLI reads a query
+file: a date or country that cannot be read is left out of the query and listed in
+`warnings` (with `strict`, the batch is refused with 422 instead); a repeated id is 422.
 """
 
 from __future__ import annotations
@@ -18,10 +20,15 @@ from ctip.api.explanations import ExplanationOut
 from ctip.api.schemas import error_responses
 from ctip.authz import audit
 from ctip.authz.policy import Principal
-from ctip.lists import governance
+from ctip.ingest.errors import FileRejected
+from ctip.ingest.tables import Row
+from ctip.ingest.values import RowValues, ValueWarning, check_region, reject_if_strict
+from ctip.lists import governance, store
 from ctip.lists.access import ListAction
+from ctip.lists.formats import find_list, matched_alias
+from ctip.lists.readers import query_from_row
 from ctip.matching.scoring import DEFAULT_THRESHOLD
-from ctip.matching.screening import Hit, screen_names, validate_query
+from ctip.matching.screening import Hit, screen_names
 from ctip.matching.types import MatchQuery
 
 router = APIRouter(prefix="", tags=["screening"])
@@ -51,6 +58,8 @@ class ScreenIn(BaseModel):
     edition: Annotated[str | None, Field(max_length=100)] = None
     threshold: Annotated[float, Field(gt=0.0, le=1.0)] = DEFAULT_THRESHOLD
     queries: Annotated[list[QueryIn], Field(min_length=1, max_length=MAX_QUERIES)]
+    region: Annotated[str | None, Field(max_length=2)] = None
+    strict: bool = False
 
 
 class FeatureOut(BaseModel):
@@ -63,13 +72,20 @@ class FeatureOut(BaseModel):
 
 
 class HitOut(BaseModel):
-    """A match or near miss of one query against one listed party."""
+    """A match or near miss of one query against one listed party.
+
+    `entity_id` is the list's own id as given in its file; `store_entity_id` is where the
+    entry lives in the entity store (its workbench page).
+    """
 
     query_id: str
+    query_name: str
     entity_id: str
+    store_entity_id: str
     list_name: str
     edition: str
     listed_name: str
+    matched_alias: str
     score: float
     match: bool
     explanation: str
@@ -77,17 +93,20 @@ class HitOut(BaseModel):
     explained: ExplanationOut
 
     @classmethod
-    def of(cls, hit: Hit) -> HitOut:
+    def of(cls, hit: Hit, query_name: str) -> HitOut:
         features = [
             FeatureOut(name=f.name, value=f.value, weight=f.weight, evidence=f.evidence)
             for f in hit.result.features
         ]
         return cls(
             query_id=hit.query_id,
-            entity_id=hit.entity_id,
+            query_name=query_name,
+            entity_id=hit.result.entry.entry_id,
+            store_entity_id=hit.entity_id,
             list_name=hit.list_name,
             edition=hit.edition,
             listed_name=hit.listed_name,
+            matched_alias=matched_alias(hit),
             score=hit.score,
             match=hit.is_match,
             explanation=hit.explanation,
@@ -96,60 +115,104 @@ class HitOut(BaseModel):
         )
 
 
+class WarningOut(BaseModel):
+    """A value left out of a query because it could not be read."""
+
+    query: int
+    id: str
+    field: str
+    value: str
+    reason: str
+
+
 class ScreenOut(BaseModel):
-    """What a batch found: matches first, then near misses, by query."""
+    """What a batch found: matches first, then near misses, by query; and the values that
+    could not be read (left out, never evidence)."""
 
     list_name: str
     threshold: float
     queries: int
     matches: int
     hits: list[HitOut]
+    warnings: list[WarningOut] = []
 
 
-def _queries(batch: ScreenIn) -> list[MatchQuery]:
-    """The batch's queries, validated as the CSV reader validates rows (422 on any)."""
-    queries, problems, seen = [], [], set()
+def _cells(item: QueryIn) -> dict[str, str]:
+    return {
+        "id": item.id.strip(),
+        "name": item.name.strip(),
+        "schema": item.schema_,
+        "country": ";".join(item.country),
+        "birth_date": ";".join(item.birth_date),
+        "address": ";".join(item.address),
+        "identifiers": ";".join(item.identifiers),
+    }
+
+
+def _queries(batch: ScreenIn) -> tuple[list[MatchQuery], list[ValueWarning]]:
+    """The batch's queries read as the CSV reader reads rows (query numbers from 0); a
+    repeated or empty id or name is 422, so is any unreadable value with `strict`."""
+    region = check_region(batch.region)
+    queries, warnings, problems = [], [], []
+    seen: dict[str, int] = {}
     for number, item in enumerate(batch.queries):
-        values = {
-            "id": item.id,
-            "name": item.name,
-            "schema": item.schema_,
-            "country": ";".join(item.country),
-            "birth_date": ";".join(item.birth_date),
-            "address": ";".join(item.address),
-            "identifiers": ";".join(item.identifiers),
-        }
-        query, reasons = validate_query(values)
-        if query is not None and query.query_id in seen:
-            reasons.append(f"id {query.query_id!r} repeats an earlier query")
-        if reasons or query is None:
+        cells = _cells(item)
+        values = RowValues(number, region)
+        reasons = [f"{k} is empty" for k in ("id", "name") if not cells[k]]
+        if cells["id"] in seen:
+            reasons.append(f"id {cells['id']!r} repeats query {seen[cells['id']]}")
+        if reasons:
             problems.append({"query": number, "id": item.id, "reasons": reasons})
             continue
-        seen.add(query.query_id)
-        queries.append(query)
+        seen[cells["id"]] = number
+        queries.append(query_from_row(Row(number, cells), values))
+        warnings.extend(values.warnings)
     if problems:
         raise ApiError(422, f"{len(problems)} query(ies) cannot be screened", problems)
-    return queries
+    try:
+        reject_if_strict("request", warnings, batch.strict)
+    except FileRejected:
+        raise ApiError(
+            422, f"{len(warnings)} value(s) cannot be read", _details(warnings, queries)
+        ) from None
+    return queries, warnings
+
+
+def _details(warnings: list[ValueWarning], queries: list[MatchQuery]) -> list[dict[str, object]]:
+    ids = {number: q.query_id for number, q in enumerate(queries)}
+    return [
+        {"query": w.row, "id": ids.get(w.row, ""), "reasons": [f"{w.column}: {w.reason}"]}
+        for w in warnings
+    ]
 
 
 @router.post("/screen", responses=error_responses(404, 422))
 def screen_batch(batch: ScreenIn, principal: Screener, session: DbSession) -> ScreenOut:
-    """Screen up to 1,000 names against a loaded list; every hit carries its features."""
-    queries = _queries(batch)
-    entries = governance.entries_in_effect(session, batch.list_name, batch.edition)
+    """Screen up to 1,000 names against a loaded list (its name in any case); every hit
+    carries its features; values that could not be read come back as warnings."""
+    queries, warnings = _queries(batch)
+    names = (summary.list_name for summary in store.list_summaries(session))
+    list_name = find_list(names, batch.list_name)
+    entries = governance.entries_in_effect(session, list_name, batch.edition)
     hits = screen_names(queries, entries, batch.threshold)
     matches = sum(1 for hit in hits if hit.is_match)
     audit.record(
         session,
         principal.username,
         "screen.run",
-        f"list:{batch.list_name}",
+        f"list:{list_name}",
         {"queries": len(queries), "matches": matches, "threshold": batch.threshold},
     )
+    query_names = {q.query_id: q.name for q in queries}
+    ids = [item.id.strip() for item in batch.queries]
     return ScreenOut(
-        list_name=batch.list_name,
+        list_name=list_name,
         threshold=batch.threshold,
         queries=len(queries),
         matches=matches,
-        hits=[HitOut.of(hit) for hit in hits],
+        hits=[HitOut.of(hit, query_names.get(hit.query_id, "")) for hit in hits],
+        warnings=[
+            WarningOut(query=w.row, id=ids[w.row], field=w.column, value=w.value, reason=w.reason)
+            for w in warnings
+        ],
     )
