@@ -22,6 +22,7 @@ from ctip.outreach import records
 from ctip.outreach.records import NewActivity
 from ctip.reporting import exports, report
 from ctip.store.db import Database
+from tests.conftest import TokenFor
 from tests.support.workbench import sign_in
 
 runner = CliRunner()
@@ -154,3 +155,19 @@ def test_an_analyst_reads_the_report_without_links_to_records_not_theirs(
 def test_other_roles_are_refused_the_report(web: TestClient, role: Role) -> None:
     sign_in(web, role)
     assert web.get("/reports").status_code == 403
+
+
+def test_the_api_gives_the_same_json_to_leadership_only(
+    client: TestClient, role_headers: TokenFor
+) -> None:
+    answer = client.get("/api/v1/reports/fy/2021", headers=role_headers(Role.SUPERVISOR))
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["fiscal_year"] == 2021 and {m["id"] for m in body["metrics"]} >= {
+        "cbp_wros_issued",
+        "blue_lightning_new_partners",
+    }
+    refused = client.get("/api/v1/reports/fy/2021", headers=role_headers(Role.OUTREACH))
+    assert refused.status_code == 403
+    bad = client.get("/api/v1/reports/fy/1999", headers=role_headers(Role.ADMIN))
+    assert bad.status_code == 422 and "error" in bad.json()
