@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ctip.authz import audit, users
@@ -38,6 +39,7 @@ HSI = "HSI"
 MAX_TITLE = 300
 MAX_OFFICE = 100
 MAX_TEXT = 2000
+NUMBER_ATTEMPTS = 5
 NUMBER_PATTERN = r"^[A-Z0-9]{2,10}-\d{4}-\d{5}$"
 _NUMBER = re.compile(NUMBER_PATTERN)
 
@@ -277,20 +279,11 @@ def open_case(
     day = check_day(opened_on, "opened_on", clock)
     clean_office = check_text(office, "office", MAX_OFFICE, required=False) or HSI
     lead_name = _lead(session, principal, lead)
-    year = fiscal_year(day)
-    row = CaseRow(
-        number=next_number(session, office_prefix(clean_office), year),
-        title=clean_title,
-        case_type=kind.value,
-        office=clean_office,
-        opened_on=day.isoformat(),
-        fiscal_year=year,
-        lead=lead_name,
-        created_at=iso_utc(clock.now()),
-        created_by=principal.username,
-    )
-    session.add(row)
-    session.flush()
+    facts: dict[str, Any] = {"title": clean_title, "case_type": kind.value}
+    facts["office"] = clean_office
+    facts |= {"opened_on": day.isoformat(), "fiscal_year": fiscal_year(day), "lead": lead_name}
+    facts |= {"created_at": iso_utc(clock.now()), "created_by": principal.username}
+    row = _numbered(session, facts)
     _add_member_row(session, row.number, lead_name, principal.username, clock)
     if principal.username != lead_name:
         _add_member_row(session, row.number, principal.username, principal.username, clock)
@@ -298,6 +291,23 @@ def open_case(
     why = check_text(reason, "reason", required=False) or "case opened"
     append(session, row.number, EventKind.OPENED, principal.username, why, detail, day, clock)
     return row
+
+
+def _numbered(session: Session, facts: dict[str, Any]) -> CaseRow:
+    """The case written under the next free number of its office and year. Two people
+    opening cases at the same moment read the same "next" number; the second insert then
+    meets the first's and takes the one after (in a savepoint, so nothing else is undone)."""
+    prefix = office_prefix(str(facts["office"]))
+    for _attempt in range(NUMBER_ATTEMPTS):
+        row = CaseRow(number=next_number(session, prefix, int(facts["fiscal_year"])), **facts)
+        try:
+            with session.begin_nested():
+                session.add(row)
+                session.flush()
+        except IntegrityError:
+            continue
+        return row
+    raise CaseConflict("too many cases are being opened at once; try again")
 
 
 def _lead(session: Session, principal: Principal, lead: str) -> str:
