@@ -98,7 +98,7 @@ class ScreeningRow(Base):
     subject_name: Mapped[str] = mapped_column(String(300), default="")
     """Only with the person's consent; empty otherwise."""
     score: Mapped[float] = mapped_column(Float)
-    outcome: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str] = mapped_column(String(40))
     explanation: Mapped[str] = mapped_column(Text)
     referral: Mapped[str] = mapped_column(String(20), default="none")
     case_id: Mapped[str] = mapped_column(String(60), default="")

@@ -85,7 +85,7 @@ def _screenings() -> None:
         sa.Column("consent", sa.Boolean(), nullable=False),
         sa.Column("subject_name", sa.String(length=300), nullable=False),
         sa.Column("score", sa.Float(), nullable=False),
-        sa.Column("outcome", sa.String(length=20), nullable=False),
+        sa.Column("outcome", sa.String(length=40), nullable=False),
         sa.Column("explanation", sa.Text(), nullable=False),
         sa.Column("referral", sa.String(length=20), nullable=False),
         sa.Column("case_id", sa.String(length=60), nullable=False),
