@@ -3,6 +3,7 @@ subject and its deconfliction notice, and need to know on the page."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -68,6 +69,18 @@ def test_open_a_case_add_subjects_and_see_the_deconfliction_notice(cases_web: Te
     assert refused.status_code == 400 and "no entity" in refused.text
     exported = cases_web.get("/cases", params={"export": "csv", "fy": "2021"})
     assert exported.status_code == 200 and "Massage parlours" in exported.text
+    home = cases_web.get("/").text
+    assert _tile(home, "Your open cases") == 1
+    assert _tile(home, "Cases with deconfliction notices") == 1
+
+
+def _tile(html: str, label: str) -> int:
+    """The count a home-page tile shows."""
+    match = re.search(
+        r'<strong class="count">(\d+)</strong>\s*<span class="work-label">' + re.escape(label), html
+    )
+    assert match, f"no tile {label!r}"
+    return int(match.group(1))
 
 
 def test_roles_without_cases_are_refused_the_pages(cases_web: TestClient) -> None:
