@@ -117,10 +117,13 @@ class _Batch:
     events: list[dict[str, Any]] = field(default_factory=list)
     seq: dict[str, int] = field(default_factory=dict)
     arrests_of: dict[str, int] = field(default_factory=dict)
+    latest: dict[str, date] = field(default_factory=dict)
+    """The day of each case's latest event (a case closes after its last arrest and ruling)."""
 
     def event(self, number: str, what: EventKind, on: date, why: str, **detail: Any) -> None:
         """One ledger event of the case's stream, recorded on the day it happened."""
         seq = self.seq[number] = self.seq.get(number, 0) + 1
+        self.latest[number] = max(on, self.latest.get(number, on))
         self.events.append(
             {
                 "stream_kind": service.STREAM_KIND,
@@ -196,12 +199,14 @@ def _cases(rng: random.Random, batch: _Batch, year: int, count: int, lead: str) 
 def _status_events(rng: random.Random, batch: _Batch, case: CaseRow, closed_share: float) -> None:
     draw = rng.random()
     opened = date.fromisoformat(case.opened_on)
+    latest = batch.latest.get(case.number, opened)
     if draw < closed_share:
-        day = opened + timedelta(days=rng.randrange(90, 700))
+        day = max(opened + timedelta(days=rng.randrange(90, 700)), latest)
+        day += timedelta(days=rng.randrange(14, 120))
         disposition = rng.choice(DISPOSITIONS)
         batch.event(case.number, EventKind.CLOSED, day, disposition, disposition=disposition)
     elif draw < closed_share + 0.08:
-        day = opened + timedelta(days=rng.randrange(20, 300))
+        day = max(opened, latest) + timedelta(days=rng.randrange(20, 300))
         batch.event(case.number, EventKind.REFERRED, day, "referred", to=rng.choice(REFERRALS))
 
 
@@ -418,12 +423,12 @@ def seed_demo(session: Session) -> str:
         year: _cases(rng, batch, year, n - (len(RICH) if year == 2021 else 0), lead)
         for year, n in CASES.items()
     }
+    _arrests(rng, batch, 2020, ARRESTS[2020], made[2020])
+    _arrests(rng, batch, 2021, ARRESTS[2021] - RICH_ARRESTS, made[2021] + made[2020][-300:])
     for case in made[2020]:
         _status_events(rng, batch, case, 0.55)
     for case in made[2021]:
         _status_events(rng, batch, case, 0.25)
-    _arrests(rng, batch, 2020, ARRESTS[2020], made[2020])
-    _arrests(rng, batch, 2021, ARRESTS[2021] - RICH_ARRESTS, made[2021] + made[2020][-300:])
     _write(session, batch)
     counts = {"cases": len(batch.cases), "arrests": len(batch.arrests), "events": len(batch.events)}
     audit.record(session, DEMO_ACTOR, "cases.demo_seeded", "cases", counts)
