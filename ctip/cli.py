@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 from rich.table import Table
 
 from ctip.api.app import create_app
@@ -282,6 +281,9 @@ def serve(
 
 
 def _serve(settings: Settings, host: str, port: int) -> None:
+    """Run the server; uvicorn is imported here, not at start, so `ctip --help` stays quick."""
+    import uvicorn  # a third-party server only `serve` and `demo` need
+
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
 
 

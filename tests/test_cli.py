@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -189,3 +192,52 @@ def test_audit_verify_catches_a_cut_tail_against_its_checkpoint(
     # the refused verification was itself recorded as row 3, which the checkpoint contradicts
     full = runner.invoke(app, ["audit", "verify", "--full"])
     assert full.exit_code == 1 and "broken at row 3" in full.output, full.output
+
+
+HELP_SECONDS = 2.0
+"""A generous bound for `ctip --help` (the issue's target is 1 s on an idle machine)."""
+HEAVY_AT_START = (
+    "datasketch",
+    "scipy",
+    "splink",
+    "duckdb",
+    "pyarrow",
+    "igraph",
+    "leidenalg",
+    "networkx",
+    "openpyxl",
+    "pyspark",
+    "uvicorn",
+    "sklearn",
+    "pandas",
+)
+"""Libraries a command loads where it uses them, never at start."""
+SLOW_START = (
+    "waiting on modules outside the CLI that import heavy libraries at top: "
+    "ctip.networks.linking (datasketch, scipy), ctip.resolve.engine (splink, pyarrow), "
+    "ctip.trade.lists.orders (openpyxl), ctip.graph.drawing (networkx), "
+    "ctip.graph.service (leidenalg, igraph)"
+)
+
+
+@pytest.mark.xfail(reason=SLOW_START, strict=False)
+def test_the_cli_loads_no_heavy_library_at_start() -> None:
+    probe = (
+        "import sys, ctip.cli; print(' '.join(sorted(set(m.split('.')[0] for m in sys.modules))))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert [name for name in HEAVY_AT_START if name in loaded] == []
+
+
+@pytest.mark.xfail(reason=SLOW_START, strict=False)
+def test_ctip_help_answers_quickly() -> None:
+    command = [sys.executable, "-m", "ctip.cli", "--help"]
+    subprocess.run(command, capture_output=True, check=True)  # warm the file cache
+    started = time.perf_counter()
+    shown = subprocess.run(command, capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - started
+    print(f"ctip --help: {seconds:.2f} s")
+    assert "screen" in shown.stdout
+    assert seconds < HELP_SECONDS

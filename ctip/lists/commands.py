@@ -13,13 +13,17 @@ from rich.markup import escape
 from ctip.commands.common import (
     FormatOption,
     OutputFormat,
+    StrictOption,
+    WarningsOption,
     cli_actor,
     errors,
     print_rows,
+    report_warnings,
     store_session,
 )
+from ctip.ingest.values import reject_if_strict
 from ctip.lists import governance, store
-from ctip.lists.readers import PreparedList, prepare_watchlist
+from ctip.lists.readers import WATCHLIST_COLUMNS, PreparedList, prepare_watchlist
 
 app = typer.Typer(
     help="Watchlists with editions: load, list, show, diff; approve official editions.",
@@ -41,8 +45,11 @@ def load_prepared(
     prepare: Callable[[bytes, str, str], PreparedList],
     edition: str | None,
     kind: str,
+    strict: bool = False,
+    warnings: Path | None = None,
 ) -> None:
-    """Read, validate and store one list file as an edition; print what happened."""
+    """Read, validate and store one list file as an edition; print what happened and which
+    values were kept as written but not used (`strict`: refuse the file instead)."""
 
     data = file.read_bytes()
     with (
@@ -51,7 +58,9 @@ def load_prepared(
     ):
         store.check_list_name(list_name)
         prepared = prepare(data, file.name, list_name)
+        reject_if_strict(file.name, prepared.warnings, strict)
         outcome = store.save_edition(session, list_name, prepared, cli_actor(), edition, kind)
+    report_warnings(file.name, prepared.warnings, warnings)
     if outcome.already_loaded:
         console.print(
             f"{file.name} is already edition {outcome.edition} of {list_name}: nothing changed"
@@ -68,10 +77,15 @@ def load(
     file: ReadableFile,
     name: Annotated[str, typer.Option("--name", help="the list's name, e.g. team-watchlist")],
     edition: EditionOption = None,
+    strict: StrictOption = False,
+    warnings: WarningsOption = None,
 ) -> None:
-    """Load FtM JSON lines or a CSV (id, name, aliases, schema, country, birth_date, address)."""
+    """Load FtM JSON lines or a CSV of a watchlist as a new edition."""
 
-    load_prepared(file, name, prepare_watchlist, edition, "watchlist")
+    load_prepared(file, name, prepare_watchlist, edition, "watchlist", strict, warnings)
+
+
+load.__doc__ = f"{load.__doc__}\n\n    CSV {WATCHLIST_COLUMNS.help_text()}"
 
 
 @app.command("list")

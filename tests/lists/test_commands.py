@@ -115,3 +115,32 @@ def test_an_official_edition_is_approved_by_someone_other_than_its_loader(
     shown = runner.invoke(app, ["lists", "editions", "uflpa", "--format", "json"])
     assert json.loads(shown.stdout)[0]["status"] == "approved"
     assert json.loads(shown.stdout)[0]["decided by"] == "cli:checker"
+
+
+def test_load_keeps_entries_with_unreadable_values_and_warns_or_refuses_when_strict(
+    tmp_path: Path,
+) -> None:
+    listed = write(
+        tmp_path,
+        "messy.csv",
+        HEADER + "P1,Ann Lee,,Person,Atlantis,1969-7-16,\nP2,Bo Chan,,Person,cn,someday,\n",
+    )
+    args = ["lists", "load", str(listed), "--name", "team"]
+    strict = runner.invoke(app, [*args, "--strict"])
+    assert strict.exit_code == InvalidInput.exit_code
+    assert "line 2: country" in strict.output and "line 3: birth_date" in strict.output
+    report = tmp_path / "warnings.csv"
+    loaded = runner.invoke(app, [*args, "--warnings", str(report)])
+    assert loaded.exit_code == 0, loaded.output
+    assert "2 entries" in loaded.output
+    assert "line 2, country" in loaded.output
+    assert report.read_text(encoding="utf-8").count("\n") == 3
+    shown = runner.invoke(app, ["lists", "show", "team", "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    entries = {e["entry"]: e for e in json.loads(shown.stdout)}
+    assert (entries["P1"]["countries"], entries["P2"]["countries"]) == ("", "cn")
+
+
+def test_load_help_lists_the_columns() -> None:
+    result = runner.invoke(app, ["lists", "load", "--help"])
+    assert "required id, name" in result.output
