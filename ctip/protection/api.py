@@ -183,11 +183,13 @@ def list_victims(
     principal: Reader,
     mine: bool = False,
     fy: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    case: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
     page: Annotated[int, Query(ge=1, le=100000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> dict[str, Any]:
-    """Victims by pseudonym (never identity), paged; `mine` for one's own."""
-    listing = service.victim_listing(principal.username if mine else None, fy)
+    """Victims by pseudonym (never identity), paged; `mine` for one's own, `case` for those
+    linked to a case (by the id the cases area prints)."""
+    listing = service.victim_listing(principal.username if mine else None, fy, case)
     found = listing.page(session, PageQuery(page=page, per_page=per_page))
     rows = [
         {

@@ -369,9 +369,9 @@ def build(today: date) -> Seeder:
 def seed_demo(session: Session) -> str:
     """Write the protection world once; say what was made."""
     if session.scalar(select(func.count()).select_from(VictimRow)):
-        return "protection: demo victims already present"
+        return "demo victims already present"
     if session.scalar(select(User.id).where(User.username == SPECIALIST)) is None:
-        return "protection: no demo victim specialist; skipped"
+        return "no demo victim specialist; skipped"
     _ensure_specialists(session)
     s = build(date.today())
     insert_rows(session, VictimRow, s.victims)

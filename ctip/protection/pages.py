@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from ctip.authz.policy import Action, Principal, can
 from ctip.authz.protected import CompartmentClosed
 from ctip.model.errors import CtipError, NotFound
-from ctip.protection import queue, relief, service, victims
+from ctip.protection import htcds, queue, relief, service, victims
 from ctip.protection.access import ProtectionAction
 from ctip.protection.tables import VictimRow
 from ctip.web.auth import WebSession, csrf_ok, page_for
@@ -55,7 +55,6 @@ VICTIMS = Table(
             value=lambda r: r.trafficking_status,
         ),
         Column("exploitation", "Type of exploitation", filter=FilterKind.TEXT, value=_exploitation),
-        Column("case", "Case", filter=FilterKind.TEXT),
     ),
     search_label="Pseudonym",
     default_sort="victim",
@@ -88,6 +87,80 @@ def all_victims(request: Request, principal: Reader, session: WebSession) -> Res
         "protection/index.html",
         "/protection",
     )
+
+
+VictimWriter = Annotated[Principal, Depends(page_for(ProtectionAction.VICTIM_WRITE))]
+
+
+def _new_victim_form(
+    request: Request,
+    principal: Principal,
+    values: dict[str, str] | None = None,
+    error: str = "",
+    status: int = 200,
+) -> Response:
+    context = page_context(
+        request,
+        principal,
+        active="/protection",
+        values=values or {},
+        error=error,
+        statuses=htcds.VALUES[htcds.TRAFFICKING_STATUS],
+        exploitation=htcds.VALUES[htcds.TYPE_OF_EXPLOITATION],
+        control=htcds.VALUES[htcds.METHODS_OF_CONTROL],
+        relationships=htcds.VALUES[htcds.RELATIONSHIP_TO_TRAFFICKER],
+    )
+    return render(request, "protection/new.html", context, status_code=status)
+
+
+@router.get("/protection/victims/new")
+def new_victim_form(request: Request, principal: VictimWriter) -> Response:
+    """The form to record a victim (identity sealed on arrival, HTCDS context)."""
+    return _new_victim_form(request, principal)
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+@router.post("/protection/victims/new")
+async def add_victim(request: Request, principal: VictimWriter, session: WebSession) -> Response:
+    """Record a victim; a refusal shows the form again with the reason (never a 500)."""
+    form = await request.form()
+    values = {k: str(v)[:MAX_FIELD] for k, v in form.items() if isinstance(v, str)}
+    if not csrf_ok(request, values.get("csrf_token", "")):
+        return form_expired(request, principal)
+    identity = victims.Identity(
+        names=(values.get("name", ""),),
+        birth_date=values.get("birth_date", ""),
+        nationality=values.get("nationality", ""),
+        contact=values.get("contact", ""),
+        address=values.get("address", ""),
+        languages=_split(values.get("languages", "")),
+        documents=_split(values.get("documents", "")),
+    )
+    age = values.get("age", "").strip()
+    try:
+        context = victims.Context(
+            trafficking_status=values.get("status", "") or htcds.ACTUAL_VICTIM,
+            exploitation=tuple(str(x) for x in form.getlist("exploitation")),
+            control=tuple(str(x) for x in form.getlist("control")),
+            relationship=values.get("relationship", ""),
+            age_when_trafficked=int(age) if age.isdigit() else None,
+        )
+        assign = _split(values.get("assign", "")) or (principal.username,)
+        pseudonym = victims.add_victim(
+            session,
+            principal.username,
+            identity,
+            context,
+            list(assign),
+            list(_split(values.get("cases", ""))),
+            values.get("identified_on") or None,
+        )
+    except CtipError as error:  # every check runs before the first write
+        return _new_victim_form(request, principal, values, error.message, 400)
+    return redirect(f"/protection/victims/{pseudonym}")
 
 
 def _victim_page(
@@ -138,8 +211,7 @@ def break_glass(
         return form_expired(request, principal)
     try:
         victims.open_by_break_glass(session, principal, victim, reason[:MAX_FIELD])
-    except CtipError as error:
-        session.commit()
+    except CtipError as error:  # the page answers normally, so a refusal's audit row commits
         return _victim_page(request, principal, session, victim, error.message, error.http_status)
     return redirect(f"/protection/victims/{victim}")
 

@@ -83,19 +83,19 @@ def mine_clause(username: str) -> Any:
     )
 
 
-def victim_listing(mine: str | None = None, fy: int | None = None) -> Listing[VictimRow]:
-    """Victims, pseudonymous, paged in SQL (one specialist's if `mine`; one FY if `fy`)."""
+def victim_listing(
+    mine: str | None = None, fy: int | None = None, case: str | None = None
+) -> Listing[VictimRow]:
+    """Victims, pseudonymous, paged in SQL (one specialist's if `mine`; one FY if `fy`; those
+    linked to one case if `case`)."""
     statement = select(VictimRow)
+    if case is not None:
+        linked = select(VictimCaseRow.victim_id).where(VictimCaseRow.case_id == case)
+        statement = statement.where(VictimRow.id.in_(linked))
     if mine is not None:
         statement = statement.where(mine_clause(mine))
     if fy is not None:
         statement = statement.where(VictimRow.fiscal_year == fy)
-    case_ids = (
-        select(VictimCaseRow.case_id)
-        .where(VictimCaseRow.victim_id == VictimRow.id)
-        .correlate(VictimRow)
-        .scalar_subquery()
-    )
     fields = {
         "victim": ListingField(
             VictimRow.pseudonym,
@@ -108,7 +108,6 @@ def victim_listing(mine: str | None = None, fy: int | None = None) -> Listing[Vi
         ),
         "status": ListingField(VictimRow.trafficking_status, match="equals"),
         "exploitation": ListingField(VictimRow.exploitation, match="contains"),
-        "case": ListingField(case_ids, sortable=False, match="contains"),
     }
     return Listing(statement, fields, lambda r: r[0], (VictimRow.id,))
 
