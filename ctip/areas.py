@@ -33,6 +33,7 @@ from ctip.protection.area import AREA as PROTECTION
 from ctip.reporting.area import AREA as REPORTING
 from ctip.resolve.area import AREA as RESOLVE
 from ctip.store import db
+from ctip.store import jobs as _jobs  # noqa: F401  (the jobs table joins the shared metadata)
 from ctip.trade.area import AREA as TRADE
 
 AREAS: tuple[Area, ...] = (

@@ -10,10 +10,11 @@ from ctip.api.errors import install_error_handlers
 from ctip.api.guards import RejectNulMiddleware
 from ctip.api.headers import ResponseHeadersMiddleware
 from ctip.api.limits import BodyLimitMiddleware
-from ctip.api.routes import audit, auth, entities, system, users
+from ctip.api.routes import audit, auth, entities, jobs, system, users
 from ctip.api.schemas import error_responses
 from ctip.areas import REGISTRY, Registry
 from ctip.config import Environment, Settings, get_settings
+from ctip.store import jobs as job_store
 from ctip.store.db import Database
 from ctip.web.routes import install_workbench
 
@@ -24,7 +25,7 @@ SESSION_COOKIE = "ctip_session"
 def api_router(registry: Registry) -> APIRouter:
     """The platform's routers and every area's, under /api/v1."""
     router = APIRouter(prefix=API_PREFIX, responses=error_responses(400, 401, 403, 422))
-    for platform in (system, auth, entities, users, audit):
+    for platform in (system, auth, entities, jobs, users, audit):
         router.include_router(platform.router)
     for area_router in registry.routers():
         router.include_router(area_router)
@@ -47,6 +48,8 @@ def create_app(
     settings = settings or get_settings()
     database = database or Database(settings.database_url)
     database.upgrade()
+    with database.session() as session:
+        job_store.interrupt_orphans(session)
     app = FastAPI(
         title="ctip",
         version=__version__,

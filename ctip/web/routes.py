@@ -12,19 +12,25 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ctip.api.errors import json_error
+from ctip.api.routes.entities import IMPORT_JOB, import_work
+from ctip.api.routes.jobs import job_for
 from ctip.authz import audit
 from ctip.authz.policy import Action, Principal, can
 from ctip.authz.sessions import live_sessions
 from ctip.authz.throttle import client_throttle
 from ctip.authz.users import authenticate, end_own_session, record_sign_out, user_listing
-from ctip.ingest.ftm_import import import_ftm_bytes
+from ctip.ingest.ftm_import import check_source_name
 from ctip.model.area import HomeTile, NavEntry
+from ctip.model.errors import InvalidInput, NotFound
 from ctip.model.roles import Role
 from ctip.store import entities as store
+from ctip.store import jobs
+from ctip.store.db import Database
+from ctip.store.jobs import JobState
 from ctip.web import views
 from ctip.web.auth import (
     PageForbidden,
@@ -58,12 +64,11 @@ from ctip.web.table import (
     wants_export,
 )
 from ctip.web.upload import (
-    Upload,
     UploadOutcome,
     UploadRefused,
+    job_outcome,
     read_upload,
     refusal,
-    run_loader,
 )
 
 MAX_SEARCH_CHARS = 200
@@ -220,31 +225,48 @@ def _entities_page(
 
 
 @router.post("/entities/import")
-async def import_entities(
-    request: Request, principal: EntityWriter, session: WebSession
-) -> Response:
+async def import_entities(request: Request, principal: EntityWriter) -> Response:
     """Import an FtM JSON lines file chosen in the browser as one source: the same loader as
-    `ctip import`, all or nothing, and a report of every bad line when it is refused."""
+    `ctip entities import`, run as a job off the request path; the browser goes to the job's
+    page, which shows progress, then the outcome or every bad line."""
     try:
         upload = await read_upload(request)
     except UploadRefused as error:
         return _entities_page(request, principal, error.http_status, refusal(error))
-    source = upload.fields.get("source", "").strip()[:MAX_SOURCE_CHARS]
-    outcome = run_loader(
-        session, lambda: _import_summary(session, upload, source, principal.username)
+    typed = upload.fields.get("source", "").strip()[:MAX_SOURCE_CHARS]
+    try:
+        source = check_source_name(typed)
+    except InvalidInput as error:
+        return _entities_page(request, principal, 422, refusal(error), source=typed)
+    database: Database = request.app.state.database
+    work = import_work(upload.data, upload.file_name, source, principal.username)
+    label = f"{upload.file_name} as {source}"
+    job = await run_in_threadpool(
+        jobs.submit, database.session, IMPORT_JOB, principal.username, work, label
     )
-    status = 200 if outcome.ok else 422
-    return _entities_page(request, principal, status, outcome, source=source)
+    return redirect(f"/jobs/{job.id}")
 
 
-def _import_summary(session: Session, upload: Upload, source: str, actor: str) -> str:
-    done = import_ftm_bytes(session, upload.data, upload.file_name, source, actor)
-    if done.already_imported:
-        return f"{done.file_name} was already imported as {source}: nothing changed."
-    return (
-        f"Imported {done.file_name} as {source}: {done.entities} entities, "
-        f"{done.statements_new} new statements."
-    )
+JOB_REFRESH_SECONDS = 2
+
+
+@router.get("/jobs/{job_id}")
+def job_page(request: Request, principal: SignedIn, session: WebSession, job_id: int) -> Response:
+    """One of the user's jobs (supervisors and admins: anyone's): its state and progress,
+    refreshed every two seconds until it ends, then its outcome or its rejected rows."""
+    try:
+        job = job_for(session, principal, job_id)
+    except NotFound:
+        return error_page(request, principal, 404, "No job with this number is yours to see.")
+    outcome = None
+    if job.ended:
+        failed = job.state is not JobState.DONE
+        outcome = job_outcome(job.result, failed, job.message, job.rejects, job.total_rejects)
+    context = page_context(request, principal, job=job, outcome=outcome)
+    response = render(request, "job.html", context)
+    if not job.ended:
+        response.headers["Refresh"] = str(JOB_REFRESH_SECONDS)
+    return response
 
 
 @router.get("/entities/{entity_id:path}")

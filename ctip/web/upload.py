@@ -131,3 +131,16 @@ def run_loader(session: Session, load: Callable[[], str]) -> UploadOutcome:
             return UploadOutcome(True, load())
     except CtipError as error:
         return refusal(error)
+
+
+def job_outcome(
+    result: Mapping[str, Any], failed: bool, message: str, rejects: list[Any], total: int
+) -> UploadOutcome:
+    """What a finished job shows, in the same form as an upload's outcome: the job's own
+    summary sentence when done, the message and the first rejected rows when failed."""
+    if not failed:
+        summary = result.get("summary")
+        return UploadOutcome(True, str(summary) if summary else "Done.")
+    rows = [row for row in map(_rejected_row, rejects) if row is not None]
+    shown = rows[:REPORTED_ROWS]
+    return UploadOutcome(False, message, tuple(shown), max(total, len(rows)) - len(shown))

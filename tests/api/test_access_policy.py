@@ -30,6 +30,7 @@ from ctip.config import Environment, Settings
 from ctip.ingest.ftm_import import import_ftm_bytes
 from ctip.lists.store import load_watchlist
 from ctip.model.roles import STAFF_ROLES, Role
+from ctip.store import jobs
 from ctip.store.db import Database
 from ctip.store.tables import FileImportRow, StatementRow, User
 from tests.conftest import TEST_PASSWORD, add_role_users
@@ -67,6 +68,8 @@ ACCESS: dict[RouteKey, frozenset[Role]] = {
     ("PUT", "/api/v1/users/{username}/role"): ADMINS,
     ("GET", "/api/v1/audit/events"): OVERSIGHT,
     ("GET", "/api/v1/audit/verify"): OVERSIGHT,
+    ("GET", "/api/v1/jobs"): SIGNED_IN,
+    ("GET", "/api/v1/jobs/{job_id}"): SIGNED_IN,
     **dict.fromkeys(
         [
             ("POST", "/api/v1/networks/ads/load"),
@@ -140,6 +143,8 @@ ENDS_ITS_TOKEN = frozenset(
     {("POST", "/api/v1/auth/logout"), ("DELETE", "/api/v1/auth/sessions/{session_id}")}
 )
 """Routes that end the caller's token: called with a throwaway one."""
+OWN_JOB = ("GET", "/api/v1/jobs/{job_id}")
+"""Shows only the caller's own job (another's is 404): called with a job of the role's user."""
 _new_user_numbers = itertools.count(1)
 
 RequestArgs = dict[str, Any]
@@ -251,9 +256,22 @@ class World:
         values = dict(PATH_VALUES)
         if key in ENDS_ITS_TOKEN and headers:  # a throwaway token, so the role's own lives on
             headers, values["session_id"] = self.throwaway_token(role)
+        values["job_id"] = str(self.own_job(role))
         url = template.format(**values)
         response: Response = self.client.request(method, url, headers=headers, **args)
+        if response.status_code == 202 and "Location" in response.headers:
+            jobs.runner().wait(response.json()["id"], 120)  # the store settles before the next
         return response
+
+    def own_job(self, role: Role) -> int:
+        """A finished job of the role's user (0 for the anonymous public, who has none)."""
+        if role is Role.TIP_SUBMITTER:
+            return 0
+        job = jobs.submit(
+            self.database.session, "access-test", role.value.replace("_", "-"), _nothing
+        )
+        jobs.runner().wait(job.id, 60)
+        return job.id
 
     def throwaway_token(self, role: Role) -> tuple[dict[str, str], str]:
         """A new token of the role's user and its session id (the newest of theirs)."""
@@ -293,6 +311,10 @@ SEED_CALLS: tuple[RouteKey, ...] = (
 )
 """Writes that later routes act on (a list to screen, a detention, clusters), made up front so
 each route's test stands alone, whatever order or subset of the tests runs."""
+
+
+def _nothing(_session: object, _progress: object) -> dict[str, str]:
+    return {}
 
 
 def _seed_through_the_api(world: World) -> None:

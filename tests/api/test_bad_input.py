@@ -18,6 +18,7 @@ from ctip.api.app import API_PREFIX, create_app
 from ctip.authz import users
 from ctip.config import Environment, Settings
 from ctip.model.roles import Role
+from tests.api.jobs import import_answer
 from tests.conftest import TEST_PASSWORD
 
 ENTITIES = f"{API_PREFIX}/entities"
@@ -36,11 +37,18 @@ class Api:
         return response
 
     def import_lines(self, data: bytes, **params: str) -> Response:
+        """The import's answer; a job (202) is followed to its end and answered as the
+        synchronous route did (200 with the outcome, 422 with the rejected lines)."""
         query = {"source": "bad-input"} | params
         response: Response = self.client.post(
             f"{ENTITIES}/import", params=query, content=data, headers=self.admin
         )
-        return response
+        if response.status_code != 202:
+            return response
+        answer = import_answer(self.client, self.admin, response)
+        status = answer.pop("_status")
+        answer.pop("_job", None)
+        return Response(status, json=answer)
 
     def names_found(self, q: str) -> list[str]:
         response = self.get(f"{ENTITIES}/search", q=q)

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from ctip.api.app import API_PREFIX, create_app
 from ctip.config import Environment, Settings
 from ctip.model.roles import Role
+from tests.api.jobs import import_answer
 from tests.conftest import TEST_PASSWORD, TokenFor, add_role_users, shared_data
 
 ENTITIES = f"{API_PREFIX}/entities"
@@ -50,9 +51,7 @@ def import_lines(
     response = client.post(
         f"{ENTITIES}/import", params={"source": source}, content=data, headers=headers
     )
-    body: dict[str, Any] = response.json()
-    body["_status"] = response.status_code
-    return body
+    return import_answer(client, headers, response)
 
 
 def search(client: TestClient, headers: dict[str, str], q: str, **params: str) -> list[str]:

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from ctip.authz import audit
 from ctip.model.roles import STAFF_ROLES, Role
+from ctip.store import jobs
 from ctip.store.db import Database
 from tests.support.workbench import form_token, sign_in
 
@@ -116,10 +117,20 @@ BAD_LINES = GOOD_LINES + b'{"id": "up-3", "schema": "NoSuchSchema", "properties"
 
 
 def _upload(client: TestClient, data: bytes, token: str, source: str = "case-77") -> str:
+    """The page after the upload: the job's page once the job has ended (the upload goes
+    there), or the Entities page with the refusal when no job was started."""
     files = {"file": ("seized.ijson", data, "application/json")}
     response = client.post(
-        "/entities/import", data={"source": source, "csrf_token": token}, files=files
+        "/entities/import",
+        data={"source": source, "csrf_token": token},
+        files=files,
+        follow_redirects=False,
     )
+    if response.status_code == 303:
+        job_page = response.headers["location"]
+        assert job_page.startswith("/jobs/")
+        jobs.runner().wait(int(job_page.rsplit("/", 1)[1]), 120)
+        response = client.get(job_page)
     return f"{response.status_code}\n{response.text}"
 
 
@@ -138,9 +149,8 @@ def test_a_refused_file_imports_nothing_and_reports_each_bad_line(web: TestClien
     sign_in(web, Role.INVESTIGATOR)
     token = form_token(web.get("/entities").text)
     report = _upload(web, BAD_LINES, token)
-    assert report.startswith("422") and "Nothing was loaded." in report
+    assert report.startswith("200") and "Nothing was loaded." in report and "Failed" in report
     assert "Row 3" in report and "Row 4" in report
-    assert 'value="case-77"' in report  # the source typed is kept
     nothing = web.get("/entities", params={"q": "Ayesha Rahman"}).text
     assert "No entity matches" in nothing and "/entities/up-1" not in nothing
 
@@ -186,3 +196,20 @@ def test_an_upload_form_field_with_nul_is_refused_and_nothing_is_loaded(web: Tes
     refused = _upload(web, GOOD_LINES, token, source="case\x0077")
     assert refused.startswith("422") and "NUL character" in refused
     assert "/entities/up-1" not in web.get("/entities", params={"q": "Ayesha Rahman"}).text
+
+
+def test_a_job_page_shows_progress_until_the_job_ends_and_only_to_its_owner(
+    web: TestClient,
+) -> None:
+    sign_in(web, Role.INVESTIGATOR)
+    token = form_token(web.get("/entities").text)
+    done = _upload(web, GOOD_LINES, token, source="case-78")
+    assert "Done" in done and "Imported seized.ijson as case-78: 2 entities" in done
+    job_path = re.search(r'href="(/jobs/\d+)"', done)
+    assert job_path, "the job page links to itself"
+    web.cookies.clear()
+    sign_in(web, Role.TRADE_ANALYST)
+    assert web.get(job_path.group(1)).status_code == 404
+    web.cookies.clear()
+    sign_in(web, Role.SUPERVISOR)
+    assert web.get(job_path.group(1)).status_code == 200

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, StreamingResponse
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from ctip.api.deps import DbSession, get_database, require
 from ctip.api.errors import ApiError
@@ -19,9 +23,10 @@ from ctip.api.schemas import (
 )
 from ctip.api.uploads import read_upload, upload_route
 from ctip.authz.policy import Action, Principal
-from ctip.ingest.ftm_import import ImportOutcome, import_ftm_bytes
+from ctip.ingest.ftm_import import ImportOutcome, check_source_name, import_ftm_bytes
 from ctip.matching.normalize import IdentifierKind
 from ctip.store import entities as store
+from ctip.store import jobs
 from ctip.store.db import Database
 
 router = APIRouter(prefix="/entities", tags=["entities"])
@@ -95,17 +100,63 @@ def export(
     return FtmLinesResponse(lines())
 
 
-@router.post("/import", **upload_route(FTM_LINES_BODY, MAX_IMPORT_BYTES))
+IMPORT_JOB = "entities.import"
+JOBS_PATH = "/api/v1/jobs"
+
+
+def import_work(data: bytes, file_name: str, source: str, actor: str) -> jobs.Work:
+    """The import as a job's work: the same loader as `ctip entities import`."""
+
+    def work(session: Session, progress: jobs.Progress) -> dict[str, Any]:
+        outcome = import_ftm_bytes(session, data, file_name, source, actor, progress)
+        return {**dataclasses.asdict(outcome), "summary": import_summary(outcome)}
+
+    return work
+
+
+def import_summary(done: ImportOutcome) -> str:
+    """The import in one sentence, as the job page and the CLI say it."""
+    if done.already_imported:
+        return f"{done.file_name} was already imported as {done.source}: nothing changed."
+    return (
+        f"Imported {done.file_name} as {done.source}: {done.entities} entities, "
+        f"{done.statements_new} new statements."
+    )
+
+
+def accepted(job: jobs.JobView) -> JSONResponse:
+    """202 with the job and where to follow it: when done, its `result` holds the import's
+    counts; when failed, its `rejects` name each bad line."""
+    location = f"{JOBS_PATH}/{job.id}"
+    return JSONResponse(jsonable_encoder(job), status_code=202, headers={"Location": location})
+
+
+@router.post(
+    "/import",
+    status_code=202,
+    response_model=jobs.JobView,
+    **upload_route(FTM_LINES_BODY, MAX_IMPORT_BYTES),
+)
 async def import_lines(
     principal: Writer,
-    session: DbSession,
+    database: Annotated[Database, Depends(get_database)],
     request: Request,
     source: Annotated[str, Query(min_length=1, max_length=100, pattern=r"^[a-z0-9][a-z0-9_.-]*$")],
     file_name: Annotated[str, Query(max_length=500)] = "upload.ijson",
-) -> ImportOutcome:
-    """Import FtM JSON lines sent as the request body: all or nothing, idempotent."""
+) -> JSONResponse:
+    """Import FtM JSON lines sent as the request body: all or nothing, idempotent.
+
+    Answers 202 at once with a job (its row committed): the file is read, checked and
+    written by a worker, off the request path, while the server keeps answering others.
+    """
     data = await read_upload(request, MAX_IMPORT_BYTES, "FtM JSON lines")
-    return import_ftm_bytes(session, data, file_name, source, principal.username)
+    check_source_name(source)
+    work = import_work(data, file_name, source, principal.username)
+    label = f"{file_name} as {source}"
+    job = await run_in_threadpool(
+        jobs.submit, database.session, IMPORT_JOB, principal.username, work, label
+    )
+    return accepted(job)
 
 
 @router.get("/{entity_id}", responses=NOT_FOUND)
