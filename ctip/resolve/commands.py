@@ -27,6 +27,7 @@ from ctip.model.csvsafe import safe_text
 from ctip.model.errors import InvalidInput
 from ctip.resolve import pipeline, service
 from ctip.resolve.engine import DEFAULT_THRESHOLD, Engine
+from ctip.resolve.pipeline import Kind
 from ctip.resolve.records import read_csv_text
 
 clusters_app = typer.Typer(help="Resolved clusters and analysts' judgements.", no_args_is_help=True)
@@ -69,6 +70,20 @@ def resolve_file(
     store: Annotated[
         bool, typer.Option("--store", help="resolve the store's people and organisations")
     ] = False,
+    schema: Annotated[
+        Kind,
+        typer.Option(
+            help="person: names by given name and surname; organisation: whole names, legal "
+            "forms out, rare words count most; auto: a name with a legal form (ltd, gmbh, llc) "
+            "is an organisation, and people and organisations are never joined"
+        ),
+    ] = Kind.AUTO,
+    link_only: Annotated[
+        bool,
+        typer.Option(
+            "--link-only", help="link only records from different sources (two lists matched)"
+        ),
+    ] = False,
 ) -> None:
     """Resolve a plain CSV of records into clusters, or (--store) the entities in the store."""
     if store:
@@ -86,7 +101,10 @@ def resolve_file(
                 rows = read_csv_text(text, records.name, None, region)
         except UnicodeDecodeError:
             raise fail(f"{records.name} is not UTF-8 text", InvalidInput.exit_code) from None
-        resolution = pipeline.resolve_records(rows, engine, threshold, step=step)
+        with reports_errors("nothing was resolved"):
+            resolution = pipeline.resolve_records(
+                rows, engine, threshold, step=step, kind=schema, link_only=link_only
+            )
         step(f"writing {out.name}")
         _write_clusters(out, resolution.assignment)
     clusters = len(set(resolution.assignment.values()))

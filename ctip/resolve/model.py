@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,9 @@ MIN_RECORDS_FOR_U = 200
 MIN_RECORDS_FOR_EM = 1000
 U_SAMPLE_PAIRS = 5e5  # ~12 s on Febrl 3, and the same links as with 2e6 pairs
 LOG = logging.getLogger(__name__)
+PRIOR_RECALL = 0.7
+MAX_PRIOR = 0.5
+FALLBACK = {"m_probability": 0.5, "u_probability": 0.5}
 COMPARISON_COLUMNS = {"name": ("first_name", "surname")}
 
 
@@ -247,13 +251,71 @@ def train(linker: Linker, record_count: int, fill: dict[str, float] | None = Non
     Too few records give noisy estimates, so small inputs keep the seeded values.
     """
     if record_count >= MIN_RECORDS_FOR_U:
-        linker.training.estimate_probability_two_random_records_match(
-            deterministic_rules(), recall=0.7
-        )
+        estimate_prior(linker, record_count)
         linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=RANDOM_SEED)
     if record_count >= MIN_RECORDS_FOR_EM:
         for rule in training_rules(fill):
             _train_block(linker, rule)
+    keep_probabilities_sound(linker)
+
+
+def prior(linker: Linker) -> float:
+    """How likely two random records are the same entity, as the model holds it now."""
+    return float(linker._settings_obj._probability_two_random_records_match)
+
+
+def set_prior(linker: Linker, value: float) -> None:
+    """Replace the model's prior (Splink has no public setter after training)."""
+    linker._settings_obj._probability_two_random_records_match = value
+
+
+def estimate_prior(linker: Linker, record_count: int) -> None:
+    """Estimate the prior from sure pairs, falling back to a sound value at the edges.
+
+    Splink's estimate is 0 when no pair is sure (every record distinct) and fails when
+    nearly every pair is sure (thousands of exact duplicates); a prior of exactly 0 or 1
+    makes every match weight infinite (`math domain error` at scoring). Neither edge is
+    evidence of certainty, so the prior is kept strictly between them: no sure pairs among
+    n records means fewer than one match per n(n-1)/2 pairs; all-sure pairs mean a high
+    but not certain prior, so the other evidence still counts.
+    """
+    seeded = prior(linker)
+    pairs = max(record_count * (record_count - 1) / 2, 1.0)
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            deterministic_rules(), recall=PRIOR_RECALL
+        )
+    except ValueError as error:
+        LOG.info("prior estimate out of range, kept at %s: %s", MAX_PRIOR, error)
+        set_prior(linker, MAX_PRIOR)
+        return
+    estimate = prior(linker)
+    if not estimate > 0:
+        set_prior(linker, min(seeded, 1 / pairs))
+    elif estimate > MAX_PRIOR:
+        set_prior(linker, MAX_PRIOR)
+
+
+def keep_probabilities_sound(linker: Linker) -> None:
+    """Any m or u that training drove to 0, 1 or nothing goes back to its seeded value.
+
+    A column empty everywhere, or one value shared by all records, trains such edges; left
+    in, they give infinite weights. The seeded values say what the level is usually worth.
+    """
+    for comparison in linker._settings_obj.comparisons:
+        for level in comparison.comparison_levels:
+            if level.is_null_level:
+                continue
+            for name in ("m_probability", "u_probability"):
+                value = getattr(level, name)
+                if value is None or not 0 < value < 1 or math.isnan(value):
+                    _reset_level(level, name)
+
+
+def _reset_level(level: Any, name: str) -> None:
+    seeded = getattr(level, f"default_{name}", None)
+    fallback = seeded if seeded is not None and 0 < seeded < 1 else FALLBACK[name]
+    setattr(level, name, fallback)
 
 
 def _train_block(linker: Linker, rule: Any) -> None:

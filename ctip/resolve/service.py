@@ -35,6 +35,7 @@ from ctip.store.paging import Listing, ListingField, PageQuery
 SAME, DIFFERENT = judgements.SAME, judgements.DIFFERENT
 ORGANISATION_RUN = "store-organisation"
 MAX_WHY = 2000
+FAMILY_KINDS = {"person": pipeline.Kind.PERSON, "organisation": pipeline.Kind.ORGANISATION}
 
 
 class UnknownReference(NotFound):
@@ -328,6 +329,7 @@ def resolve_all(
     on: Engine = Engine.DUCKDB,
     threshold: float = DEFAULT_THRESHOLD,
     step: pipeline.Step = pipeline._no_step,
+    names: pipeline.Kind = pipeline.Kind.PERSON,
 ) -> ResolveRun:
     """Re-resolve a whole set (retraining the model) and reconcile with the stable ids.
 
@@ -336,7 +338,7 @@ def resolve_all(
     """
     state = load_state(session)
     judgements = judgements_for(session, state)
-    resolution = pipeline.resolve_records(records, on, threshold, judgements, step=step)
+    resolution = pipeline.resolve_records(records, on, threshold, judgements, step=step, kind=names)
     before = dict(state.assignment)
     change = clusters.reconcile(state, resolution.groups)
     run = _new_run(session, kind, on, actor, len(records), threshold, resolution.model)
@@ -561,7 +563,10 @@ def resolve_store(
         if len(records) < 2:
             continue
         step(f"{family}: {len(records)} records")
-        runs.append(resolve_all(session, records, actor, f"store-{family}", on, threshold, step))
+        names = FAMILY_KINDS[family]
+        runs.append(
+            resolve_all(session, records, actor, f"store-{family}", on, threshold, step, names)
+        )
     return runs
 
 

@@ -10,6 +10,7 @@ import csv
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from itertools import combinations
 from pathlib import Path
 
@@ -46,7 +47,11 @@ def _is_date(text: str) -> bool:
     """Febrl plants impossible dates (month 13, day 00): those are missing, not wrong rows."""
     if len(text) != 8 or not text.isdigit():
         return False
-    return 1 <= int(text[4:6]) <= 12 and 1 <= int(text[6:]) <= 31
+    try:
+        date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        return False
+    return True
 
 
 def febrl_truth(record_id: str) -> str:

@@ -56,14 +56,14 @@ def test_a_file_resolves_to_id_and_cluster_id(tmp_path: Path) -> None:
 def test_a_bad_file_names_each_row_and_writes_nothing(tmp_path: Path) -> None:
     rows = [
         *PEOPLE,
-        ["6", "Dora", "Melo", "30/02/1991", "", "", ""],
+        ["5", "Dora", "Melo", "1991-02-03", "", "", ""],
         ["", "Eva", "", "", "", "", ""],
     ]
     source = write_csv(tmp_path / "people.csv", HEADER, rows)
     out = tmp_path / "clusters.csv"
     result = runner.invoke(app, ["resolve", str(source), "--out", str(out)])
     assert result.exit_code == InvalidInput.exit_code
-    assert "line 7" in result.output and "birth_date" in result.output
+    assert "line 7" in result.output and "'5'" in result.output
     assert "line 8" in result.output and "id is empty" in result.output
     assert not out.exists()
 
