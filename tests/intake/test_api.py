@@ -81,7 +81,7 @@ def test_more_than_thirty_a_minute_from_one_client_is_refused_429(
     refused = reporter.post("/api/v1/tips", json=TIP)
     assert refused.status_code == 429 and "minute" in refused.json()["error"]["message"]
     app = reporter.app
-    with TestClient(app, client=("198.51.100.9", 40000)) as neighbour:  # type: ignore[arg-type]
+    with TestClient(app, client=("198.51.100.9", 40000)) as neighbour:
         assert neighbour.post("/api/v1/tips", json=TIP).status_code == 201
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from tests.support.browser import note_console_error, sign_in_page
 
 pytestmark = pytest.mark.browser
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 FITS = "document.documentElement.scrollWidth <= window.innerWidth"
 KEPT = "Object.keys(localStorage).filter(k => k.startsWith('ctip.intake.screening')).length"
 
