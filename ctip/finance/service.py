@@ -1,0 +1,385 @@
+"""The finance services the CLI, the API and the pages call: scan, flags, an account.
+
+A scan reads every stored payment, runs the detector and the red-flag pack, looks the
+account holders up in the entity store (a phone, e-mail or name another area knows), scores
+each account and stores the outcome as one scan: findings per account and the patterns.
+The newest scan is what every listing reads; older scans stay for the record.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final, TextIO
+
+from sqlalchemy import Float, cast, func, select
+from sqlalchemy.orm import Session
+
+from ctip.authz import audit
+from ctip.finance import detect, redflags, scoring, spark
+from ctip.finance.access import FinanceAction
+from ctip.finance.detect import Pattern, Settings
+from ctip.finance.readers import Transaction
+from ctip.finance.scoring import AccountScore, Link
+from ctip.finance.tables import (
+    AccountFindingRow,
+    AccountRow,
+    PatternMemberRow,
+    PatternRow,
+    ScanRow,
+    TransactionRow,
+)
+from ctip.model.csvsafe import safe_text
+from ctip.model.errors import NotFound
+from ctip.model.explain import Explanation
+from ctip.store import entities
+from ctip.store.bulk import batched, insert_rows
+from ctip.store.db import utc_now
+from ctip.store.paging import Listing, ListingField
+
+if TYPE_CHECKING:
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+FLAG_COLUMNS: Final = ("account_id", "score", "flagged", "typologies", "red_flags", "explanation")
+READ_BATCH: Final = 50_000
+WRITE_BATCH: Final = 20_000
+ENGINES: Final = ("local", "spark")
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    """What one scan stored."""
+
+    scan_id: int
+    transactions: int
+    accounts: int
+    flagged: int
+    patterns: int
+
+
+def stored_transactions(session: Session) -> Iterator[Transaction]:
+    """Every stored payment, in id order, read in batches."""
+    last = 0
+    while True:
+        rows = (
+            session.execute(
+                select(TransactionRow)
+                .where(TransactionRow.id > last)
+                .order_by(TransactionRow.id)
+                .limit(READ_BATCH)
+            )
+            .scalars()
+            .all()
+        )
+        if not rows:
+            return
+        for row in rows:
+            yield Transaction(
+                tx_id=row.tx_id,
+                source=row.source,
+                target=row.target,
+                amount=row.amount,
+                step=row.step,
+                currency=row.currency,
+                occurred_at=row.occurred_at,
+                channel=row.channel,
+                memo=row.memo,
+                counterparty=row.counterparty,
+            )
+        last = rows[-1].id
+        session.expunge_all()
+
+
+def holder_links(session: Session, accounts: Sequence[AccountRow]) -> dict[str, list[Link]]:
+    """Accounts whose holder's phone or e-mail another area's entity holds."""
+    found: dict[str, list[Link]] = {}
+    for account in accounts:
+        links = []
+        for kind, value in (("phone", account.phone), ("email", account.email)):
+            if not value:
+                continue
+            for entity in entities.find_by_identifier(session, value, kind, limit=5):
+                sources = ", ".join(entity.sources)
+                label = (
+                    f"The holder's {kind} {value} is also held by {entity.caption} "
+                    f"({entity.schema}, source {sources})"
+                )
+                links.append(Link(f"{kind}:{','.join(entity.sources)}", entity.id, label))
+        if links:
+            found[account.account_id] = links
+    return found
+
+
+def scan(
+    session: Session,
+    actor: str,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+    table: pa.Table | None = None,
+    engine: str = "local",
+) -> ScanOutcome:
+    """Scan every stored payment and store the findings as one new scan. On the Spark
+    engine the irregular payments are found by Spark (`ctip.finance.spark`)."""
+    chosen = settings or Settings()
+    advance = progress or (lambda _n: None)
+    data = table if table is not None else detect.arrow_table(stored_transactions(session))
+    advance(1)
+    irregular = spark.irregular_ids(data, chosen) if engine == "spark" else None
+    found = detect.detect(data, chosen, advance, irregular)
+    hits = redflags.evaluate(data)
+    advance(1)
+    with_holders = (
+        session.execute(
+            select(AccountRow).where((AccountRow.phone != "") | (AccountRow.email != ""))
+        )
+        .scalars()
+        .all()
+    )
+    links = holder_links(session, with_holders)
+    scores = scoring.score_all(found, hits, links)
+    advance(1)
+    outcome = _store(session, actor, chosen, found, scores, engine)
+    advance(1)
+    return outcome
+
+
+SCAN_STAGES: Final = detect.STAGES + 3
+
+
+def _store(
+    session: Session,
+    actor: str,
+    settings: Settings,
+    found: detect.Detection,
+    scores: Sequence[AccountScore],
+    engine: str,
+) -> ScanOutcome:
+    flagged = sum(1 for s in scores if s.flagged)
+    row = ScanRow(
+        scanned_at=utc_now(),
+        scanned_by=actor[:100],
+        engine=engine,
+        transactions=found.transactions,
+        accounts=len(scores),
+        flagged=flagged,
+        patterns=len(found.patterns),
+        settings=json.dumps(settings.to_dict(), sort_keys=True),
+    )
+    session.add(row)
+    session.flush()
+    for batch in batched(scores, WRITE_BATCH):
+        insert_rows(session, AccountFindingRow, [_finding(row.id, s) for s in batch])
+    patterns = {p.id: p for p in found.patterns}
+    insert_rows(session, PatternRow, [_pattern_row(row.id, p) for p in patterns.values()])
+    members = {(p.id, m.account_id): m.role for p in patterns.values() for m in p.members}
+    insert_rows(
+        session,
+        PatternMemberRow,
+        [
+            {"scan_id": row.id, "pattern_id": pid, "account_id": account, "role": role}
+            for (pid, account), role in members.items()
+        ],
+    )
+    detail = {"transactions": found.transactions, "flagged": flagged, "patterns": len(patterns)}
+    audit.record(session, actor, f"{FinanceAction.WRITE}:scan", f"finance-scan:{row.id}", detail)
+    return ScanOutcome(row.id, found.transactions, len(scores), flagged, len(patterns))
+
+
+def _finding(scan_id: int, score: AccountScore) -> dict[str, str | int]:
+    return {
+        "scan_id": scan_id,
+        "account_id": score.account_id,
+        "score": f"{score.score:.4f}",
+        "flagged": int(score.flagged),
+        "typologies": ",".join(score.typologies),
+        "red_flags": ",".join(score.red_flags),
+        "explanation": score.explanation.to_json(),
+    }
+
+
+def _pattern_row(scan_id: int, pattern: Pattern) -> dict[str, str | int]:
+    return {
+        "scan_id": scan_id,
+        "pattern_id": pattern.id,
+        "kind": pattern.kind,
+        "score": f"{pattern.score:.4f}",
+        "first_step": pattern.first_step,
+        "last_step": pattern.last_step,
+        "total": f"{pattern.total:.2f}",
+        "body": json.dumps(pattern.to_dict(), sort_keys=True),
+    }
+
+
+def latest_scan(session: Session) -> ScanRow | None:
+    """The newest scan, if there was one."""
+    return session.execute(select(ScanRow).order_by(ScanRow.id.desc()).limit(1)).scalar()
+
+
+def _require_scan(session: Session) -> ScanRow:
+    scan_row = latest_scan(session)
+    if scan_row is None:
+        raise NotFound("no finance scan yet: run `ctip finance scan` first")
+    return scan_row
+
+
+def findings(session: Session, flagged_only: bool = False) -> Iterator[AccountFindingRow]:
+    """The newest scan's findings, highest score first."""
+    scan_row = _require_scan(session)
+    query = select(AccountFindingRow).where(AccountFindingRow.scan_id == scan_row.id)
+    if flagged_only:
+        query = query.where(AccountFindingRow.flagged == 1)
+    query = query.order_by(AccountFindingRow.account_id)
+    yield from session.execute(query.execution_options(yield_per=WRITE_BATCH)).scalars()
+
+
+def flag_rows(session: Session) -> Iterator[tuple[str, str, str, str, str, str]]:
+    """FLAGS.csv rows: one per account with any payment."""
+    for row in findings(session):
+        text = Explanation.from_json(row.explanation).text()
+        yield (
+            row.account_id,
+            row.score,
+            "true" if row.flagged else "false",
+            row.typologies,
+            row.red_flags,
+            text,
+        )
+
+
+def flags_csv(session: Session, out: TextIO) -> int:
+    """Write FLAGS.csv (values made safe for spreadsheets); returns the rows written."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(FLAG_COLUMNS)
+    count = 0
+    for row in flag_rows(session):
+        writer.writerow([row[0], row[1], row[2], row[3], row[4], safe_text(row[5])])
+        count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """One account with its finding, its patterns and its payments."""
+
+    account: AccountRow | None
+    account_id: str
+    finding: AccountFindingRow | None
+    explanation: Explanation | None
+    patterns: list[tuple[Pattern, str]]
+    transactions: list[TransactionRow]
+
+
+def account_view(session: Session, account_id: str, actor: str, limit: int = 200) -> AccountView:
+    """An account as an analyst opens it (the opening is audited: bank records are protected)."""
+    account = session.get(AccountRow, account_id)
+    sent = select(TransactionRow).where(
+        (TransactionRow.source == account_id) | (TransactionRow.target == account_id)
+    )
+    transactions = list(
+        session.execute(
+            sent.order_by(TransactionRow.step, TransactionRow.id).limit(limit)
+        ).scalars()
+    )
+    if account is None and not transactions:
+        raise NotFound(f"no account {account_id!r}")
+    scan_row = latest_scan(session)
+    finding = None
+    patterns: list[tuple[Pattern, str]] = []
+    if scan_row is not None:
+        finding = session.get(AccountFindingRow, (scan_row.id, account_id))
+        query = (
+            select(PatternRow, PatternMemberRow.role)
+            .join(
+                PatternMemberRow,
+                (PatternMemberRow.scan_id == PatternRow.scan_id)
+                & (PatternMemberRow.pattern_id == PatternRow.pattern_id),
+            )
+            .where(
+                PatternMemberRow.scan_id == scan_row.id, PatternMemberRow.account_id == account_id
+            )
+        )
+        patterns = [
+            (Pattern.from_dict(json.loads(row.body)), role) for row, role in session.execute(query)
+        ]
+    audit.record(session, actor, f"{FinanceAction.READ}:account", f"finance-account:{account_id}")
+    explanation = Explanation.from_json(finding.explanation) if finding else None
+    return AccountView(account, account_id, finding, explanation, patterns, transactions)
+
+
+def pattern(session: Session, pattern_id: str) -> Pattern:
+    """A pattern of the newest scan."""
+    scan_row = _require_scan(session)
+    row = session.get(PatternRow, (scan_row.id, pattern_id))
+    if row is None:
+        raise NotFound(f"no pattern {pattern_id!r} in the newest scan")
+    return Pattern.from_dict(json.loads(row.body))
+
+
+def pattern_transactions(session: Session, found: Pattern) -> list[TransactionRow]:
+    """The payments of a pattern, in time order."""
+    ids = list(found.transactions)
+    rows: list[TransactionRow] = []
+    for batch in batched(ids, 500):
+        rows += session.execute(
+            select(TransactionRow).where(TransactionRow.tx_id.in_(batch))
+        ).scalars()
+    return sorted(rows, key=lambda r: (r.step, r.id))
+
+
+def flagged_count(session: Session) -> int:
+    """Accounts flagged by the newest scan (0 with no scan)."""
+    scan_row = latest_scan(session)
+    if scan_row is None:
+        return 0
+    query = select(func.count()).where(
+        AccountFindingRow.scan_id == scan_row.id, AccountFindingRow.flagged == 1
+    )
+    return int(session.execute(query).scalar_one())
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """A row of the flagged-accounts queue."""
+
+    account_id: str
+    holder: str
+    score: float
+    flagged: bool
+    typologies: str
+    red_flags: str
+
+
+def queue_listing(flagged_only: bool = True) -> Listing[QueueEntry]:
+    """The newest scan's accounts for the workbench queue: paged, sorted, filtered in SQL,
+    highest score first."""
+    newest = select(func.max(ScanRow.id)).scalar_subquery()
+    statement = (
+        select(AccountFindingRow, AccountRow.holder_name)
+        .outerjoin(AccountRow, AccountRow.account_id == AccountFindingRow.account_id)
+        .where(AccountFindingRow.scan_id == newest)
+    )
+    if flagged_only:
+        statement = statement.where(AccountFindingRow.flagged == 1)
+    fields = {
+        "account": ListingField(AccountFindingRow.account_id, searched=True),
+        "holder": ListingField(AccountRow.holder_name, searched=True),
+        "score": ListingField(cast(AccountFindingRow.score, Float)),
+        "typologies": ListingField(AccountFindingRow.typologies, match="contains"),
+        "red_flags": ListingField(AccountFindingRow.red_flags, match="contains"),
+    }
+    return Listing(
+        statement,
+        fields,
+        lambda row: QueueEntry(
+            row[0].account_id,
+            row[1] or "",
+            float(row[0].score),
+            bool(row[0].flagged),
+            row[0].typologies,
+            row[0].red_flags,
+        ),
+        (AccountFindingRow.account_id,),
+    )
