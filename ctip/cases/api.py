@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from ctip.api.deps import DbSession, require
+from ctip.api.explanations import ExplanationOut
 from ctip.api.schemas import RequestBody, error_responses
 from ctip.authz.policy import Principal
 from ctip.cases import arrests, evidence, metrics, service, subjects, views
@@ -21,7 +22,7 @@ from ctip.cases.access import CaseAction
 from ctip.cases.arrests import ArrestView
 from ctip.cases.evidence import EvidenceLink
 from ctip.cases.service import CaseEvent, CaseStatus
-from ctip.cases.subjects import Notice, Subject
+from ctip.cases.subjects import Notice, SharedKey, Subject
 from ctip.store.paging import MAX_PER_PAGE, PageQuery
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -131,6 +132,30 @@ class Reopen(RequestBody):
     on: DateText = None
 
 
+class NoticeOut(BaseModel):
+    """Another case sharing a subject: its number, office and lead, what is shared (through
+    the caller's own subjects) and the explanation a person reads."""
+
+    other_case: str
+    office: str
+    lead: str
+    shared: list[str]
+    keys: list[SharedKey]
+    explanation: ExplanationOut
+
+    @classmethod
+    def of(cls, notice: Notice) -> NoticeOut:
+        """From the computed notice."""
+        return cls(
+            other_case=notice.other_case,
+            office=notice.office,
+            lead=notice.lead,
+            shared=list(notice.shared),
+            keys=list(notice.keys),
+            explanation=ExplanationOut.of(notice.explained()),
+        )
+
+
 class CaseOut(BaseModel):
     """A case: in full for its team and oversight (`access` "full"), else only its number,
     office and lead (`access` "deconfliction")."""
@@ -149,7 +174,7 @@ class CaseOut(BaseModel):
     arrests: list[ArrestView] = Field(default_factory=list)
     evidence: list[EvidenceLink] = Field(default_factory=list)
     timeline: list[CaseEvent] = Field(default_factory=list)
-    notices: list[Notice] = Field(default_factory=list)
+    notices: list[NoticeOut] = Field(default_factory=list)
 
     @classmethod
     def of(cls, view: views.CaseView | views.CaseGlimpse) -> CaseOut:
@@ -158,7 +183,9 @@ class CaseOut(BaseModel):
             return cls(
                 access="deconfliction", number=view.number, office=view.office, lead=view.lead
             )
-        return cls(access="full", **{k: getattr(view, k) for k in FULL_FIELDS})
+        fields = {k: getattr(view, k) for k in FULL_FIELDS}
+        fields["notices"] = [NoticeOut.of(n) for n in view.notices]
+        return cls(access="full", **fields)
 
 
 FULL_FIELDS = (
@@ -192,14 +219,14 @@ class SubjectAdded(BaseModel):
     """The subject added and the other cases it deconflicts with (number, office, lead)."""
 
     subject: Subject
-    notices: list[Notice]
+    notices: list[NoticeOut]
 
 
 class CaseNotices(BaseModel):
     """A case of the caller's and the other cases sharing a subject with it."""
 
     case: str
-    notices: list[Notice]
+    notices: list[NoticeOut]
 
 
 @router.get("", responses=error_responses(422))
@@ -249,7 +276,7 @@ def open_case(principal: Writer, session: DbSession, body: OpenCase) -> CaseOut:
 def my_notices(principal: Reader, session: DbSession) -> list[CaseNotices]:
     """Deconfliction notices of the cases the caller leads."""
     return [
-        CaseNotices(case=n, notices=found)
+        CaseNotices(case=n, notices=[NoticeOut.of(x) for x in found])
         for n, found in subjects.notices_for_lead(session, principal.username)
     ]
 
@@ -291,7 +318,7 @@ def add_subject(
     subject, found = subjects.add_subject(
         session, principal, number, body.kind, body.value, body.role, body.reason
     )
-    return SubjectAdded(subject=subject, notices=found)
+    return SubjectAdded(subject=subject, notices=[NoticeOut.of(n) for n in found])
 
 
 @router.post("/{number}/evidence", responses=FOUND)

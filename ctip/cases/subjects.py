@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from ctip.authz.policy import Principal
@@ -33,6 +33,7 @@ from ctip.cases.tables import CaseKeyRow, CaseRow, CaseSubjectRow
 from ctip.matching.normalize import identifier_lookup_key
 from ctip.model.clock import SYSTEM_CLOCK, Clock, iso_utc
 from ctip.model.errors import NotFound
+from ctip.model.explain import Explanation, Feature, Reference, RefKind
 from ctip.resolve import service as resolution
 from ctip.store import entities
 from ctip.store.bulk import insert_ignoring_duplicates
@@ -68,6 +69,16 @@ class Subject:
 
 
 @dataclass(frozen=True)
+class SharedKey:
+    """What two cases share, seen from this case: the key and this case's own subject
+    that carries it (never the other case's subject)."""
+
+    kind: str
+    key: str
+    through: str
+
+
+@dataclass(frozen=True)
 class Notice:
     """Another case sharing a subject with this one: only its number, office and lead, and
     which of this case's own subjects (or what they tie to) it shares."""
@@ -76,6 +87,28 @@ class Notice:
     office: str
     lead: str
     shared: tuple[str, ...]
+    keys: tuple[SharedKey, ...] = ()
+
+    def explained(self) -> Explanation:
+        """Why the two cases deconflict, one feature per shared key."""
+        features = tuple(_feature(self.other_case, shared) for shared in self.keys)
+        return Explanation(f"talk to {self.lead} ({self.office}) before acting", 1.0, features)
+
+
+def _feature(other_case: str, shared: SharedKey) -> Feature:
+    what = "entity" if shared.kind == SubjectKind.ENTITY.value else shared.kind
+    sentence = f"Your subject {shared.through} carries {what} {shared.key}, which case "
+    sentence += f"{other_case} also holds."
+    return Feature(f"shared_{shared.kind}", 1.0, 1.0, sentence, (_reference(shared),))
+
+
+def _reference(shared: SharedKey) -> Reference:
+    if shared.kind == SubjectKind.ENTITY.value:
+        return Reference(RefKind.RECORD, shared.key, shared.key, url=f"/entities/{shared.key}")
+    if shared.kind == SubjectKind.CLUSTER.value:
+        url = f"/resolve/clusters/{shared.key}"
+        return Reference(RefKind.RECORD, shared.key, f"cluster {shared.key}", url=url)
+    return Reference(RefKind.IDENTIFIER, shared.key, f"{shared.kind} {shared.key}")
 
 
 def subject_kind(value: str) -> SubjectKind:
@@ -241,30 +274,21 @@ def _tell_both_leads(
 
 
 def _matches(session: Session, number: str, keys: set[tuple[str, str]]) -> list[Notice]:
-    """Other cases holding any of the keys."""
-    if not keys:
-        return []
-    pairs = [and_(CaseKeyRow.kind == k, CaseKeyRow.key == v) for k, v in sorted(keys)]
-
-    query = (
-        select(
-            CaseKeyRow.case_number, CaseKeyRow.kind, CaseKeyRow.key, CaseRow.office, CaseRow.lead
-        )
-        .join(CaseRow, CaseRow.number == CaseKeyRow.case_number)
-        .where(or_(*pairs), CaseKeyRow.case_number != number)
-        .order_by(CaseKeyRow.case_number, CaseKeyRow.kind, CaseKeyRow.key)
-    )
-    return _notices(session.execute(query).all())
+    """The other cases holding any of the keys (with every key they share)."""
+    found = notices(session, number)
+    return [n for n in found if any((k.kind, k.key) in keys for k in n.keys)]
 
 
 def _notices(rows: Sequence[Any]) -> list[Notice]:
-    grouped: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for other, kind, key, office, lead in rows:
-        grouped[(other, office, lead)].append(f"{kind} {key}")
-    return [
-        Notice(other, office, lead, tuple(sorted(set(shared))))
-        for (other, office, lead), shared in sorted(grouped.items())
-    ]
+    grouped: dict[tuple[str, str, str], set[SharedKey]] = defaultdict(set)
+    for other, kind, key, office, lead, through in rows:
+        grouped[(other, office, lead)].add(SharedKey(kind, key, through))
+    notices_found = []
+    for (other, office, lead), shared in sorted(grouped.items()):
+        keys = tuple(sorted(shared, key=lambda k: (k.kind, k.key)))
+        texts = tuple(sorted({f"{k.kind} {k.key}" for k in keys}))
+        notices_found.append(Notice(other, office, lead, texts, keys))
+    return notices_found
 
 
 def notices(session: Session, number: str) -> list[Notice]:
@@ -272,9 +296,17 @@ def notices(session: Session, number: str) -> list[Notice]:
     mine = aliased(CaseKeyRow)
     other = aliased(CaseKeyRow)
     query = (
-        select(other.case_number, other.kind, other.key, CaseRow.office, CaseRow.lead)
+        select(
+            other.case_number,
+            other.kind,
+            other.key,
+            CaseRow.office,
+            CaseRow.lead,
+            CaseSubjectRow.label,
+        )
         .join(mine, and_(mine.kind == other.kind, mine.key == other.key))
         .join(CaseRow, CaseRow.number == other.case_number)
+        .join(CaseSubjectRow, CaseSubjectRow.id == mine.subject_id)
         .where(mine.case_number == number, other.case_number != number)
     )
     return _notices(session.execute(query).all())

@@ -74,6 +74,10 @@ def test_a_case_through_the_api_with_need_to_know_and_deconfliction(
     assert mine["access"] == "full" and [n["other_case"] for n in mine["notices"]] == [
         theirs["number"]
     ]
+    features = mine["notices"][0]["explanation"]["features"]
+    assert [f["name"] for f in features] == ["shared_entity", "shared_phone"]
+    assert features[1]["sentence"].startswith("Your subject Olena Petrova (Person) carries phone")
+    assert "Secret" not in str(mine["notices"])
     notices = cases_client.get(f"{API}/notices", headers=investigator).json()
     assert [n["case"] for n in notices] == [number]
     every = cases_client.get(API, params={"fy": 2021}, headers=supervisor).json()

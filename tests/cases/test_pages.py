@@ -57,7 +57,7 @@ def test_open_a_case_add_subjects_and_see_the_deconfliction_notice(cases_web: Te
     page = cases_web.get(mine).text
     number = theirs.rsplit("/", 1)[1]
     assert "Deconfliction" in page and number in page and "HSI San Antonio" in page
-    assert "Secret operation" not in page
+    assert "Secret operation" not in page and "Your subject Olena Petrova (Person)" in page
     glimpse = cases_web.get(theirs)
     assert glimpse.status_code == 200 and "You are not on this case" in glimpse.text
     assert "Secret operation" not in glimpse.text and "intel-analyst" in glimpse.text

@@ -124,6 +124,12 @@ def test_a_shared_phone_deconflicts_two_cases_and_reveals_only_number_office_lea
         (theirs, "HSI San Antonio", "bo")
     ]
     assert "phone +17135550142" in mine_notices[0].shared
+    explained = mine_notices[0].explained()
+    sentences = [f.sentence for f in explained.features]
+    assert "Your subject Olena Petrova (Person) carries phone +17135550142, which case " in (
+        " ".join(sentences)
+    )
+    assert "in ads" not in repr(explained) and "bo" in explained.outcome
     assert "Secret title" not in repr(mine_notices)
     assert tiles == [1, 1] and events[-1] == "deconfliction" and quiet == []
 
