@@ -21,12 +21,17 @@ from ctip.commands.common import (
     Cell,
     FormatOption,
     OutputFormat,
+    StrictOption,
+    WarningsOption,
     cli_actor,
     errors,
     fail,
     print_rows,
+    report_warnings,
+    reports_errors,
     store_session,
 )
+from ctip.ingest.values import reject_if_strict
 from ctip.trade import detentions, entries, service, tiers
 from ctip.trade import list_commands as trade_lists
 
@@ -68,12 +73,31 @@ def _print_load(file: Path, already_loaded: bool, stored: str) -> None:
         console.print(f"loaded {file.name}: {stored}")
 
 
+def _read_entries(
+    data: bytes, file: Path, strict: bool, warnings: Path | None
+) -> list[entries.EntryLine]:
+    """The file's entry lines; optional values that could not be read are reported (and
+    refuse the file with `strict`)."""
+    with reports_errors("nothing was stored"):
+        lines, warned = entries.read_entry_file(data, file.name)
+        reject_if_strict(file.name, warned, strict)
+    report_warnings(file.name, warned, warnings)
+    return lines
+
+
 @entries_app.command("load")
-def entries_load(file: ReadableFile) -> None:
+def entries_load(
+    file: ReadableFile, strict: StrictOption = False, warnings: WarningsOption = None
+) -> None:
     """Load entry lines from CSV: every field validated, all or nothing, idempotent."""
+    data = file.read_bytes()
+    _read_entries(data, file, strict, warnings)
     with store_session() as session:
-        outcome = entries.load_entry_lines(session, file.read_bytes(), file.name, cli_actor())
+        outcome = entries.load_entry_lines(session, data, file.name, cli_actor())
     _print_load(file, outcome.already_loaded, f"{outcome.lines} lines, {outcome.lines_new} new")
+
+
+entries_load.__doc__ = f"{entries_load.__doc__}\n\n    {entries.ENTRY_COLUMNS.help_text()}"
 
 
 @app.command("screen")
@@ -86,6 +110,8 @@ def screen(
         list[str] | None,
         typer.Option("--list", help="a list to read besides the approved official lists"),
     ] = None,
+    strict: StrictOption = False,
+    warnings: WarningsOption = None,
 ) -> None:
     """Screen entry lines against the approved official lists (and any --list chosen), the
     XUAR, the goods lists and the tiers."""
@@ -93,8 +119,8 @@ def screen(
     if engine not in service.ENGINES:
         raise fail(f"engine {engine!r}: choose one of {', '.join(service.ENGINES)}")
     data = file.read_bytes()
+    lines = _read_entries(data, file, strict, warnings)
     with store_session() as session:
-        lines = entries.read_entry_lines(data, file.name)
         if record:
             entries.load_entry_lines(session, data, file.name, cli_actor())
         screener = service.build_screener(session, chosen=chosen or ())
@@ -265,3 +291,6 @@ def _figure_cells(row: detentions.YearFigures) -> list[Any]:
         f"{row.value_detained:,.2f}",
         f"{row.value_seized:,.2f}",
     ]
+
+
+screen.__doc__ = f"{screen.__doc__}\n\n    Entry lines: {entries.ENTRY_COLUMNS.help_text()}"

@@ -1,9 +1,13 @@
 """Import entry lines (CBP Form 7501 lines) read from CSV: every field checked, all or nothing.
 
-A trade officer screens what the importer declared, so a line that cannot be read exactly
-(an HTS code that is not ten digits, a country that is not an ISO code, a value that is not
-money) is refused with its row number rather than guessed at. A file is stored whole or not
-at all, and loading the same bytes again changes nothing.
+A trade officer screens what the importer declared, so a line whose required fields cannot
+be read exactly (an HTS code that is not ten digits, a country nobody can read, a value that
+is not money) is refused with its row number rather than guessed at. Optional columns
+(addresses, seller, shipper, description, unit, port) may be left out of the file; an
+optional value that cannot be read (a port that is not a 4-digit code) is left blank and
+warned about. A row with more or fewer fields than the header is refused with the count
+("16 fields, expected 15"). A file is stored whole or not at all, and loading the same bytes
+again changes nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from sqlalchemy.orm import Session
 
 from ctip.ingest.errors import FileRejected, RowError
 from ctip.ingest.files import Counts, FileWrite, IncomingFile, import_file
+from ctip.ingest.tables import Columns, Row, read_table
+from ctip.ingest.values import RowValues, Unreadable, ValueWarning, read_country, read_date
 from ctip.model.csvsafe import safe_text
 from ctip.model.errors import InvalidInput
 from ctip.trade.tables import EntryLineRow
@@ -47,6 +53,32 @@ COLUMNS = (
     "port",
 )
 REQUIRED = frozenset({"entry_number", "line_number", "importer", "manufacturer", "hts_code"})
+REQUIRED_COLUMNS = (
+    "entry_number",
+    "line_number",
+    "importer",
+    "manufacturer",
+    "country_of_origin",
+    "hts_code",
+    "value_usd",
+    "quantity",
+    "arrival_date",
+)
+OPTIONAL_COLUMNS = tuple(c for c in COLUMNS if c not in REQUIRED_COLUMNS)
+ENTRY_COLUMNS = Columns(
+    REQUIRED_COLUMNS,
+    OPTIONAL_COLUMNS,
+    {
+        "entry_number": "CBP entry number, e.g. ABC-1234567-8",
+        "line_number": "line of the entry, 1-999",
+        "country_of_origin": "ISO code or country name",
+        "hts_code": "10-digit HTSUS number, e.g. 5208.52.4000",
+        "value_usd": "declared value in US dollars",
+        "arrival_date": "date of arrival, e.g. 2024-03-01 or 01.03.2024",
+        "port": "4-digit CBP port code",
+    },
+    id_column=None,
+)
 # CBP entry numbers: a 3-character filer code, a 7-digit serial and a check digit.
 ENTRY_NUMBER = re.compile(r"^[A-Z0-9]{3}-?\d{7}-?\d$")
 PORT_CODE = re.compile(r"^\d{4}$")  # CBP Schedule D port codes
@@ -127,11 +159,17 @@ def parse_line_number(value: str) -> int:
 
 
 def parse_country(value: str) -> str:
-    """An ISO 3166-1 alpha-2 code (upper case); names are refused as ambiguous."""
+    """An ISO 3166-1 alpha-2 code (upper case), from a code or a name FtM knows ("China")."""
     code = value.strip()
-    if len(code) != 2 or registry.country.clean(code) != code.lower():
+    if len(code) == 2 and registry.country.clean(code) == code.lower():
+        return code.upper()
+    try:
+        read = read_country(code)
+    except Unreadable:
+        read = ""
+    if len(read) != 2:
         raise FieldError(f"country_of_origin {value!r}: expected an ISO 3166 alpha-2 code")
-    return code.upper()
+    return read.upper()
 
 
 def parse_hts(value: str) -> str:
@@ -159,9 +197,9 @@ def parse_decimal(value: str, column: str) -> Decimal:
 
 
 def parse_date(value: str, column: str) -> str:
-    """An ISO date (YYYY-MM-DD) between 1990 and 2100."""
+    """A whole date between 1990 and 2100, written as people write it (2024-3-1, 01.03.2024)."""
     try:
-        parsed = date.fromisoformat(value.strip())
+        parsed = date.fromisoformat(read_date(value))
     except ValueError:
         raise FieldError(f"{column} {value!r}: expected a date YYYY-MM-DD") from None
     if not 1990 <= parsed.year <= 2100:
@@ -177,14 +215,20 @@ def parse_port(value: str) -> str:
     return code
 
 
-def parse_row(row: dict[str, str]) -> EntryLine:
-    """One CSV row as an entry line, or FieldError naming every bad field."""
+def parse_row(row: dict[str, str], warned: RowValues | None = None) -> EntryLine:
+    """One CSV row as an entry line, or FieldError naming every bad required field.
+
+    An optional value that cannot be read (a port) is left blank and noted in `warned`.
+    """
     problems: list[str] = []
     values: dict[str, object] = {}
     for column in COLUMNS:
         raw = row.get(column) or ""
         if column in REQUIRED and not raw.strip():
             problems.append(f"{column}: missing")
+            continue
+        if column == "port" and warned is not None:
+            values[column] = warned.read(column, raw, _port) or ""
             continue
         try:
             values[column] = _parse_field(column, raw)
@@ -193,6 +237,13 @@ def parse_row(row: dict[str, str]) -> EntryLine:
     if problems:
         raise FieldError("; ".join(problems))
     return EntryLine(**values)  # type: ignore[arg-type]
+
+
+def _port(value: str) -> str:
+    try:
+        return parse_port(value)
+    except FieldError as error:
+        raise Unreadable(str(error)) from None
 
 
 def _parse_field(column: str, raw: str) -> object:
@@ -209,47 +260,50 @@ def _parse_field(column: str, raw: str) -> object:
         return parse_decimal(raw, column)
     if column == "arrival_date":
         return parse_date(raw, column)
+    if column == "port" and not raw.strip():
+        return ""
     return _text(raw, column, 20 if column == "unit" else MAX_TEXT * 4)
 
 
 def read_entry_lines(data: bytes, file_name: str) -> list[EntryLine]:
     """Every row validated; FileRejected lists each bad row (row 1 is the header)."""
-    rows = _csv_rows(data, file_name)
+    return read_entry_file(data, file_name)[0]
+
+
+def read_entry_file(data: bytes, file_name: str) -> tuple[list[EntryLine], list[ValueWarning]]:
+    """Every row validated, and the optional values left blank because they could not be
+    read; FileRejected lists each bad row (row 1 is the header)."""
+    table = read_table(data, file_name, ENTRY_COLUMNS)
+    if not table.rows and not table.rejected:
+        raise FileRejected(file_name, [RowError(1, "no entry lines after the header")])
     lines: list[EntryLine] = []
-    errors: list[RowError] = []
+    errors: list[RowError] = list(table.rejected)
+    warnings: list[ValueWarning] = []
     seen: dict[tuple[str, int], int] = {}
-    for number, row in rows:
-        try:
-            line = parse_row(row)
-        except FieldError as error:
-            errors.append(RowError(number, str(error)))
+    for row in table.rows:
+        line = _line(row, errors, warnings)
+        if line is None:
             continue
         key = (line.entry_number, line.line_number)
         if key in seen:
-            errors.append(RowError(number, f"line {line.key} repeats row {seen[key]}"))
+            errors.append(RowError(row.line, f"line {line.key} repeats row {seen[key]}"))
             continue
-        seen[key] = number
+        seen[key] = row.line
         lines.append(line)
     if errors:
-        raise FileRejected(file_name, errors)
-    return lines
+        raise FileRejected(file_name, sorted(errors, key=lambda e: e.row))
+    return lines, warnings
 
 
-def _csv_rows(data: bytes, file_name: str) -> list[tuple[int, dict[str, str]]]:
-    """The rows with their line numbers; refuses files that are not UTF-8 CSV with a header."""
+def _line(row: Row, errors: list[RowError], warnings: list[ValueWarning]) -> EntryLine | None:
+    warned = RowValues(row.line)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FileRejected(file_name, [RowError(1, f"not UTF-8 text: {error}")]) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        reason = f"header lacks column(s): {', '.join(missing)}"
-        raise FileRejected(file_name, [RowError(1, reason)])
-    rows = [(reader.line_num, row) for row in reader]
-    if not rows:
-        raise FileRejected(file_name, [RowError(1, "no entry lines after the header")])
-    return rows
+        line = parse_row(row.cells, warned)
+    except FieldError as error:
+        errors.append(RowError(row.line, str(error)))
+        return None
+    warnings.extend(warned.warnings)
+    return line
 
 
 def load_entry_lines(session: Session, data: bytes, file_name: str, actor: str) -> EntryLoad:

@@ -61,7 +61,7 @@ def test_screen_trace_and_detain_from_the_command_line(tmp_path: Path) -> None:
 
 def test_a_bad_file_names_the_row_and_stores_nothing(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
-    bad.write_bytes(entry_csv([raw_row(country_of_origin="Vietnam")]))
+    bad.write_bytes(entry_csv([raw_row(country_of_origin="Atlantis")]))
     result = runner.invoke(app, ["trade", "entries", "load", str(bad)])
     assert result.exit_code == InvalidInput.exit_code
     assert "line 2" in result.output and "ISO 3166" in result.output

@@ -33,17 +33,15 @@ def test_a_good_file_reads_every_field_exactly() -> None:
     [
         ("hts_code", "610910001", "hts_code"),
         ("hts_code", "61091000AB", "hts_code"),
-        ("country_of_origin", "China", "ISO 3166"),
         ("country_of_origin", "XX", "ISO 3166"),
         ("value_usd", "-5", "0 or more"),
         ("value_usd", "12.345", "two decimal"),
         ("value_usd", "lots", "not a number"),
         ("quantity", "NaN", "0 or more"),
         ("arrival_date", "03/04/2025", "YYYY-MM-DD"),
-        ("port", "LAX", "port code"),
         ("entry_number", "12", "entry_number"),
         ("line_number", "0", "line_number"),
-        ("importer", "", "importer: missing"),
+        ("importer", "", "importer is empty"),
     ],
 )
 def test_each_bad_field_rejects_its_row_with_the_reason(
@@ -60,8 +58,36 @@ def test_each_bad_field_rejects_its_row_with_the_reason(
 def test_a_repeated_line_and_a_missing_column_are_refused() -> None:
     with pytest.raises(FileRejected, match="repeats row 2"):
         entries.read_entry_lines(entry_csv([raw_row(), raw_row()]), "e.csv")
-    with pytest.raises(FileRejected, match="port"):
+    with pytest.raises(FileRejected, match=r"missing column.*importer"):
         entries.read_entry_lines(b"entry_number,line_number\nABC-1234567-1,1\n", "e.csv")
+
+
+def _without(column: str, data: bytes) -> bytes:
+    rows = list(csv.DictReader(io.StringIO(data.decode())))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, [c for c in rows[0] if c != column], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: v for k, v in row.items() if k != column} for row in rows)
+    return out.getvalue().encode()
+
+
+def test_optional_columns_may_be_left_out_and_an_unreadable_port_is_warned() -> None:
+    (line,) = entries.read_entry_lines(_without("port", entry_csv([raw_row()])), "e.csv")
+    assert line.port == ""
+    data = entry_csv([raw_row(port="LAX", country_of_origin="China", arrival_date="2025-3-4")])
+    (line,), warnings = entries.read_entry_file(data, "e.csv")
+    assert (line.port, line.country_of_origin, line.arrival_date) == ("", "CN", "2025-03-04")
+    assert [(w.row, w.column, w.value) for w in warnings] == [(2, "port", "LAX")]
+
+
+def test_an_unquoted_comma_is_named_with_the_field_count() -> None:
+    good = entry_csv([raw_row()]).decode()
+    header, row = good.splitlines()[:2]
+    broken = f"{header}\n{row.replace('ABC-1234567-1', 'ABC-1234567-1,extra', 1)}\n"
+    with pytest.raises(FileRejected) as caught:
+        entries.read_entry_lines(broken.encode(), "e.csv")
+    assert caught.value.errors[0].row == 2
+    assert caught.value.errors[0].reason.startswith("16 fields, expected 15")
 
 
 def _stored(database: Database) -> int:
@@ -71,7 +97,7 @@ def _stored(database: Database) -> int:
 
 def test_load_is_all_or_nothing_and_idempotent(database: Database) -> None:
     good = entry_csv([raw_row(), raw_row(line_number="2")])
-    bad = entry_csv([raw_row(entry_number="XYZ-7654321-0"), raw_row(line_number="2", port="x")])
+    bad = entry_csv([raw_row(entry_number="XYZ-7654321-0"), raw_row(line_number="2", hts_code="x")])
     with pytest.raises(FileRejected), database.session() as session:
         entries.load_entry_lines(session, bad, "bad.csv", "tester")
     assert _stored(database) == 0
