@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -22,7 +23,7 @@ from ctip.commands.common import (
     print_rows,
     store_session,
 )
-from ctip.protection import queue, relief, service, victims
+from ctip.protection import imports, queue, relief, service, victims
 from ctip.protection.victims import Context, Identity
 
 app = typer.Typer(
@@ -191,6 +192,22 @@ def victims_list(
             for r in from_query.every(session, service.default_query())
         ]
     print_rows(output, ("victim", "identified", "status", "exploitation"), rows)
+
+
+@victims_app.command("import")
+def victims_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+) -> None:
+    """Load victims from CSV in HTCDS 2.0 field names (identity in ctip_ columns, sealed):
+    every row checked first, all or nothing, a re-run of the same file changes nothing."""
+    with store_session() as session:
+        already, made = imports.load_victims(session, file.read_bytes(), file.name, cli_actor())
+    if already:
+        console.print(f"{escape(file.name)} was already loaded: nothing changed")
+        return
+    console.print(f"loaded {escape(file.name)}: {len(made)} victims")
+    for pseudonym in made:
+        print(pseudonym)
 
 
 @victims_app.command("export")

@@ -205,7 +205,7 @@ def checked_case_id(case_id: str) -> str:
     return text
 
 
-def _specialist(session: Session, username: str) -> str:
+def specialist(session: Session, username: str) -> str:
     """An enabled victim specialist's username; only they may hold a victim's identity."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None or user.disabled:
@@ -244,7 +244,7 @@ def add_victim(
     )
     sealed_identity = checked_identity(identity, today)
     checked = checked_context(context)
-    specialists = sorted({_specialist(session, u) for u in assign})
+    specialists = sorted({specialist(session, u) for u in assign})
     if not specialists:
         raise InvalidInput("assign: at least one victim specialist")
     case_ids = sorted({checked_case_id(c) for c in cases or []})
@@ -482,7 +482,7 @@ def assign(
             raise Conflict(f"{row.pseudonym} keeps at least one specialist: assign another first")
         session.delete(session.get(AssignmentRow, (row.id, username)))
     else:
-        name = _specialist(session, username)
+        name = specialist(session, username)
         if name in current:
             return
         session.add(
