@@ -344,6 +344,13 @@ def _tip_table(name: str, with_allegation: bool) -> Table:
         )
     columns += [
         Column(
+            "shared",
+            "Same identifiers",
+            sortable=True,
+            numeric=True,
+            value=lambda t: t.shared,
+        ),
+        Column(
             "channel",
             "Channel",
             filter=FilterKind.CHOICE,

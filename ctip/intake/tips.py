@@ -119,6 +119,8 @@ class Tip:
     screening_id: str
     status: str = NEW
     additions: tuple[TipAdditionRow, ...] = field(default=())
+    shared: int = 0
+    """How many other tips give one of its phones, e-mails or names (in a queue listing)."""
 
     @property
     def is_allegation(self) -> bool:
@@ -370,7 +372,9 @@ def _items(text: str) -> tuple[str, ...]:
     return tuple(str(v) for v in value) if isinstance(value, list) else ()
 
 
-def tip_of(row: TipRow, status: str = NEW, additions: Sequence[TipAdditionRow] = ()) -> Tip:
+def tip_of(
+    row: TipRow, status: str = NEW, additions: Sequence[TipAdditionRow] = (), shared: int = 0
+) -> Tip:
     """A stored row as a tip."""
     return Tip(
         id=row.id,
@@ -394,6 +398,7 @@ def tip_of(row: TipRow, status: str = NEW, additions: Sequence[TipAdditionRow] =
         screening_id=row.screening_id,
         status=status,
         additions=tuple(additions),
+        shared=shared,
     )
 
 

@@ -119,6 +119,7 @@ def test_the_analyst_triages_a_tip_from_its_page(web: TestClient, no_wait: None)
     assert queue.status_code == 200
     tip_ids = re.findall(r'href="/intake/tips/(TIP-[A-Z0-9]+)"', queue.text)
     assert len(set(tip_ids)) == 2
+    assert queue.text.count("<strong>1</strong> other tip<") == 2
     page = web.get(f"/intake/tips/{tip_ids[0]}")
     assert "possible duplicate" in page.text and 'data-feature="same_phone"' in page.text
     token = form_token(page.text)
