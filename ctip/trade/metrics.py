@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from ctip.model.area import Metric
 from ctip.model.calendar import fiscal_year as fiscal_year_of
 from ctip.model.clock import SYSTEM_CLOCK
+from ctip.store import ledger
 from ctip.store.tables import LedgerEventRow
 from ctip.trade import detentions, issuances
 from ctip.trade.access import TradeAction
@@ -97,12 +98,30 @@ def wros_issued(session: Session, fiscal_year: int) -> int:
     return issuances.issued_in(session, fiscal_year)
 
 
+def _undecided(session: Session) -> list[DetentionRow]:
+    """Detentions not released or seized: the only ones that can still be open work (the
+    history of decided ones is skipped without reading its steps)."""
+    final = {
+        det_id
+        for det_id, (outcome, _day) in last_decisions(session).items()
+        if outcome in detentions.FINAL
+    }
+    rows = session.scalars(select(DetentionRow).order_by(DetentionRow.id))
+    return [row for row in rows if row.id not in final]
+
+
 def detentions_due(session: Session, _username: str, today: date | None = None) -> int:
     """Open detentions whose next legal clock runs out within DUE_SOON_DAYS or has run out."""
     day = today or SYSTEM_CLOCK.today()
     horizon = (day + timedelta(days=DUE_SOON_DAYS)).isoformat()
-    queue = detentions.list_detentions(session, as_of=day, open_only=True)
-    return sum(1 for s in queue if s.is_open and s.next_due and s.next_due.due <= horizon)
+    rows = _undecided(session)
+    streams = ledger.streams(session, detentions.STREAM_KIND, [row.id for row in rows])
+    due = 0
+    for row in rows:
+        events = [detentions.DetentionEvent.of(e) for e in streams.get(row.id, [])]
+        state = detentions.compute_state(row, events, day)
+        due += bool(state.is_open and state.next_due and state.next_due.due <= horizon)
+    return due
 
 
 def lines_to_review(session: Session, _username: str) -> int:
