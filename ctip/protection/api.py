@@ -351,10 +351,13 @@ def decide(
 
 @router.get("/deadlines")
 def deadlines(
-    session: DbSession, principal: ReliefReader, mine: bool = False
+    session: DbSession,
+    principal: ReliefReader,
+    mine: bool = False,
+    days: Annotated[int | None, Query(ge=0, le=3650)] = None,
 ) -> list[dict[str, object]]:
     """Open relief deadlines, overdue included, next due first (one's own with `mine`; a
-    specialist always sees their own)."""
+    specialist always sees their own; only those due within `days` if given)."""
     own = mine or not can(principal, ProtectionAction.ASSIGN)
     found = queue.deadlines(session, principal.username if own else None)
-    return [d.as_json() for d in found]
+    return [d.as_json() for d in queue.within(found, days)]

@@ -293,11 +293,14 @@ def relief_show(
 @app.command("deadlines")
 def deadlines(
     specialist: Annotated[str | None, typer.Option(help="only this specialist's victims")] = None,
+    days: Annotated[
+        int | None, typer.Option("--within", help="only those due within N days (and overdue)")
+    ] = None,
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Every open relief deadline, overdue included, next due first."""
     with store_session() as session:
-        found = queue.deadlines(session, specialist)
+        found = queue.within(queue.deadlines(session, specialist), days)
     if output is OutputFormat.JSON:
         sys.stdout.write(json.dumps([d.as_json() for d in found], indent=2) + "\n")
         return

@@ -31,6 +31,8 @@ ReliefReader = Annotated[Principal, Depends(page_for(ProtectionAction.RELIEF_REA
 ReliefWriter = Annotated[Principal, Depends(page_for(ProtectionAction.RELIEF_WRITE))]
 GlassBreaker = Annotated[Principal, Depends(page_for(Action.VICTIM_BREAK_GLASS))]
 MAX_FIELD = 2000
+WINDOWS = ("30", "60", "90")
+"""The deadline windows the queue offers (due within so many days, overdue included)."""
 
 
 def _exploitation(row: VictimRow) -> str:
@@ -218,18 +220,28 @@ def break_glass(
 
 @router.get("/protection/deadlines")
 def deadlines_page(
-    request: Request, principal: ReliefReader, session: WebSession, everyone: str = ""
+    request: Request,
+    principal: ReliefReader,
+    session: WebSession,
+    everyone: str = "",
+    days: str = "",
 ) -> Response:
-    """The relief deadlines queue: overdue first, then next due; a specialist's own victims,
-    a supervisor everyone's (with who holds each)."""
+    """The relief deadlines queue: overdue first, then next due (within 30, 60 or 90 days on
+    request); a specialist's own victims, a supervisor everyone's (with who holds each); and
+    the Continued Presence requests waiting for a decision."""
     own = _mine(principal) or not everyone
-    found = queue.deadlines(session, principal.username if own else None)
+    holder = principal.username if own else None
+    window = int(days) if days in WINDOWS else None
+    found = queue.within(queue.deadlines(session, holder), window)
     context = page_context(
         request,
         principal,
         active="/protection",
         deadlines=found,
+        pending=queue.pending_continued_presence(session, holder),
         everyone=not own,
+        days=days if window else "",
+        windows=WINDOWS,
         can_see_all=can(principal, ProtectionAction.ASSIGN),
     )
     return render(request, "protection/deadlines.html", context)

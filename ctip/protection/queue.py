@@ -105,3 +105,41 @@ def due_soon(
 ) -> int:
     """How many of the specialist's clocks are overdue or due within `days` (the home tile)."""
     return sum(1 for d in deadlines(session, specialist, clock) if d.days_left <= days)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A Continued Presence request (or renewal) waiting for the CCHT's decision."""
+
+    victim: str
+    relief: str
+    status: str
+    requested_on: str
+    agency: str
+    waiting_days: int
+
+
+def pending_continued_presence(
+    session: Session, specialist: str | None = None, clock: Clock = SYSTEM_CLOCK
+) -> list[Pending]:
+    """Continued Presence requests and renewals not yet decided, longest waiting first."""
+    holders = _assigned(session, specialist)
+    ids = list(holders) if specialist is not None else None
+    if ids == []:
+        return []
+    today = clock.today()
+    found = []
+    for state in relief.states(session, ids, clock, running_only=True):
+        if state.kind is not relief.Kind.CONTINUED_PRESENCE:
+            continue
+        if state.status not in (relief.REQUESTED, "renewal requested"):
+            continue
+        since = state.milestones.get("renewal_requested", state.requested_on)
+        waited = (today - date.fromisoformat(since)).days
+        found.append(Pending(state.victim, state.id, state.status, since, state.agency, waited))
+    return sorted(found, key=lambda p: -p.waiting_days)
+
+
+def within(found: list[Deadline], days: int | None) -> list[Deadline]:
+    """The deadlines overdue or due within `days` (all when None)."""
+    return found if days is None else [d for d in found if d.days_left <= days]

@@ -79,6 +79,8 @@ def test_the_deadlines_queue_and_a_relief_step(web: TestClient) -> None:
         relief.record(session, "victim-specialist", u, "supp_b_signed", "2021-04-10", clock=CLOCK)
     queue = web.get("/protection/deadlines")
     assert queue.status_code == 200 and u in queue.text and "overdue" in queue.text
+    assert "waiting for a decision" in queue.text
+    assert u in web.get("/protection/deadlines?days=30").text  # overdue is always in
     page = web.get(f"/protection/relief/{u}")
     assert page.status_code == 200 and "8 CFR 214.14" in page.text
     filed = web.post(

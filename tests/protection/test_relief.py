@@ -274,3 +274,27 @@ def test_a_fixed_clock_marks_overdue(protection_db: Database) -> None:
         later = FixedClock.on(date(2026, 7, 16))
         assert relief.state(session, u, later).due[0].overdue
         assert not relief.state(session, u, CLOCK).due[0].overdue
+
+
+def test_pending_continued_presence_and_deadline_windows(protection_db: Database) -> None:
+    victim = add_marker_victim(protection_db)
+    with protection_db.session() as session:
+        waiting = relief.request(
+            session,
+            "ivan",
+            victim,
+            "continued-presence",
+            "2026-04-01",
+            agency="HSI Houston",
+            clock=CLOCK,
+        )
+        granted = relief.request(
+            session, "ivan", victim, "continued-presence", "2024-07-01", clock=CLOCK
+        )
+        relief.decide(session, "ccht", granted, True, "2024-07-15", clock=CLOCK)
+    with protection_db.session() as session:
+        pending = queue.pending_continued_presence(session, "maria", CLOCK)
+        found = queue.deadlines(session, "maria", CLOCK)
+    assert [(p.relief, p.waiting_days, p.agency) for p in pending] == [(waiting, 61, "HSI Houston")]
+    assert [d.deadline for d in queue.within(found, 30)] == ["continued_presence_renewal_window"]
+    assert len(queue.within(found, 60)) == 2 and queue.within(found, None) == found
