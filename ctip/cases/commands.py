@@ -287,3 +287,17 @@ def figures(
             (m.id, m.label, m.compute(session, fy)) for m in metrics.METRICS
         ]
     print_rows(output, ("metric", "label", "value"), rows, f"FY{fy}")
+
+
+@app.command("deconflict")
+def deconflict() -> None:
+    """Re-derive every subject's deconfliction keys from the store as it is now (new phones,
+    a resolution run) and tell both leads of each pair of cases that newly share one."""
+    with store_session() as session:
+        outcome = subjects.refresh_keys(session, cli_actor())
+    console.print(
+        f"{outcome.subjects} subjects checked, {outcome.new_keys} new keys, "
+        f"{len(outcome.new_pairs)} new pairs of cases told"
+    )
+    for number, other in outcome.new_pairs:
+        console.print(f"  {number} <-> {other}")

@@ -356,3 +356,103 @@ def notices_for_lead(session: Session, lead: str) -> list[tuple[str, list[Notice
         .order_by(mine.case_number)
     )
     return [(number, notices(session, number)) for number in session.execute(query).scalars()]
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """What a refresh of the deconfliction keys found."""
+
+    subjects: int
+    new_keys: int
+    new_pairs: list[tuple[str, str]]
+
+
+def refresh_keys(session: Session, actor: str, clock: Clock = SYSTEM_CLOCK) -> Refresh:
+    """Re-derive every subject's deconfliction keys from the store as it is now (a person's
+    phone added since, a resolution run that put two people in one cluster), and tell both
+    leads of each pair of cases that newly share a key. Keys are only ever added."""
+    rows = session.execute(
+        select(
+            CaseSubjectRow.id, CaseSubjectRow.case_number, CaseSubjectRow.kind, CaseSubjectRow.key
+        )
+    ).all()
+    wanted = _current_keys(session, [(r[0], r[1], r[2], r[3]) for r in rows])
+    existing = set(session.execute(select(CaseKeyRow.case_number, CaseKeyRow.kind, CaseKeyRow.key)))
+    added = {k: v for k, v in wanted.items() if k not in existing}
+    before = _sharing_pairs(session)
+    insert_ignoring_duplicates(
+        session,
+        CaseKeyRow,
+        [
+            {"case_number": n, "kind": kind, "key": key, "subject_id": subject_id}
+            for (n, kind, key), subject_id in sorted(added.items())
+        ],
+    )
+    pairs = sorted(_sharing_pairs(session) - before)
+    for number, other in pairs:
+        found = [n for n in notices(session, number) if n.other_case == other]
+        _tell_both_leads(session, session.get_one(CaseRow, number), found, actor, clock)
+    return Refresh(len(rows), len(added), pairs)
+
+
+def _sharing_pairs(session: Session) -> set[tuple[str, str]]:
+    """Every pair of cases sharing a key, each pair once (lower number first)."""
+    mine = aliased(CaseKeyRow)
+    other = aliased(CaseKeyRow)
+    query = (
+        select(mine.case_number, other.case_number)
+        .join(other, and_(mine.kind == other.kind, mine.key == other.key))
+        .where(mine.case_number < other.case_number)
+        .distinct()
+    )
+    return {(a, b) for a, b in session.execute(query)}
+
+
+def _current_keys(
+    session: Session, subjects_: list[tuple[int, str, str, str]]
+) -> dict[tuple[str, str, str], int]:
+    """(case, kind, key) -> subject id, for every key the subjects carry now."""
+    entity_ids = {key for _id, _n, kind, key in subjects_ if kind == SubjectKind.ENTITY.value}
+    identifiers = _identifiers_of(session, entity_ids)
+    clusters = resolution.clusters_of(session, sorted(entity_ids)) if entity_ids else {}
+    state = resolution.load_state(session)
+    members = state.members()
+    wanted: dict[tuple[str, str, str], int] = {}
+    for subject_id, number, kind, key in subjects_:
+        keys = {(kind, key)}
+        if kind == SubjectKind.ENTITY.value:
+            keys |= identifiers.get(key, set())
+            if key in clusters:
+                keys.add((SubjectKind.CLUSTER.value, clusters[key]))
+        elif kind == SubjectKind.CLUSTER.value and key in state.ages:
+            current = state.surviving(key)
+            keys.add((kind, current))
+            keys |= {(SubjectKind.ENTITY.value, m) for m in members.get(current, [])}
+        else:
+            keys |= _holders(session, kind, key)
+        for each_kind, each_key in keys:
+            wanted.setdefault((number, each_kind, each_key[:MAX_KEY]), subject_id)
+    return wanted
+
+
+def _identifiers_of(session: Session, entity_ids: set[str]) -> dict[str, set[tuple[str, str]]]:
+    found: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    ids = sorted(entity_ids)
+    for start in range(0, len(ids), 5000):
+        query = select(
+            EntityIdentifier.entity_id, EntityIdentifier.kind, EntityIdentifier.key
+        ).where(
+            EntityIdentifier.entity_id.in_(ids[start : start + 5000]),
+            EntityIdentifier.kind.in_(DECONFLICTED),
+        )
+        for entity_id, kind, key in session.execute(query):
+            found[entity_id].add((kind, key))
+    return found
+
+
+def _holders(session: Session, kind: str, key: str) -> set[tuple[str, str]]:
+    """The entities that hold an identifier (already in its indexed form)."""
+    query = select(EntityIdentifier.entity_id).where(
+        EntityIdentifier.kind == kind, EntityIdentifier.key == key
+    )
+    return {(SubjectKind.ENTITY.value, e) for e in session.execute(query).scalars()}

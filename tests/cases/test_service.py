@@ -20,6 +20,7 @@ from ctip.store.paging import PageQuery
 from ctip.store.tables import AuditEvent
 from tests.cases.conftest import SHARED_PHONE, import_people, person
 
+KIND = "deconfliction"
 ANA = person("ana")
 BO = person("bo")
 SUP = person("sup", Role.SUPERVISOR)
@@ -254,3 +255,29 @@ def test_people_resolved_into_one_cluster_deconflict_and_a_cluster_can_be_a_subj
     assert "cluster c-olena-maria" in by_person[0].shared
     assert (added.key, added.label) == ("c-olena-maria", "cluster c-olena-maria (2 records)")
     assert [n.other_case for n in by_cluster] == [first, second]
+
+
+def test_a_later_resolution_run_is_caught_by_the_refresh_and_both_leads_are_told(
+    store: Database,
+) -> None:
+    with store.session() as session:
+        first = _open(session)
+        second = _open(session, BO)
+        subjects.add_subject(session, ANA, first, "entity", "case-test-olena")
+        _, found = subjects.add_subject(session, BO, second, "entity", "case-test-maria")
+        _resolved_together(session, "c-later", "case-test-olena", "case-test-maria")
+        refreshed = subjects.refresh_keys(session, "cli:test")
+        again = subjects.refresh_keys(session, "cli:test")
+        told = [
+            [
+                e.detail["other_case"]
+                for e in service.events(session, n)
+                if e.kind == "deconfliction"
+            ]
+            for n in (first, second)
+        ]
+    assert found == []
+    assert (refreshed.new_keys, len(refreshed.new_pairs)) == (2, 1)
+    assert sorted(refreshed.new_pairs[0]) == [first, second]
+    assert (again.new_keys, again.new_pairs) == (0, [])
+    assert told == [[second], [first]]
