@@ -1,5 +1,7 @@
 """Workbench pages of the lists core: the loaded lists with their editions, one list's entries
-in the workbench table, and the upload of a new edition (same loaders as the CLI and the API).
+in the workbench table, the upload of a new edition (same loaders as the CLI and the API), and
+screening: names pasted or a query file uploaded against the lists chosen, each hit with its
+explanation.
 
 An analyst checks here what the screening is run against: which edition of the UFLPA Entity
 List is loaded, when and by whom, and whether a name is on it.
@@ -12,13 +14,22 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
 
+from ctip.authz import audit
 from ctip.authz.policy import Principal, can
+from ctip.ingest.errors import FileRejected
+from ctip.ingest.tables import Row
+from ctip.ingest.values import RowValues, ValueWarning
 from ctip.lists import governance, store
 from ctip.lists.access import ListAction
-from ctip.lists.formats import WATCHLIST, format_names, preparer
+from ctip.lists.formats import WATCHLIST, format_names, hit_record, preparer
+from ctip.lists.readers import LIST_SCHEMATA, QUERY_COLUMNS, query_from_row, read_query_file
+from ctip.matching.scoring import DEFAULT_THRESHOLD
+from ctip.matching.screening import Hit, screen_names
+from ctip.matching.types import MatchQuery
 from ctip.model.errors import CtipError, Forbidden, InvalidInput, NotFound
-from ctip.web.auth import WebSession, csrf_ok, page_for
+from ctip.web.auth import CSRF_FIELD, WebSession, csrf_ok, page_for
 from ctip.web.forms import FormText, Token
 from ctip.web.frame import error_page, form_expired, page_context
 from ctip.web.rendering import redirect, render
@@ -44,6 +55,10 @@ router = APIRouter(include_in_schema=False)
 ListReader = Annotated[Principal, Depends(page_for(ListAction.READ))]
 ListWriter = Annotated[Principal, Depends(page_for(ListAction.WRITE))]
 ListApprover = Annotated[Principal, Depends(page_for(ListAction.APPROVE))]
+Screener = Annotated[Principal, Depends(page_for(ListAction.SCREEN))]
+MAX_SCREEN_QUERIES = 1000
+MAX_SCREEN_BYTES = 5 * 1024 * 1024
+MAX_SHOWN_HITS = 500
 MAX_REASON = 2000
 DECISIONS = ("approve", "reject")
 MAX_NAME = 100
@@ -215,3 +230,147 @@ def decide_edition(
         status, message = error.http_status, error.message
         return _list_page(request, principal, session, list_name, "", status, message)
     return redirect("/lists/" + quote(list_name, safe=""))
+
+
+@router.get("/screen")
+def screen_page(request: Request, principal: Screener, session: WebSession) -> Response:
+    """The screening form: names to paste or a file to upload, the lists to screen against."""
+    return _screen_page(request, principal, session)
+
+
+def _screen_page(
+    request: Request,
+    principal: Principal,
+    session: Session,
+    status: int = 200,
+    **shown: Any,
+) -> Response:
+    form = {"names": "", "schema": "LegalEntity", "threshold": f"{DEFAULT_THRESHOLD:.2f}"}
+    form.update(shown.pop("form", {}))
+    context = page_context(
+        request,
+        principal,
+        active="/lists",
+        lists=store.list_summaries(session),
+        schemas=LIST_SCHEMATA,
+        columns=QUERY_COLUMNS.describe(),
+        max_queries=MAX_SCREEN_QUERIES,
+        form=form,
+        chosen=shown.pop("chosen", ()),
+        **{"hits": None, "warnings": (), "error": "", "summary": "", **shown},
+    )
+    return render(request, "lists/screen.html", context, status_code=status)
+
+
+@router.post("/screen")
+async def screen_names_page(request: Request, principal: Screener, session: WebSession) -> Response:
+    """Screen the pasted names or the uploaded query file against every list chosen; show
+    each hit with its explanation and each value that could not be read."""
+    form = await request.form(max_files=1, max_fields=200)
+    try:
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        upload = form.get("file")
+        data = await upload.read(MAX_SCREEN_BYTES + 1) if isinstance(upload, UploadFile) else b""
+        file_name = upload.filename or "" if isinstance(upload, UploadFile) else ""
+    finally:
+        await form.close()
+    if not csrf_ok(request, fields.get(CSRF_FIELD, "")):
+        return form_expired(request, principal)
+    shown = {
+        "form": {k: fields.get(k, "")[:20_000] for k in ("names", "schema", "threshold")},
+        "chosen": tuple(n for n in fields if n.startswith("list:")),
+    }
+    try:
+        return _screened(request, principal, session, fields, data, file_name, shown)
+    except FileRejected as error:
+        lines = "; ".join(str(e) for e in error.errors[:10])
+        message = f"{error.file_name}: nothing was screened ({lines})"
+        return _screen_page(request, principal, session, 422, error=message, **shown)
+    except CtipError as error:
+        return _screen_page(
+            request, principal, session, error.http_status, error=error.message, **shown
+        )
+
+
+def _screened(
+    request: Request,
+    principal: Principal,
+    session: Session,
+    fields: dict[str, str],
+    data: bytes,
+    file_name: str,
+    shown: dict[str, Any],
+) -> Response:
+    lists = [n.removeprefix("list:") for n in shown["chosen"]]
+    if not lists:
+        raise InvalidInput("Choose at least one list to screen against.")
+    if len(data) > MAX_SCREEN_BYTES:
+        raise InvalidInput(f"The file is larger than {MAX_SCREEN_BYTES // 2**20} MB.")
+    threshold = _threshold(fields.get("threshold", ""))
+    if data.strip():
+        read = read_query_file(data, file_name or "upload.csv")
+        queries, warnings = read.queries, read.warnings
+    else:
+        queries, warnings = _pasted(fields.get("names", ""), fields.get("schema", ""))
+    if len(queries) > MAX_SCREEN_QUERIES:
+        raise InvalidInput(f"At most {MAX_SCREEN_QUERIES} names at a time; split the file.")
+    hits: list[Hit] = []
+    for list_name in lists:
+        entries = governance.entries_in_effect(session, list_name, None)
+        hits.extend(screen_names(queries, entries, threshold))
+    hits.sort(key=lambda h: (not h.is_match, -h.score, h.query_id))
+    audit.record(
+        session,
+        principal.username,
+        "screen.run",
+        "list:" + ",".join(lists)[:200],
+        {"queries": len(queries), "hits": len(hits), "threshold": threshold, "via": "workbench"},
+    )
+    names = {q.query_id: q.name for q in queries}
+    matches = sum(1 for h in hits if h.is_match)
+    summary = (
+        f"Screened {len(queries)} name(s) against {', '.join(lists)}: {matches} match(es), "
+        f"{len(hits) - matches} near miss(es)."
+    )
+    rows = [(hit_record(h, names), h.result.explained()) for h in hits[:MAX_SHOWN_HITS]]
+    more = max(len(hits) - MAX_SHOWN_HITS, 0)
+    return _screen_page(
+        request,
+        principal,
+        session,
+        hits=rows,
+        more=more,
+        warnings=warnings,
+        summary=summary,
+        **shown,
+    )
+
+
+def _threshold(text: str) -> float:
+    try:
+        value = float(text or DEFAULT_THRESHOLD)
+    except ValueError:
+        raise InvalidInput(f"Threshold {text!r} is not a number between 0.01 and 1.") from None
+    if not 0.01 <= value <= 1.0:
+        raise InvalidInput(f"Threshold {text!r} is not a number between 0.01 and 1.")
+    return value
+
+
+def _pasted(text: str, schema: str) -> tuple[list[MatchQuery], list[ValueWarning]]:
+    """One name per line, numbered as typed (line 1, 2, ...); blank lines skipped."""
+    chosen = schema if schema in LIST_SCHEMATA else "LegalEntity"
+    queries, warnings = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        name = " ".join(line.split())
+        if not name:
+            continue
+        values = RowValues(number)
+        cells = {"id": str(number), "name": name, "schema": chosen}
+        try:
+            queries.append(query_from_row(Row(number, cells), values))
+        except ValueError as error:
+            raise InvalidInput(f"Line {number}: {error}") from None
+        warnings.extend(values.warnings)
+    if not queries:
+        raise InvalidInput("Paste at least one name, or choose a file.")
+    return queries, warnings
