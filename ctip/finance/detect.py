@@ -444,11 +444,14 @@ def _cycles(db: duckdb.DuckDBPyConnection, s: Settings) -> list[Pattern]:
     for cycle in nx.simple_cycles(graph, length_bound=s.cycle_length):
         if len(cycle) < 3 or frozenset(cycle) in seen:
             continue
-        chain = _temporal_chain(cycle, payments, s)
-        if chain is not None:
-            seen.add(frozenset(cycle))
-            members = {a: ("source" if i == 0 else "hop") for i, a in enumerate(cycle)}
-            found.append(_pattern("cycle", members, chain))
+        for turn in range(len(cycle)):
+            ring = [*cycle[turn:], *cycle[:turn]]
+            chain = _temporal_chain(ring, payments, s)
+            if chain is not None:
+                seen.add(frozenset(cycle))
+                members = {a: ("source" if i == 0 else "hop") for i, a in enumerate(ring)}
+                found.append(_pattern("cycle", members, chain))
+                break
     return found
 
 
@@ -457,8 +460,9 @@ def _temporal_chain(
     payments: dict[tuple[str, str], list[tuple[str, float, int, bool]]],
     s: Settings,
 ) -> list[tuple[str, float, int, bool]] | None:
-    """One payment per hop, each no earlier than the last, each amount shrinking by at most
-    the tolerance, the whole within the window; None when no such chain exists."""
+    """One payment per hop from the first account, each no earlier than the last, each amount
+    shrinking by at most the tolerance, the whole within the window; None when there is
+    none (the caller tries each account of the cycle as the first)."""
     hops = [(cycle[i], cycle[(i + 1) % len(cycle)]) for i in range(len(cycle))]
     for start in sorted(payments[hops[0]], key=lambda p: p[2]):
         chain = [start]
