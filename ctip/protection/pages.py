@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Form, Request, Response
 
 from ctip.authz.policy import Action, Principal, can
 from ctip.authz.protected import CompartmentClosed
@@ -187,6 +187,10 @@ def _victim_page(
         assigned=assigned,
         show_openings=assigned or can(principal, ProtectionAction.ASSIGN),
         can_break_glass=can(principal, Action.VICTIM_BREAK_GLASS) and found.identity is None,
+        can_assign=can(principal, ProtectionAction.ASSIGN),
+        can_refer=can(principal, ProtectionAction.VICTIM_WRITE),
+        services=victims.SERVICES,
+        statuses=victims.REFERRAL_STATUSES,
         error=error,
     )
     return render(request, "protection/victim.html", context, status_code=status)
@@ -214,6 +218,50 @@ def break_glass(
     try:
         victims.open_by_break_glass(session, principal, victim, reason[:MAX_FIELD])
     except CtipError as error:  # the page answers normally, so a refusal's audit row commits
+        return _victim_page(request, principal, session, victim, error.message, error.http_status)
+    return redirect(f"/protection/victims/{victim}")
+
+
+Assigner = Annotated[Principal, Depends(page_for(ProtectionAction.ASSIGN))]
+
+
+@router.post("/protection/victims/{victim}/assign")
+def assign_specialist(
+    request: Request,
+    principal: Assigner,
+    session: WebSession,
+    victim: str,
+    username: FormText = "",
+    remove: FormText = "",
+    token: Token = "",
+) -> Response:
+    """A supervisor assigns a victim specialist (or takes one off)."""
+    if not csrf_ok(request, token):
+        return form_expired(request, principal)
+    try:
+        victims.assign(session, principal.username, victim, username[:100].strip(), remove == "yes")
+    except CtipError as error:
+        return _victim_page(request, principal, session, victim, error.message, error.http_status)
+    return redirect(f"/protection/victims/{victim}")
+
+
+@router.post("/protection/victims/{victim}/referrals")
+def refer(
+    request: Request,
+    principal: VictimWriter,
+    session: WebSession,
+    victim: str,
+    service_name: Annotated[str, Form(alias="service")] = "",
+    provider: FormText = "",
+    status: FormText = "referred",
+    token: Token = "",
+) -> Response:
+    """Record a service referral (shelter, medical, legal, interpreter...)."""
+    if not csrf_ok(request, token):
+        return form_expired(request, principal)
+    try:
+        victims.refer(session, principal.username, victim, service_name, status, provider[:200])
+    except CtipError as error:
         return _victim_page(request, principal, session, victim, error.message, error.http_status)
     return redirect(f"/protection/victims/{victim}")
 

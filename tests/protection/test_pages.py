@@ -105,3 +105,37 @@ def test_the_deadlines_queue_and_a_relief_step(web: TestClient) -> None:
     sign_in(web, Role.INVESTIGATOR)
     assert web.get("/protection/deadlines").status_code == 403
     assert web.get(f"/protection/relief/{u}").status_code == 403
+
+
+def test_a_supervisor_assigns_and_a_specialist_refers(web: TestClient) -> None:
+    victim = _record(web)
+    page = web.get(f"/protection/victims/{victim}")
+    referred = web.post(
+        f"/protection/victims/{victim}/referrals",
+        data={"csrf_token": form_token(page.text), "service": "shelter", "provider": "Safe House"},
+    )
+    assert referred.status_code == 303
+    assert "Safe House" in web.get(f"/protection/victims/{victim}").text
+    bad = web.post(
+        f"/protection/victims/{victim}/referrals",
+        data={"csrf_token": form_token(page.text), "service": "spa"},
+    )
+    assert bad.status_code == 422
+    assert 'id="assign-form"' not in page.text
+    web.cookies.clear()
+    sign_in(web, Role.SUPERVISOR)
+    page = web.get(f"/protection/victims/{victim}")
+    wrong = web.post(
+        f"/protection/victims/{victim}/assign",
+        data={"csrf_token": form_token(page.text), "username": "investigator"},
+    )
+    assert wrong.status_code == 422 and "victim specialist" in wrong.text
+    gone = web.post(
+        f"/protection/victims/{victim}/assign",
+        data={
+            "csrf_token": form_token(page.text),
+            "username": "victim-specialist",
+            "remove": "yes",
+        },
+    )
+    assert gone.status_code == 409  # the last specialist stays
