@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ctip.model.area import Area, DemoStep, HomeTile, NavEntry, grants_of
 from ctip.store.tables import tables_in
-from ctip.trade import api, commands, demo, issuances, metrics, pages, tables
+from ctip.trade import api, commands, demo_figures, issuances, metrics, pages, tables
 from ctip.trade.access import TradeAction
 from ctip.trade.lists.orders import prepare_orders
 from ctip.trade.lists.tvpra import prepare_tvpra
@@ -34,7 +34,7 @@ AREA = Area(
     command_groups={"trade": commands.app},
     tables=(*tables_in(tables), *tables_in(issuances)),
     migrations=HERE / "migrations",
-    demo=DemoStep(demo.seed_demo),
+    demo=DemoStep(demo_figures.seed_demo_with_history),
     metrics=metrics.METRICS,
     home=(
         HomeTile(

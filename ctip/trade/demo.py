@@ -21,7 +21,7 @@ from ctip.demo.world import demo_username
 from ctip.lists import governance
 from ctip.lists.store import save_edition
 from ctip.model.roles import Role
-from ctip.trade import demo_figures, detentions, entries, service, tiers
+from ctip.trade import detentions, entries, service, tiers
 from ctip.trade.entries import EntryLine
 from ctip.trade.lists import UFLPA_LIST
 from ctip.trade.lists.uflpa import prepare_uflpa, sample_bytes
@@ -248,7 +248,6 @@ def seed_demo(session: Session) -> str:
     tiers.load_suppliers(session, _supplier_csv(), "demo-suppliers.csv", DEMO_ACTOR)
     _screen(session, lines)
     _detain(session, date.today())
-    demo_figures.seed_history(session)  # the FY2020-FY2021 table's records, after the queue
     screened = service.screened_lines(session, None, 10_000)
     flagged = sum(1 for s in screened if s.decision != "release")
     queue = detentions.list_detentions(session, open_only=False)

@@ -32,7 +32,7 @@ from ctip.model.calendar import FiscalYear, is_working_day
 from ctip.model.explain import Explanation, Feature, Reference, RefKind
 from ctip.store.bulk import insert_ignoring_duplicates, insert_rows
 from ctip.store.tables import LedgerEventRow
-from ctip.trade import detentions
+from ctip.trade import demo, detentions
 from ctip.trade.entries import EntryLine
 from ctip.trade.issuances import WroIssuanceRow
 from ctip.trade.lists import WRO_LIST
@@ -441,3 +441,10 @@ def seed_history(session: Session) -> str:
     )
     outcome = import_file(session, incoming, lambda: items, _write)
     return f"{outcome.count('detentions')} past detentions, {len(ORDERS)} WRO records"
+
+
+def seed_demo_with_history(session: Session) -> str:
+    """The trade demo step: today's queue first (its detentions are picked from the riskiest
+    screened lines, which the history's lines would otherwise crowd out), then the history."""
+    today = demo.seed_demo(session)
+    return f"{today}; {seed_history(session)}"
