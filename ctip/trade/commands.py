@@ -144,10 +144,18 @@ def screen(
 
 
 @suppliers_app.command("load")
-def suppliers_load(file: ReadableFile) -> None:
-    """Load supplier declarations (CSV buyer, supplier, material[, country, address] or FtM)."""
+def suppliers_load(
+    file: ReadableFile, strict: StrictOption = False, warnings: WarningsOption = None
+) -> None:
+    """Load supplier declarations (CSV or FtM JSON lines with UnknownLink edges)."""
+    data = file.read_bytes()
+    if not tiers.is_ftm_file(data, file.name):
+        with reports_errors("nothing was stored"):
+            _links, warned = tiers.read_supplier_report(data, file.name)
+            reject_if_strict(file.name, warned, strict)
+        report_warnings(file.name, warned, warnings)
     with store_session() as session:
-        outcome = tiers.load_suppliers(session, file.read_bytes(), file.name, cli_actor())
+        outcome = tiers.load_suppliers(session, data, file.name, cli_actor())
     stored = f"{outcome.links} declarations, {outcome.links_new} new"
     _print_load(file, outcome.already_loaded, stored)
 
@@ -159,9 +167,15 @@ def trace(entity: str) -> None:
         screener = service.build_screener(session)
         graph = tiers.supply_graph(tiers.stored_links(session))
         result = tiers.trace(graph, entity, screener)
+    if result.suggestions:
+        close = ", ".join(escape(name) for name in result.suggestions)
+        console.print(f"no declared party is called {escape(entity)!r}; did you mean {close}?")
+        return
     if not result.tiers:
         console.print(f"no supplier declarations upstream of {escape(entity)!r}")
         return
+    if result.entity != entity:
+        console.print(f"tracing {escape(result.entity)} (the declared party closest to the name)")
     table = Table("tier", "buyer", "supplier", "material", "country", "flag")
     for row in result.tiers:
         table.add_row(
@@ -293,4 +307,5 @@ def _figure_cells(row: detentions.YearFigures) -> list[Any]:
     ]
 
 
+suppliers_load.__doc__ = f"{suppliers_load.__doc__}\n\n    CSV {tiers.SUPPLIER_COLUMNS.help_text()}"
 screen.__doc__ = f"{screen.__doc__}\n\n    Entry lines: {entries.ENTRY_COLUMNS.help_text()}"

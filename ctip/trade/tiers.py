@@ -11,27 +11,48 @@ object the supplier, and role the material).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import deque
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from followthemoney import model
+from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ctip.ingest.errors import FileRejected, RowError
 from ctip.ingest.files import Counts, FileWrite, IncomingFile, import_file
+from ctip.ingest.tables import Columns, read_table
+from ctip.ingest.values import RowValues, Unreadable, ValueWarning
 from ctip.matching.normalize import name_key
 from ctip.trade.entries import FieldError, parse_country
 from ctip.trade.screening import Exposure, Screener, is_flagged_supplier
 from ctip.trade.tables import SupplierLinkRow
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 CSV_COLUMNS = ("buyer", "supplier", "material")
 OPTIONAL_COLUMNS = ("supplier_country", "supplier_address")
+SUPPLIER_COLUMNS = Columns(
+    CSV_COLUMNS,
+    OPTIONAL_COLUMNS,
+    {
+        "buyer": "the party supplied",
+        "supplier": "the party supplying it",
+        "material": "what is supplied, e.g. cotton yarn",
+        "supplier_country": "ISO code or country name",
+        "supplier_address": "the supplier's address",
+    },
+    id_column=None,
+)
+SAME_PARTY = 90
+"""A typed name at least this close (0-100, word order ignored) to one party, and closer
+than to any other, is that party; otherwise the closest names are offered."""
+SUGGESTED = 60
+MAX_SUGGESTIONS = 5
 MAX_TIERS = 8
 MAX_NAME = 300
 FILE_KIND = "trade-suppliers"
@@ -68,6 +89,8 @@ class Trace:
     entity: str
     tiers: tuple[TierRow, ...]
     nearest: TierRow | None
+    suggestions: tuple[str, ...] = ()
+    """When no declared party has the name asked for: the closest declared names."""
 
 
 @dataclass(frozen=True)
@@ -107,24 +130,37 @@ def _check_link(
 
 def read_supplier_csv(data: bytes, file_name: str) -> list[SupplierLink]:
     """Declarations from CSV (buyer, supplier, material[, supplier_country, supplier_address])."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FileRejected(file_name, [RowError(1, f"not UTF-8 text: {error}")]) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise FileRejected(
-            file_name, [RowError(1, f"header lacks column(s): {', '.join(missing)}")]
-        )
-    links, errors = [], []
-    for row in reader:
-        values = [row.get(c) or "" for c in (*CSV_COLUMNS, *OPTIONAL_COLUMNS)]
+    return read_supplier_report(data, file_name)[0]
+
+
+def read_supplier_report(
+    data: bytes, file_name: str
+) -> tuple[list[SupplierLink], list[ValueWarning]]:
+    """Declarations from CSV and the values left blank because they could not be read (a
+    country nobody knows); a row that is not a row (field count, a missing party) rejects."""
+    table = read_table(data, file_name, SUPPLIER_COLUMNS)
+    links: list[SupplierLink] = []
+    errors, warnings = list(table.rejected), []
+    for row in table.rows:
+        values = RowValues(row.line)
+        country = values.read("supplier_country", row.get("supplier_country"), _country) or ""
+        buyer, supplier, material = (row.get(c) for c in CSV_COLUMNS)
         try:
-            links.append(_check_link(*values))
+            links.append(
+                _check_link(buyer, supplier, material, country, row.get("supplier_address"))
+            )
         except FieldError as error:
-            errors.append(RowError(reader.line_num, str(error)))
-    return _checked(links, errors, file_name)
+            errors.append(RowError(row.line, str(error)))
+            continue
+        warnings.extend(values.warnings)
+    return _checked(links, sorted(errors, key=lambda e: e.row), file_name), warnings
+
+
+def _country(value: str) -> str:
+    try:
+        return parse_country(value)
+    except FieldError as error:
+        raise Unreadable(str(error).replace("country_of_origin", "supplier_country")) from None
 
 
 def _checked(
@@ -195,10 +231,16 @@ def load_suppliers(session: Session, data: bytes, file_name: str, actor: str) ->
     )
 
 
+def is_ftm_file(data: bytes, file_name: str) -> bool:
+    """FtM JSON lines, told from CSV by the name or the first byte."""
+    return file_name.endswith((".ijson", ".jsonl", ".ftm.json")) or data.lstrip()[:1] == b"{"
+
+
 def read_suppliers(data: bytes, file_name: str) -> list[SupplierLink]:
     """Declarations from FtM JSON lines or CSV, told apart by the name or the first byte."""
-    is_ftm = file_name.endswith((".ijson", ".jsonl", ".ftm.json")) or data.lstrip()[:1] == b"{"
-    return read_supplier_ftm(data, file_name) if is_ftm else read_supplier_csv(data, file_name)
+    if is_ftm_file(data, file_name):
+        return read_supplier_ftm(data, file_name)
+    return read_supplier_csv(data, file_name)
 
 
 def _write_links(target: FileWrite, links: list[SupplierLink]) -> Counts:
@@ -245,6 +287,8 @@ def stored_links(session: Session) -> list[SupplierLink]:
 
 def supply_graph(links: list[SupplierLink]) -> nx.MultiDiGraph:
     """Buyer -> supplier edges keyed by name key; nodes keep a display name, country, address."""
+    import networkx as nx
+
     graph = nx.MultiDiGraph()
     for link in links:
         buyer, supplier = name_key(link.buyer), name_key(link.supplier)
@@ -262,12 +306,17 @@ def supply_graph(links: list[SupplierLink]) -> nx.MultiDiGraph:
 def trace(
     graph: nx.MultiDiGraph, entity: str, screener: Screener, max_tiers: int = MAX_TIERS
 ) -> Trace:
-    """Tiers upstream of `entity` (tier 2 = its suppliers), breadth first, each once."""
-    start = name_key(entity)
+    """Tiers upstream of `entity` (tier 2 = its suppliers), breadth first, each once.
+
+    The entity is found by its name in any case, spacing or word order, or by a name close
+    to one declared party's; when none is close enough, the trace is empty and names the
+    closest declared parties as suggestions.
+    """
+    start, suggestions = find_party(graph, entity)
     rows: list[TierRow] = []
     queued: set[str] = set()
-    if start not in graph:
-        return Trace(entity, (), None)
+    if start is None:
+        return Trace(entity, (), None, suggestions)
     tier_of, queue = {start: 1}, deque([(start, 1)])
     while queue:
         node, tier = queue.popleft()
@@ -282,6 +331,23 @@ def trace(
                 queue.append((supplier, tier + 1))
     nearest = next((row for row in rows if row.flag), None)
     return Trace(graph.nodes[start]["name"], tuple(rows), nearest)
+
+
+def find_party(graph: nx.MultiDiGraph, name: str) -> tuple[str | None, tuple[str, ...]]:
+    """The declared party a typed name means (its node), or None and the closest names."""
+    key = name_key(name)
+    if key in graph:
+        return key, ()
+    found = process.extract(
+        key, list(graph.nodes), scorer=fuzz.token_sort_ratio, limit=MAX_SUGGESTIONS
+    )
+    best = found[0] if found else None
+    runner_up = found[1][1] if len(found) > 1 else 0.0
+    if best is not None and best[1] >= SAME_PARTY and best[1] > runner_up:
+        return str(best[0]), ()
+    similar = process.extract(key, list(graph.nodes), scorer=fuzz.WRatio, limit=MAX_SUGGESTIONS)
+    names = tuple(graph.nodes[node]["name"] for node, score, _ in similar if score >= SUGGESTED)
+    return None, names
 
 
 def _edge_order(edge: tuple[str, str, dict[str, str]]) -> tuple[str, str]:
@@ -310,6 +376,8 @@ def exposures(graph: nx.MultiDiGraph, screener: Screener) -> dict[str, Exposure]
 
 
 def _exposure(graph: nx.MultiDiGraph, start: str, row: TierRow) -> Exposure:
+    import networkx as nx
+
     path = nx.shortest_path(graph, start, name_key(row.supplier))
     names = tuple(graph.nodes[n]["name"] for n in path)
     return Exposure(graph.nodes[start]["name"], row.supplier, row.tier, row.flag or "", names)

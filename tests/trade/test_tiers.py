@@ -51,8 +51,27 @@ def test_bad_declarations_are_refused_with_row_numbers() -> None:
     )
     with pytest.raises(FileRejected) as caught:
         tiers.read_supplier_csv(data, "s.csv")
-    assert [e.row for e in caught.value.errors] == [2, 3, 4]
+    assert [e.row for e in caught.value.errors] == [2, 3]
     assert "same party" in caught.value.errors[0].reason
+    assert "supplier is empty" in caught.value.errors[1].reason
+
+
+def test_an_unreadable_country_is_left_blank_and_warned() -> None:
+    data = b"buyer,supplier,material,supplier_country\nA Co,B Mill,cotton,Chinaland\n"
+    (link,), warnings = tiers.read_supplier_report(data, "s.csv")
+    assert link.supplier_country == ""
+    assert [(w.row, w.column, w.value) for w in warnings] == [(2, "supplier_country", "Chinaland")]
+    assert tiers.read_supplier_csv(b"buyer,supplier,material\nA,B,c\n", "s.csv")[0].supplier == "B"
+
+
+def test_a_party_is_found_by_a_close_name_or_suggested() -> None:
+    graph = tiers.supply_graph(tiers.read_supplier_csv(CHAIN, "s.csv"))
+    typo = tiers.trace(graph, "Saigon Knitware JSC", Screener(LISTED))
+    assert typo.entity == "Saigon Knitwear JSC" and len(typo.tiers) == 3
+    reordered = tiers.trace(graph, "Co Yarn Hanoi", Screener(LISTED))
+    assert reordered.entity == "Hanoi Yarn Co"
+    vague = tiers.trace(graph, "Hanoi", Screener(LISTED))
+    assert vague.tiers == () and "Hanoi Yarn Co" in vague.suggestions
 
 
 def test_ftm_links_load_like_csv() -> None:
