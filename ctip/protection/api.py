@@ -189,7 +189,9 @@ def list_victims(
 ) -> dict[str, Any]:
     """Victims by pseudonym (never identity), paged; `mine` for one's own, `case` for those
     linked to a case (by the id the cases area prints)."""
-    listing = service.victim_listing(principal.username if mine else None, fy, case)
+    listing = service.victim_listing(
+        principal.username if mine else None, fy, case, service.sees_only_case_victims(principal)
+    )
     found = listing.page(session, PageQuery(page=page, per_page=per_page))
     rows = [
         {

@@ -71,7 +71,10 @@ def _mine(principal: Principal) -> bool:
 @router.get("/protection")
 def my_victims(request: Request, principal: Reader, session: WebSession) -> Response:
     """A specialist's own victims (everyone else: all victims), by pseudonym."""
-    listing = service.victim_listing(principal.username if _mine(principal) else None)
+    listing = service.victim_listing(
+        principal.username if _mine(principal) else None,
+        linked_only=service.sees_only_case_victims(principal),
+    )
     return table_page(
         request, principal, session, VICTIMS, listing, "protection/index.html", "/protection"
     )
@@ -85,7 +88,7 @@ def all_victims(request: Request, principal: Reader, session: WebSession) -> Res
         principal,
         session,
         VICTIMS,
-        service.victim_listing(),
+        service.victim_listing(linked_only=service.sees_only_case_victims(principal)),
         "protection/index.html",
         "/protection",
     )

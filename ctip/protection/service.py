@@ -18,6 +18,8 @@ from ctip.authz.policy import Principal, can
 from ctip.authz.protected import CompartmentClosed
 from ctip.model.clock import SYSTEM_CLOCK, Clock
 from ctip.model.csvsafe import safe_text
+from ctip.model.errors import NotFound
+from ctip.model.roles import Role
 from ctip.protection import htcds, relief, victims
 from ctip.protection.access import ProtectionAction
 from ctip.protection.relief import Kind, ReliefState
@@ -58,6 +60,8 @@ def victim_page(
     """A victim as `principal` may see them; the identity only for the assigned specialist or
     a recorded break-glass (and then audited)."""
     row = victims.victim_row(session, pseudonym)
+    if sees_only_case_victims(principal) and not victims.cases_of(session, row.id):
+        raise NotFound(f"no victim {pseudonym[:20]!r}")
     states = relief.states(session, [row.id], clock)
     view = victims.view_of(session, row, any(s.protected_1367 for s in states))
     identity = victims.identity_if_allowed(session, principal, row, clock)
@@ -83,12 +87,22 @@ def mine_clause(username: str) -> Any:
     )
 
 
+def sees_only_case_victims(principal: Principal) -> bool:
+    """Investigators see the victims of cases (by pseudonym), not every victim."""
+    return principal.role is Role.INVESTIGATOR
+
+
 def victim_listing(
-    mine: str | None = None, fy: int | None = None, case: str | None = None
+    mine: str | None = None,
+    fy: int | None = None,
+    case: str | None = None,
+    linked_only: bool = False,
 ) -> Listing[VictimRow]:
     """Victims, pseudonymous, paged in SQL (one specialist's if `mine`; one FY if `fy`; those
-    linked to one case if `case`)."""
+    linked to one case if `case`, to any case if `linked_only`)."""
     statement = select(VictimRow)
+    if linked_only:
+        statement = statement.where(VictimRow.id.in_(select(VictimCaseRow.victim_id)))
     if case is not None:
         linked = select(VictimCaseRow.victim_id).where(VictimCaseRow.case_id == case)
         statement = statement.where(VictimRow.id.in_(linked))

@@ -169,3 +169,26 @@ def test_t_visa_records_are_withheld_from_investigators(
     export = client.get("/api/v1/protection/export.csv", headers=specialist)
     assert export.status_code == 200 and victim in export.text and MARKER not in export.text
     assert json.dumps(queue).count(victim) == 2
+
+
+def test_investigators_see_only_victims_linked_to_a_case(
+    client: TestClient, role_headers: TokenFor
+) -> None:
+    linked = _add(client, role_headers)
+    response = client.post(
+        "/api/v1/protection/victims",
+        json=NEW_VICTIM | {"cases": []},
+        headers=role_headers(Role.VICTIM_SPECIALIST),
+    )
+    unlinked = response.json()["pseudonym"]
+    investigator = role_headers(Role.INVESTIGATOR)
+    listed = client.get("/api/v1/protection/victims", headers=investigator).json()
+    assert [v["pseudonym"] for v in listed["victims"]] == [linked]
+    assert (
+        client.get(f"/api/v1/protection/victims/{unlinked}", headers=investigator).status_code
+        == 404
+    )
+    supervisor = client.get(
+        "/api/v1/protection/victims", headers=role_headers(Role.SUPERVISOR)
+    ).json()
+    assert supervisor["total"] == 2
