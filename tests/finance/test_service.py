@@ -63,8 +63,8 @@ def test_a_bad_row_stores_nothing(database: Database) -> None:
 
 def test_holder_phone_meets_an_entity_of_another_area(database: Database) -> None:
     entity = (
-        b'{"id": "poster-1", "schema": "LegalEntity", "properties": {"name": ["Poster of network 7"],'
-        b' "phone": ["+17025550143"]}}\n'
+        b'{"id": "poster-1", "schema": "LegalEntity", "properties": '
+        b'{"name": ["Poster of network 7"], "phone": ["+17025550143"]}}\n'
     )
     accounts, txs = fan_in_records()
     with database.session() as session:
