@@ -24,6 +24,7 @@ from ctip.cases.service import (
     append,
     check_day,
     check_text,
+    insert_numbered,
     require_need_to_know,
 )
 from ctip.cases.statutes import cite
@@ -103,18 +104,18 @@ def record_arrest(
     day = check_day(arrested_on, "arrested_on", clock)
     citations = [cite(s) for s in statutes if s.strip()]
     clean_agency = check_text(agency, "agency", MAX_AGENCY, required=False) or DEFAULT_AGENCY
-    arrest = ArrestRow(
-        id=_next_arrest_id(session, row.number),
-        case_number=row.number,
-        person=person_id,
-        arrested_on=day.isoformat(),
-        fiscal_year=fiscal_year(day),
-        agency=clean_agency,
-        recorded_at=iso_utc(clock.now()),
-        recorded_by=principal.username,
+    facts = {
+        "case_number": row.number,
+        "person": person_id,
+        "arrested_on": day.isoformat(),
+        "fiscal_year": fiscal_year(day),
+        "agency": clean_agency,
+        "recorded_at": iso_utc(clock.now()),
+        "recorded_by": principal.username,
+    }
+    arrest = insert_numbered(
+        session, lambda: ArrestRow(id=_next_arrest_id(session, row.number), **facts)
     )
-    session.add(arrest)
-    session.flush()
     why = check_text(reason, "reason", required=False) or "arrest recorded"
     detail = {"arrest": arrest.id, "person": person_id, "agency": clean_agency}
     append(
@@ -142,17 +143,19 @@ def _file_charge(
     clock: Clock,
 ) -> ChargeRow:
     count = select(func.count()).where(ChargeRow.arrest_id == arrest.id)
-    charge = ChargeRow(
-        id=f"{arrest.id}-C{int(session.execute(count).scalar_one()) + 1:02d}",
-        arrest_id=arrest.id,
-        case_number=arrest.case_number,
-        statute=statute,
-        federal=int(federal),
-        recorded_at=iso_utc(clock.now()),
-        recorded_by=actor,
-    )
-    session.add(charge)
-    session.flush()
+
+    def numbered() -> ChargeRow:
+        return ChargeRow(
+            id=f"{arrest.id}-C{int(session.execute(count).scalar_one()) + 1:02d}",
+            arrest_id=arrest.id,
+            case_number=arrest.case_number,
+            statute=statute,
+            federal=int(federal),
+            recorded_at=iso_utc(clock.now()),
+            recorded_by=actor,
+        )
+
+    charge = insert_numbered(session, numbered)
     detail = {"arrest": arrest.id, "charge": charge.id, "statute": statute}
     append(
         session,

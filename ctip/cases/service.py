@@ -13,11 +13,11 @@ else allowed to read cases sees it only at deconfliction level (number, office, 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, select
 from sqlalchemy.exc import IntegrityError
@@ -31,7 +31,7 @@ from ctip.model.clock import SYSTEM_CLOCK, Clock, iso_utc
 from ctip.model.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ctip.model.roles import OVERSIGHT
 from ctip.store import ledger
-from ctip.store.tables import LedgerEventRow
+from ctip.store.tables import Base, LedgerEventRow
 
 STREAM_KIND = "case"
 """The cases' streams in the shared ledger (audited as `case:<number>`)."""
@@ -294,12 +294,23 @@ def open_case(
 
 
 def _numbered(session: Session, facts: dict[str, Any]) -> CaseRow:
-    """The case written under the next free number of its office and year. Two people
-    opening cases at the same moment read the same "next" number; the second insert then
-    meets the first's and takes the one after (in a savepoint, so nothing else is undone)."""
+    """The case written under the next free number of its office and year."""
     prefix = office_prefix(str(facts["office"]))
+    year = int(facts["fiscal_year"])
+    return insert_numbered(
+        session, lambda: CaseRow(number=next_number(session, prefix, year), **facts)
+    )
+
+
+Numbered = TypeVar("Numbered", bound=Base)
+
+
+def insert_numbered(session: Session, make: Callable[[], Numbered]) -> Numbered:
+    """Write a row whose id is the next free number (a case, an arrest, a charge). Two
+    people adding at the same moment read the same "next" number; the second insert then
+    meets the first's and takes the one after (in a savepoint, so nothing else is undone)."""
     for _attempt in range(NUMBER_ATTEMPTS):
-        row = CaseRow(number=next_number(session, prefix, int(facts["fiscal_year"])), **facts)
+        row = make()
         try:
             with session.begin_nested():
                 session.add(row)
@@ -307,7 +318,7 @@ def _numbered(session: Session, facts: dict[str, Any]) -> CaseRow:
         except IntegrityError:
             continue
         return row
-    raise CaseConflict("too many cases are being opened at once; try again")
+    raise CaseConflict("too many records are being added to this case at once; try again")
 
 
 def _lead(session: Session, principal: Principal, lead: str) -> str:
