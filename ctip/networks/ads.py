@@ -2,7 +2,10 @@
 
 A file is read whole and checked row by row before anything is written; each bad row is
 reported with its number and a reason a person can act on (`RowError`), and one bad row
-rejects the file (`FileRejected`), so a load is all or nothing.
+rejects the file (`FileRejected`), so a load is all or nothing. A row is bad only for what
+makes it no ad (no site, id or time, neither title nor body, a wrong number of fields, the
+same ad twice); a stated phone, e-mail or image hash that cannot be read is left out of the
+ad, so it links nothing, and reported as a warning (`parse_ads_report`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any, Final
 
 from ctip.indicators.engine import IndicatorScore, load_pack
 from ctip.ingest.errors import FileRejected, RowError
+from ctip.ingest.values import RowValues, Unreadable, ValueWarning
 from ctip.matching.normalize import email_key, phone_e164
 from ctip.networks.extract import (
     DEFAULT_REGION,
@@ -174,15 +178,32 @@ def _texts(raw: dict[str, Any]) -> dict[str, str]:
     return texts
 
 
-def _unique(values: list[str], check: Callable[[str], str]) -> tuple[str, ...]:
-    """The checked values, each once, in order."""
+def _unique(
+    values: list[str], check: Callable[[str], str], column: str, warned: RowValues | None
+) -> tuple[str, ...]:
+    """The checked values, each once, in order; with `warned`, an unreadable one is left out
+    and noted there instead of refusing the ad."""
     if not values:
         return ()
-    return tuple(dict.fromkeys(map(check, values)))
+    if warned is None:
+        return tuple(dict.fromkeys(map(check, values)))
+    read = (warned.read(column, value, _unreadable(check)) for value in values)
+    return tuple(dict.fromkeys(v for v in read if v is not None))
 
 
-def validate_ad(raw: dict[str, Any]) -> AdInput:
-    """One row as an ad, or ValueError naming the first problem."""
+def _unreadable(check: Callable[[str], str]) -> Callable[[str], str]:
+    def read(value: str) -> str:
+        try:
+            return check(value)
+        except ValueError as error:
+            raise Unreadable(str(error)) from None
+
+    return read
+
+
+def validate_ad(raw: dict[str, Any], warned: RowValues | None = None) -> AdInput:
+    """One row as an ad, or ValueError naming the first problem (with `warned`, unreadable
+    phones, e-mails and image hashes are left out and noted there instead)."""
     if not _FIELD_SET.issuperset(raw):
         unknown = sorted(raw.keys() - _FIELD_SET)
         raise ValueError(f"unknown column(s): {', '.join(unknown)}")
@@ -200,9 +221,11 @@ def validate_ad(raw: dict[str, Any]) -> AdInput:
         raise ValueError(f"posted_at {texts['posted_at']!r} is not an ISO date") from None
     return AdInput(
         **texts,
-        phones=_unique(_as_list(raw.get("phones"), "phones"), _phone),
-        emails=_unique(_as_list(raw.get("emails"), "emails"), _email),
-        image_hashes=_unique(_as_list(raw.get("image_hashes"), "hashes"), _image_hash),
+        phones=_unique(_as_list(raw.get("phones"), "phones"), _phone, "phones", warned),
+        emails=_unique(_as_list(raw.get("emails"), "emails"), _email, "emails", warned),
+        image_hashes=_unique(
+            _as_list(raw.get("image_hashes"), "hashes"), _image_hash, "image_hashes", warned
+        ),
     )
 
 
@@ -224,9 +247,13 @@ def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any] | str]]:
     if missing:
         yield 1, f"the header lacks column(s): {', '.join(missing)}"
         return
+    expected = len(reader.fieldnames or [])
     for row in reader:
-        if None in row:
-            yield reader.line_num, "more cells than the header has columns"
+        extra = row.get(None)
+        found = expected + len(extra) if isinstance(extra, list) else expected
+        found -= sum(1 for k, v in row.items() if k is not None and v is None)
+        if found != expected:
+            yield reader.line_num, f"{found} fields, expected {expected}"
             continue
         yield reader.line_num, {k: v for k, v in row.items() if v not in (None, "")}
 
@@ -238,17 +265,25 @@ def looks_like_json_lines(text: str) -> bool:
 
 def parse_ads(data: bytes, file_name: str) -> list[AdInput]:
     """Every row of a file as an ad, or FileRejected with every bad row."""
+    return parse_ads_report(data, file_name)[0]
+
+
+def parse_ads_report(data: bytes, file_name: str) -> tuple[list[AdInput], list[ValueWarning]]:
+    """Every row of a file as an ad and the stated values left out because they could not be
+    read; FileRejected with every row that is no ad."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise FileRejected(file_name, [RowError(1, f"not UTF-8 text: {error.reason}")]) from None
     rows = _json_rows(text) if looks_like_json_lines(text) else _csv_rows(text)
     ads, errors, seen = [], [], set()
+    warnings: list[ValueWarning] = []
     for number, row in rows:
+        warned = RowValues(number)
         try:
             if isinstance(row, str):
                 raise ValueError(row)
-            ad = validate_ad(row)
+            ad = validate_ad(row, warned)
             if ad.key in seen:
                 raise ValueError(f"ad {ad.key} appears twice in the file")
         except ValueError as error:
@@ -256,11 +291,12 @@ def parse_ads(data: bytes, file_name: str) -> list[AdInput]:
             continue
         seen.add(ad.key)
         ads.append(ad)
+        warnings.extend(warned.warnings)
     if errors:
         raise FileRejected(file_name, errors)
     if not ads:
         raise FileRejected(file_name, [RowError(1, "the file holds no ads")])
-    return ads
+    return ads, warnings
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,19 @@ from rich.table import Table
 from ctip.commands.common import (
     FormatOption,
     OutputFormat,
+    StrictOption,
+    WarningsOption,
     cli_actor,
     print_rows,
     progress_bar,
+    report_warnings,
+    reports_errors,
     store_session,
 )
+from ctip.ingest.values import reject_if_strict
 from ctip.model.errors import NotFound
 from ctip.networks import profile, service
+from ctip.networks.ads import FIELDS, REQUIRED, parse_ads_report
 from ctip.networks.synthetic import generate
 
 app = typer.Typer(help="Online ads and the networks behind them.", no_args_is_help=True)
@@ -31,10 +37,16 @@ console = Console()
 @ads_app.command("load")
 def ads_load(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    strict: StrictOption = False,
+    warnings: WarningsOption = None,
 ) -> None:
     """Load ads from JSON lines or CSV: every row validated, all or nothing, idempotent."""
 
     data = file.read_bytes()
+    with reports_errors("nothing was loaded"):
+        _ads, warned = parse_ads_report(data, file.name)
+        reject_if_strict(file.name, warned, strict)
+    report_warnings(file.name, warned, warnings)
     with store_session("nothing was loaded") as session, progress_bar() as progress:
         task = progress.add_task(f"loading {file.name}", total=None)
         outcome = service.load_ads(
@@ -47,6 +59,13 @@ def ads_load(
         f"loaded {outcome.ads_new} new ads from {file.name} "
         f"({outcome.ads_seen_again} already stored, unchanged)"
     )
+
+
+ads_load.__doc__ = (
+    f"{ads_load.__doc__}\n\n    Fields: required {', '.join(REQUIRED)}; optional "
+    f"{', '.join(f for f in FIELDS if f not in REQUIRED)} (phones, emails, image_hashes "
+    "separated by ';' or '|')."
+)
 
 
 @ads_app.command("generate")

@@ -69,3 +69,28 @@ def test_demo_is_idempotent_and_plants_its_networks(sqlite_database: Database) -
     assert "400 synthetic ads" in first
     assert "already loaded" in second
     assert len(big) == DEMO_NETWORKS
+
+
+def test_an_unreadable_phone_is_left_out_and_warned(store: Path, tmp_path: Path) -> None:
+    ads = tmp_path / "ads.csv"
+    ads.write_text(
+        "site,ad_id,posted_at,body,phones\n"
+        "x.example,1,2026-01-01,hi,202 555 0143|12\n"
+        "x.example,2,2026-01-02,hello,\n"
+    )
+    strict = runner.invoke(app, ["networks", "ads", "load", str(ads), "--strict"])
+    assert strict.exit_code == InvalidInput.exit_code
+    assert "line 2: phones" in strict.output
+    loaded = runner.invoke(app, ["networks", "ads", "load", str(ads)])
+    assert loaded.exit_code == 0, loaded.output
+    assert "line 2, phones" in loaded.output and "loaded 2 new ads" in loaded.output
+
+
+def test_a_row_with_an_unquoted_comma_is_named_with_its_field_count(
+    store: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("site,ad_id,posted_at,body\nx.example,1,2026-01-01,hi, there\n")
+    result = runner.invoke(app, ["networks", "ads", "load", str(bad)])
+    assert result.exit_code == InvalidInput.exit_code
+    assert "line 2: 5 fields, expected 4" in result.output
