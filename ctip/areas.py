@@ -18,7 +18,7 @@ import typer
 from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
-from ctip.authz import policy
+from ctip.authz import need_to_know, policy
 from ctip.cases.area import AREA as CASES
 from ctip.finance.area import AREA as FINANCE
 from ctip.graph.area import AREA as GRAPH
@@ -111,10 +111,11 @@ class Registry:
         return tuple(tile for area in self.areas for tile in area.home)
 
     def install(self) -> None:
-        """Hand the cores what they keep for the areas: grants, list formats, migrations,
-        fiscal-year metrics."""
+        """Hand the cores what they keep for the areas: grants, owned entity sources, list
+        formats, migrations, fiscal-year metrics."""
         for area in self.areas:
             policy.declare_grants(area.grants)
+            need_to_know.declare_sources(area.entity_sources)
             formats.declare_formats(area.list_formats)
             figures.declare_metrics(area.name, area.metrics)
         db.add_version_locations(self.migration_dirs())
@@ -123,6 +124,7 @@ class Registry:
         """Take back what `install` handed over (a throwaway area in a test)."""
         for area in self.areas:
             policy.withdraw_grants(area.grants)
+            need_to_know.withdraw_sources(area.entity_sources)
             formats.withdraw_formats(area.list_formats)
             figures.withdraw_metrics(area.metrics)
         db.remove_version_locations(self.migration_dirs())

@@ -174,6 +174,20 @@ def record(
     return event
 
 
+def record_read(
+    session: Session,
+    actor: str,
+    action: str,
+    resource: str,
+    rows: int,
+    **detail: Any,
+) -> AuditEvent:
+    """Record a read of entity data or a bulk export: who, what (`resource`) and how many
+    rows left the store. An export is written to the log before its first line is sent, so a
+    download cut short is still on record."""
+    return record(session, actor, action, resource, {"rows": rows, **detail})
+
+
 def _first_keyed_row(session: Session) -> int | None:
     """Where keyed hashing began (stops at the first keyed row, so it is quick)."""
     query = select(AuditEvent.seq).where(AuditEvent.scheme == KEYED).order_by(AuditEvent.seq)

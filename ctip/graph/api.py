@@ -9,16 +9,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from ctip.api.deps import DbSession, get_database, require
 from ctip.api.errors import ApiError
 from ctip.api.routes.entities import FTM_LINES_BODY, FtmLinesResponse
 from ctip.api.schemas import error_responses
+from ctip.authz import audit
+from ctip.authz.need_to_know import hidden_sources
 from ctip.authz.policy import Principal
 from ctip.graph import service
 from ctip.graph.access import GraphAction
 from ctip.graph.build import Edge, LinkGraph, Node, cached_graph
 from ctip.graph.export import export_network
+from ctip.graph.service import export_ids
 from ctip.store.db import Database
 
 router = APIRouter(prefix="/graph", tags=["graph"])
@@ -137,16 +141,21 @@ class CentralityOut(BaseModel):
     )
 
 
+def _graph(session: Session, principal: Principal) -> LinkGraph:
+    """The link graph as the principal may see it (need-to-know: other areas' sources hidden)."""
+    return cached_graph(session, hidden_sources(principal))
+
+
 def _neighbourhood(graph: LinkGraph, entity_id: str, depth: int) -> service.SubNetwork:
     return service.neighbourhood(graph, [entity_id], depth)
 
 
 @router.get("/entities/{entity_id}/neighbourhood", responses=NOT_FOUND)
 def neighbourhood(
-    _: Reader, session: DbSession, entity_id: str, depth: Depth = 1
+    principal: Reader, session: DbSession, entity_id: str, depth: Depth = 1
 ) -> NeighbourhoodOut:
     """The entities within `depth` hops and every edge among them, each with its evidence."""
-    network = _neighbourhood(cached_graph(session), entity_id, depth)
+    network = _neighbourhood(_graph(session, principal), entity_id, depth)
     nodes = [
         NeighbourOut.model_validate(
             {"id": n.id, "schema": n.schema, "caption": n.caption, "hops": network.hops[n.id]}
@@ -160,9 +169,9 @@ def neighbourhood(
 
 
 @router.get("/path", responses=NOT_FOUND)
-def path(_: Reader, session: DbSession, source: EntityId, target: EntityId) -> PathsOut:
+def path(principal: Reader, session: DbSession, source: EntityId, target: EntityId) -> PathsOut:
     """Every shortest path between two entities (up to 50), each hop with its evidence."""
-    paths = service.shortest_paths(cached_graph(session), source, target)
+    paths = service.shortest_paths(_graph(session, principal), source, target)
     return PathsOut(
         source=source, target=target, connected=bool(paths), paths=[_path(p) for p in paths]
     )
@@ -194,23 +203,23 @@ def _groups(groups: list[service.Group]) -> list[GroupOut]:
 
 @router.get("/communities")
 def communities(
-    _: Reader, session: DbSession, min_size: Annotated[int, Query(ge=1, le=100_000)] = 3
+    principal: Reader, session: DbSession, min_size: Annotated[int, Query(ge=1, le=100_000)] = 3
 ) -> list[GroupOut]:
     """Leiden communities (modularity, fixed seed), largest first."""
-    return _groups(service.communities(cached_graph(session), min_size))
+    return _groups(service.communities(_graph(session, principal), min_size))
 
 
 @router.get("/components")
 def components(
-    _: Reader, session: DbSession, min_size: Annotated[int, Query(ge=1, le=100_000)] = 2
+    principal: Reader, session: DbSession, min_size: Annotated[int, Query(ge=1, le=100_000)] = 2
 ) -> list[GroupOut]:
     """Connected components, largest first."""
-    return _groups(service.components(cached_graph(session), min_size))
+    return _groups(service.components(_graph(session, principal), min_size))
 
 
 @router.get("/centrality", responses=error_responses(400, 404))
 def centrality(
-    _: Reader,
+    principal: Reader,
     session: DbSession,
     top: Annotated[int, Query(ge=1, le=1000)] = 20,
     entity_id: Annotated[
@@ -219,7 +228,7 @@ def centrality(
     community: Annotated[int | None, Query(ge=1, description="only this community")] = None,
 ) -> list[CentralityOut]:
     """The most central entities by PageRank, with degree and betweenness."""
-    graph = cached_graph(session)
+    graph = _graph(session, principal)
     scope = _scope(graph, entity_id, community)
     return [
         CentralityOut(
@@ -249,18 +258,23 @@ def _scope(graph: LinkGraph, entity_id: str | None, community: int | None) -> li
     responses={200: FTM_LINES_BODY, **NOT_FOUND},
 )
 def export(
-    _: Reader,
+    principal: Reader,
     session: DbSession,
     database: Annotated[Database, Depends(get_database)],
     entity_id: str,
     depth: Depth = 2,
 ) -> FtmLinesResponse:
-    """The sub-network around an entity as FtM JSON lines: entities and edge entities."""
-    network = _neighbourhood(cached_graph(session), entity_id, depth)
+    """The sub-network around an entity as FtM JSON lines: entities and edge entities (only
+    what the caller may see). Recorded in the audit log before the first line is sent."""
+    hidden = hidden_sources(principal)
+    network = _neighbourhood(cached_graph(session, hidden), entity_id, depth)
+    rows = len(export_ids(network))
+    resource = f"entity:{entity_id}"
+    audit.record_read(session, principal.username, "graph.export", resource, rows, depth=depth)
 
     def lines() -> Iterator[bytes]:
         with database.session() as stream_session:
-            for entity in export_network(stream_session, network):
+            for entity in export_network(stream_session, network, hidden):
                 yield (json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n").encode()
 
     return FtmLinesResponse(lines())

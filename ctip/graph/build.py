@@ -25,7 +25,8 @@ from followthemoney.schema import Schema
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ctip.store.entities import common_schema
+from ctip.matching.normalize import identifier_kind_for, identifier_lookup_key
+from ctip.store.entities import NOTHING_HIDDEN, Hidden, common_schema
 from ctip.store.tables import BASE_PROP, EntityIdentifier, StatementRow
 
 SHARED_IDENTIFIER = "sharesIdentifier"
@@ -119,9 +120,14 @@ class _EntityRows:
     """(prop, prop_type, value, source)"""
 
 
-def build_graph(session: Session) -> LinkGraph:
-    """Read every statement and identifier and assemble the link graph."""
-    entities = _read_entities(session)
+def build_graph(session: Session, hidden: Hidden = NOTHING_HIDDEN) -> LinkGraph:
+    """Read every statement and identifier and assemble the link graph.
+
+    With `hidden` sources (need-to-know), their statements are not read: an entity only they
+    state is no node, an edge only they state is not drawn, and an identifier only they state
+    joins nothing.
+    """
+    entities = _read_entities(session, hidden)
     nodes: dict[str, Node] = {}
     raw_edges: list[Edge] = []
     for entity_id, rows in entities.items():
@@ -131,11 +137,15 @@ def build_graph(session: Session) -> LinkGraph:
         else:
             nodes[entity_id] = Node(entity_id, schema.name, _caption(entity_id, schema, rows))
             raw_edges.extend(_property_edges(entity_id, schema, rows))
-    shared, common = _shared_identifier_edges(session, nodes)
+    if hidden:
+        holders = _visible_identifier_holders(entities, nodes)
+    else:
+        holders = _identifier_holders(session, nodes)
+    shared, common = _shared_identifier_edges(holders)
     return _assemble(nodes, raw_edges + shared, common)
 
 
-def _read_entities(session: Session) -> dict[str, _EntityRows]:
+def _read_entities(session: Session, hidden: Hidden) -> dict[str, _EntityRows]:
     """Statements grouped by entity (only the columns the graph needs)."""
     query = select(
         StatementRow.entity_id,
@@ -145,6 +155,8 @@ def _read_entities(session: Session) -> dict[str, _EntityRows]:
         StatementRow.value,
         StatementRow.source,
     ).order_by(StatementRow.entity_id, StatementRow.prop, StatementRow.value)
+    if hidden:
+        query = query.where(StatementRow.source.not_in(sorted(hidden)))
     grouped: dict[str, _EntityRows] = defaultdict(_EntityRows)
     for entity_id, schema, prop, prop_type, value, source in session.execute(query):
         rows = grouped[entity_id]
@@ -224,15 +236,40 @@ def _prop_label(schema: Schema, prop: str) -> str:
     return spec.label if spec is not None else prop
 
 
-def _shared_identifier_edges(
-    session: Session, nodes: dict[str, Node]
-) -> tuple[list[Edge], list[tuple[str, str, int]]]:
-    """Entities holding the same identifier, pairwise; very common identifiers set aside."""
-    holders: dict[tuple[str, str], list[str]] = defaultdict(list)
+Holders = dict[tuple[str, str], list[str]]
+"""(identifier kind, normalised key) -> the node ids holding it."""
+
+
+def _identifier_holders(session: Session, nodes: dict[str, Node]) -> Holders:
+    """Who holds each identifier, from the identifier index (every source)."""
+    holders: Holders = defaultdict(list)
     query = select(EntityIdentifier.kind, EntityIdentifier.key, EntityIdentifier.entity_id)
     for kind, key, entity_id in session.execute(query.order_by(EntityIdentifier.entity_id)):
         if entity_id in nodes:
             holders[(kind, key)].append(entity_id)
+    return holders
+
+
+def _visible_identifier_holders(
+    entities: dict[str, _EntityRows], nodes: dict[str, Node]
+) -> Holders:
+    """Who holds each identifier in the statements read (the index does not know sources),
+    keyed as the index keys them."""
+    holders: Holders = defaultdict(list)
+    for entity_id in sorted(nodes):
+        keys = set()
+        for prop, prop_type, value, _ in entities[entity_id].values:
+            kind = identifier_kind_for(prop_type, prop)
+            key = identifier_lookup_key(kind, value) if kind is not None else None
+            if kind is not None and key:
+                keys.add((kind, key))
+        for found in keys:
+            holders[found].append(entity_id)
+    return holders
+
+
+def _shared_identifier_edges(holders: Holders) -> tuple[list[Edge], list[tuple[str, str, int]]]:
+    """Entities holding the same identifier, pairwise; very common identifiers set aside."""
     edges: list[Edge] = []
     common: list[tuple[str, str, int]] = []
     for (kind, key), ids in sorted(holders.items()):
@@ -275,7 +312,7 @@ def _assemble(
     )
 
 
-_cache: dict[str, tuple[tuple[object, ...], LinkGraph]] = {}
+_cache: dict[tuple[str, frozenset[str]], tuple[tuple[object, ...], LinkGraph]] = {}
 _cache_lock = threading.Lock()
 
 
@@ -288,15 +325,17 @@ def store_fingerprint(session: Session) -> tuple[object, ...]:
     return (statements[0], statements[1], identifiers)
 
 
-def cached_graph(session: Session) -> LinkGraph:
-    """The graph of this session's store, rebuilt only when the store has changed."""
+def cached_graph(session: Session, hidden: Hidden = NOTHING_HIDDEN) -> LinkGraph:
+    """The graph of this session's store as readers who may not see `hidden` sources see
+    it, rebuilt only when the store has changed (one graph per set of hidden sources)."""
     url = session.get_bind().engine.url.render_as_string(hide_password=True)
+    key = (url, frozenset(hidden))
     fingerprint = store_fingerprint(session)
     with _cache_lock:
-        hit = _cache.get(url)
+        hit = _cache.get(key)
         if hit is not None and hit[0] == fingerprint:
             return hit[1]
-    graph = build_graph(session)
+    graph = build_graph(session, key[1])
     with _cache_lock:
-        _cache[url] = (fingerprint, graph)
+        _cache[key] = (fingerprint, graph)
     return graph

@@ -13,6 +13,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from ctip.authz.need_to_know import hidden_sources
 from ctip.authz.policy import Principal
 from ctip.graph import service
 from ctip.graph.access import GraphAction
@@ -38,9 +39,9 @@ def graph_index(
     request: Request, principal: GraphReader, session: WebSession, q: str = ""
 ) -> Response:
     """Find an entity to start from; the most central entities are offered as starts too."""
-    q = q.strip()[:MAX_SEARCH_CHARS]
-    found = store.search_by_name(session, q, store.DEFAULT_LIMIT) if q else []
-    central = service.centrality(cached_graph(session), None, TOP_CENTRAL)
+    q, hidden = q.strip()[:MAX_SEARCH_CHARS], hidden_sources(principal)
+    found = store.search_by_name(session, q, store.DEFAULT_LIMIT, hidden=hidden) if q else []
+    central = service.centrality(cached_graph(session, hidden), None, TOP_CENTRAL)
     context = page_context(request, principal, active="/graph", q=q, found=found, central=central)
     return render(request, "graph/index.html", context)
 
@@ -63,8 +64,10 @@ def graph_view(
     expand: Annotated[list[str] | None, Query()] = None,
     selected: str | None = None,
 ) -> Response:
-    """The entity's network; a fragment (the drawing and side panel) for htmx requests."""
-    graph = cached_graph(session)
+    """The entity's network; a fragment (the drawing and side panel) for htmx requests. An
+    entity the user's areas do not let them see is not in their graph (404)."""
+    hidden = hidden_sources(principal)
+    graph = cached_graph(session, hidden)
     ends = graph.edge_ends(entity_id) if entity_id not in graph.index else None
     if ends is not None:  # a payment, ownership...: show both of its ends
         return redirect(graph_href(ends[0], [ends[1]], ends[1]))
@@ -75,7 +78,7 @@ def graph_view(
         message = "No entity with this id is in the link graph."
         return error_page(request, principal, 404, message)
     focus = selected if selected in network.hops else entity_id
-    context = _view_context(session, network, entity_id, expanded, focus)
+    context = _view_context(session, network, entity_id, expanded, focus, hidden)
     return page_or_fragment(
         request, principal, "graph/view.html", "graph/_view.html", context, "/graph"
     )
@@ -87,6 +90,7 @@ def _view_context(
     centre: str,
     expanded: list[str],
     focus: str,
+    hidden: store.Hidden,
 ) -> dict[str, Any]:
     """The drawing, each node's expand link, and the selected node's panel."""
     drawing = draw(network)
@@ -99,16 +103,18 @@ def _view_context(
         "drawing": drawing,
         "network": network,
         "expand_links": expand_links,
-        "panel": _panel(session, network, focus),
+        "panel": _panel(session, network, focus, hidden),
         "edge_rows": [(e, type_label(e)) for e in network.edges],
         "captions": {n.id: n.caption for n in network.nodes},
     }
 
 
-def _panel(session: WebSession, network: service.SubNetwork, focus: str) -> dict[str, object]:
+def _panel(
+    session: WebSession, network: service.SubNetwork, focus: str, hidden: store.Hidden
+) -> dict[str, object]:
     """The selected entity's properties with provenance, and its links in the view."""
-    record = store.get_entity(session, focus)
-    links = store.entity_links(session, focus) if record is not None else []
+    record = store.get_entity(session, focus, hidden)
+    links = store.entity_links(session, focus, hidden) if record is not None else []
     node = next(n for n in network.nodes if n.id == focus)
     return {
         "node": node,

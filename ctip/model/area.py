@@ -124,6 +124,11 @@ class Area:
     """Counts of the person's own work, on the home page of the roles that may act on them."""
     list_formats: Mapping[str, Callable[[bytes, str, str], Any]] = field(default_factory=dict)
     """Formats this area's lists load from: (bytes, file name, list name) -> a PreparedList."""
+    entity_sources: Mapping[str, StrEnum] = field(default_factory=dict)
+    """The FtM sources this area writes to the shared entity store and owns, each with the
+    action that opens them (`{"ads": NetworkAction.READ}`): a role refused that action does
+    not see their statements anywhere, and an entity stated only by them does not exist for
+    it (`ctip.authz.need_to_know`)."""
 
     @property
     def table_names(self) -> frozenset[str]:

@@ -1,9 +1,14 @@
-"""Entities assembled from their statements: look-up by name and identifier, links, export."""
+"""Entities assembled from their statements: look-up by name and identifier, links, export.
+
+Every read takes `hidden`, the sources whose statements the reader may not see (need-to-know,
+`ctip.authz.need_to_know`): their statements are left out, so an entity stated only by them
+is not found at all, and a name or identifier only they state finds nothing.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +18,12 @@ from followthemoney.schema import Schema
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from ctip.matching.normalize import IDENTIFIER_KINDS, identifier_lookup_key, name_tokens
+from ctip.matching.normalize import (
+    IDENTIFIER_KINDS,
+    identifier_kind_for,
+    identifier_lookup_key,
+    name_tokens,
+)
 from ctip.model.errors import InvalidInput
 from ctip.store.tables import (
     BASE_PROP,
@@ -26,6 +36,9 @@ from ctip.store.tables import (
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 500
 EXPORT_BATCH = 2000
+NOTHING_HIDDEN: frozenset[str] = frozenset()
+Hidden = Collection[str]
+"""Sources whose statements a reader may not see."""
 
 
 @dataclass(frozen=True)
@@ -106,9 +119,11 @@ def common_schema(names: Iterable[str]) -> Schema:
     return schema or model["LegalEntity"]
 
 
-def get_entity(session: Session, entity_id: str) -> EntityRecord | None:
-    """One entity with the provenance of every value, or None if no source states it."""
-    rows = _statements_of(session, [entity_id]).get(entity_id)
+def get_entity(
+    session: Session, entity_id: str, hidden: Hidden = NOTHING_HIDDEN
+) -> EntityRecord | None:
+    """One entity with the provenance of every value, or None if no visible source states it."""
+    rows = _statements_of(session, [entity_id], hidden).get(entity_id)
     if not rows:
         return None
     return _record(entity_id, rows)
@@ -129,7 +144,21 @@ def _record(entity_id: str, rows: Sequence[StatementRow]) -> EntityRecord:
     return record
 
 
-def _statements_of(session: Session, ids: Sequence[str]) -> dict[str, list[StatementRow]]:
+def _visible(hidden: Hidden) -> Any:
+    """The condition a statement the reader may see meets."""
+    return (
+        StatementRow.source.not_in(sorted(hidden)) if hidden else StatementRow.source.is_not(None)
+    )
+
+
+def visible_ids(hidden: Hidden) -> Any:
+    """A subquery of the ids of entities with at least one statement the reader may see."""
+    return select(StatementRow.entity_id).where(_visible(hidden))
+
+
+def _statements_of(
+    session: Session, ids: Sequence[str], hidden: Hidden = NOTHING_HIDDEN
+) -> dict[str, list[StatementRow]]:
     grouped: dict[str, list[StatementRow]] = defaultdict(list)
     if not ids:
         return grouped
@@ -138,19 +167,25 @@ def _statements_of(session: Session, ids: Sequence[str]) -> dict[str, list[State
         .where(StatementRow.entity_id.in_(ids))
         .order_by(StatementRow.entity_id, StatementRow.prop, StatementRow.value)
     )
+    if hidden:
+        query = query.where(_visible(hidden))
     for row in session.execute(query).scalars():
         grouped[row.entity_id].append(row)
     return grouped
 
 
-def summaries(session: Session, ids: Sequence[str]) -> dict[str, EntitySummary]:
-    """Summaries of many entities at once, keyed by id (unknown ids are left out)."""
-    grouped = _statements_of(session, list(dict.fromkeys(ids)))
+def summaries(
+    session: Session, ids: Sequence[str], hidden: Hidden = NOTHING_HIDDEN
+) -> dict[str, EntitySummary]:
+    """Summaries of many entities at once, keyed by id (unknown or unseen ids are left out)."""
+    grouped = _statements_of(session, list(dict.fromkeys(ids)), hidden)
     return {entity_id: _record(entity_id, rows).summary for entity_id, rows in grouped.items()}
 
 
-def _ordered(session: Session, ids: Sequence[str]) -> list[EntitySummary]:
-    found = summaries(session, ids)
+def _ordered(
+    session: Session, ids: Sequence[str], hidden: Hidden = NOTHING_HIDDEN
+) -> list[EntitySummary]:
+    found = summaries(session, ids, hidden)
     return [found[i] for i in ids if i in found]
 
 
@@ -160,9 +195,14 @@ def clamp_limit(limit: int) -> int:
 
 
 def search_by_name(
-    session: Session, query: str, limit: int = DEFAULT_LIMIT, schema: str | None = None
+    session: Session,
+    query: str,
+    limit: int = DEFAULT_LIMIT,
+    schema: str | None = None,
+    hidden: Hidden = NOTHING_HIDDEN,
 ) -> list[EntitySummary]:
-    """Entities with a name holding every token of `query`, in any case, accent or script."""
+    """Entities with a name holding every token of `query`, in any case, accent or script
+    (a name only hidden sources state does not count)."""
     tokens = name_tokens(query)
     if not tokens:
         return []
@@ -178,8 +218,22 @@ def search_by_name(
             StatementRow.prop == BASE_PROP, StatementRow.schema.in_(_schema_matches(schema))
         )
         ids_query = ids_query.where(EntityNameToken.entity_id.in_(of_schema))
+    if hidden:
+        ids_query = ids_query.where(EntityNameToken.entity_id.in_(visible_ids(hidden)))
     ids = list(session.execute(ids_query.limit(clamp_limit(limit))).scalars())
-    return _ordered(session, ids)
+    if hidden:
+        ids = _named_visibly(session, ids, set(tokens), hidden)
+    return _ordered(session, ids, hidden)
+
+
+def _named_visibly(session: Session, ids: list[str], tokens: set[str], hidden: Hidden) -> list[str]:
+    """The ids whose visible names hold every token (the token index does not know sources)."""
+    held: dict[str, set[str]] = defaultdict(set)
+    for entity_id, rows in _statements_of(session, ids, hidden).items():
+        for row in rows:
+            if row.prop_type == "name":
+                held[entity_id].update(name_tokens(row.value))
+    return [entity_id for entity_id in ids if tokens <= held[entity_id]]
 
 
 def _schema_matches(name: str) -> set[str]:
@@ -191,19 +245,21 @@ def _schema_matches(name: str) -> set[str]:
 
 
 def find_by_identifier(
-    session: Session, value: str, kind: str | None = None, limit: int = DEFAULT_LIMIT
+    session: Session,
+    value: str,
+    kind: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    hidden: Hidden = NOTHING_HIDDEN,
 ) -> list[EntitySummary]:
-    """Entities holding an identifier; with no kind, every kind the value could be."""
+    """Entities holding an identifier; with no kind, every kind the value could be (an
+    identifier only hidden sources state finds nothing)."""
     if kind is not None and kind not in IDENTIFIER_KINDS:
         raise InvalidInput(f"unknown identifier kind {kind!r}; one of {sorted(IDENTIFIER_KINDS)}")
     kinds = [kind] if kind else sorted(IDENTIFIER_KINDS)
-    clauses = []
-    for each in kinds:
-        key = identifier_lookup_key(each, value)
-        if key:
-            clauses.append((EntityIdentifier.kind == each) & (EntityIdentifier.key == key))
-    if not clauses:
+    keys = {(each, key) for each in kinds if (key := identifier_lookup_key(each, value))}
+    if not keys:
         return []
+    clauses = [(EntityIdentifier.kind == k) & (EntityIdentifier.key == v) for k, v in keys]
     query = (
         select(EntityIdentifier.entity_id)
         .where(or_(*clauses))
@@ -211,20 +267,47 @@ def find_by_identifier(
         .order_by(EntityIdentifier.entity_id)
         .limit(clamp_limit(limit))
     )
-    return _ordered(session, list(session.execute(query).scalars()))
+    if hidden:
+        query = query.where(EntityIdentifier.entity_id.in_(visible_ids(hidden)))
+    ids = list(session.execute(query).scalars())
+    if hidden:
+        ids = _holding_visibly(session, ids, keys, hidden)
+    return _ordered(session, ids, hidden)
 
 
-def entity_links(session: Session, entity_id: str) -> list[EntityLink]:
+def _holding_visibly(
+    session: Session, ids: list[str], keys: set[tuple[str, str]], hidden: Hidden
+) -> list[str]:
+    """The ids that hold one of `keys` in a visible statement (the identifier index does not
+    know sources)."""
+    holding = set()
+    for entity_id, rows in _statements_of(session, ids, hidden).items():
+        for row in rows:
+            kind = identifier_kind_for(row.prop_type, row.prop)
+            if kind is not None and (kind, identifier_lookup_key(kind, row.value)) in keys:
+                holding.add(entity_id)
+    return [entity_id for entity_id in ids if entity_id in holding]
+
+
+def entity_links(
+    session: Session, entity_id: str, hidden: Hidden = NOTHING_HIDDEN
+) -> list[EntityLink]:
     """Every FtM edge touching an entity, with the entity at the other end.
 
     An edge entity (Ownership, Payment, Family...) pointing at this entity is followed
     through to its other end, so "owner of" shows the company, with the Ownership as `via`.
+    A link stated only by hidden sources, or to an entity the reader may not see, is left out.
     """
-    outgoing = session.execute(select(EntityRef).where(EntityRef.from_id == entity_id)).scalars()
+    outgoing = list(
+        session.execute(select(EntityRef).where(EntityRef.from_id == entity_id)).scalars()
+    )
     incoming = list(
         session.execute(select(EntityRef).where(EntityRef.to_id == entity_id)).scalars()
     )
-    far_ends = _far_ends(session, incoming, entity_id)
+    if hidden:
+        outgoing = _stated_visibly(session, outgoing, hidden)
+        incoming = _stated_visibly(session, incoming, hidden)
+    far_ends = _far_ends(session, incoming, entity_id, hidden)
     links: list[tuple[str, str, str, str | None]] = [
         (r.prop, "outgoing", r.to_id, None) for r in outgoing
     ]
@@ -233,11 +316,24 @@ def entity_links(session: Session, entity_id: str) -> list[EntityLink]:
         for prop, other in targets:
             via = ref.from_id if other != ref.from_id else None
             links.append((prop if via else ref.prop, "incoming", other, via))
-    return _resolve_links(session, links)
+    return _resolve_links(session, links, hidden)
+
+
+def _stated_visibly(session: Session, refs: list[EntityRef], hidden: Hidden) -> list[EntityRef]:
+    """The references a visible statement makes (the reference index does not know sources)."""
+    if not refs:
+        return refs
+    query = select(StatementRow.entity_id, StatementRow.prop, StatementRow.value).where(
+        StatementRow.entity_id.in_({r.from_id for r in refs}),
+        StatementRow.prop_type == "entity",
+        _visible(hidden),
+    )
+    stated = set(session.execute(query).tuples())
+    return [r for r in refs if (r.from_id, r.prop, r.to_id) in stated]
 
 
 def _far_ends(
-    session: Session, incoming: list[EntityRef], entity_id: str
+    session: Session, incoming: list[EntityRef], entity_id: str, hidden: Hidden
 ) -> dict[str, list[tuple[str, str]]]:
     """For each edge entity among `incoming`, its other edge end(s)."""
     edge_ids = [r.from_id for r in incoming]
@@ -246,7 +342,11 @@ def _far_ends(
     rows = session.execute(
         select(
             StatementRow.entity_id, StatementRow.schema, StatementRow.prop, StatementRow.value
-        ).where(StatementRow.entity_id.in_(edge_ids), StatementRow.prop_type == "entity")
+        ).where(
+            StatementRow.entity_id.in_(edge_ids),
+            StatementRow.prop_type == "entity",
+            _visible(hidden),
+        )
     ).all()
     ends: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for from_id, schema_name, prop, value in rows:
@@ -259,10 +359,10 @@ def _far_ends(
 
 
 def _resolve_links(
-    session: Session, links: list[tuple[str, str, str, str | None]]
+    session: Session, links: list[tuple[str, str, str, str | None]], hidden: Hidden
 ) -> list[EntityLink]:
     ids = [other for _, _, other, _ in links] + [via for *_, via in links if via]
-    found = summaries(session, ids)
+    found = summaries(session, ids, hidden)
     resolved = []
     for prop, direction, other, via in links:
         if other in found:
@@ -270,15 +370,31 @@ def _resolve_links(
     return sorted(resolved, key=lambda link: (link.prop, link.other.caption))
 
 
-def export_entities(session: Session, source: str | None = None) -> Iterator[dict[str, Any]]:
-    """Every entity (or every entity stated by `source`) as an FtM dict, by id."""
+def export_ids(
+    session: Session, source: str | None = None, hidden: Hidden = NOTHING_HIDDEN
+) -> list[str]:
+    """The ids an export writes, in order: every entity with a visible statement (of
+    `source` when given)."""
     query = select(StatementRow.entity_id).distinct().order_by(StatementRow.entity_id)
     if source is not None:
         query = query.where(StatementRow.source == source)
-    ids = list(session.execute(query).scalars())
+    if hidden:
+        query = query.where(_visible(hidden))
+    return list(session.execute(query).scalars())
+
+
+def export_entities(
+    session: Session,
+    source: str | None = None,
+    hidden: Hidden = NOTHING_HIDDEN,
+    ids: list[str] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Every entity (or every entity stated by `source`) as an FtM dict, by id; `ids` when
+    the caller already listed them (to count and audit the export first)."""
+    ids = export_ids(session, source, hidden) if ids is None else ids
     for start in range(0, len(ids), EXPORT_BATCH):
         chunk = ids[start : start + EXPORT_BATCH]
-        grouped = _statements_of(session, chunk)
+        grouped = _statements_of(session, chunk, hidden)
         for entity_id in chunk:
             rows = [r for r in grouped[entity_id] if source is None or r.source == source]
             yield build_proxy(entity_id, rows).to_dict()

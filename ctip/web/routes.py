@@ -19,6 +19,7 @@ from ctip.api.errors import json_error
 from ctip.api.routes.entities import IMPORT_JOB, import_work
 from ctip.api.routes.jobs import job_for
 from ctip.authz import audit
+from ctip.authz.need_to_know import hidden_sources
 from ctip.authz.policy import Action, Principal, can
 from ctip.authz.sessions import live_sessions
 from ctip.authz.throttle import client_throttle
@@ -188,13 +189,14 @@ def entity_search(
 ) -> Response:
     """Search by name and by identifier; an htmx request gets only the results fragment."""
     q, identifier = q.strip()[:MAX_SEARCH_CHARS], identifier.strip()[:MAX_SEARCH_CHARS]
+    hidden, limit = hidden_sources(principal), store.DEFAULT_LIMIT
     result_sets = []
     if q:
-        found = store.search_by_name(session, q, store.DEFAULT_LIMIT)
-        result_sets.append(views.ResultSet("Name", q, found, store.DEFAULT_LIMIT))
+        found = store.search_by_name(session, q, limit, hidden=hidden)
+        result_sets.append(views.ResultSet("Name", q, found, limit))
     if identifier:
-        found = store.find_by_identifier(session, identifier, None, store.DEFAULT_LIMIT)
-        result_sets.append(views.ResultSet("Identifier", identifier, found, store.DEFAULT_LIMIT))
+        found = store.find_by_identifier(session, identifier, None, limit, hidden)
+        result_sets.append(views.ResultSet("Identifier", identifier, found, limit))
     context: dict[str, Any] = {"q": q, "identifier": identifier, "result_sets": result_sets}
     if is_fragment_request(request):
         return render(request, "_results.html", context)
@@ -273,11 +275,17 @@ def job_page(request: Request, principal: SignedIn, session: WebSession, job_id:
 def entity_page(
     request: Request, principal: EntityReader, session: WebSession, entity_id: str
 ) -> Response:
-    """One entity: every value with its source and dates, and the entities it links to."""
-    record = store.get_entity(session, entity_id)
+    """One entity: every value with its source and dates, and the entities it links to.
+    Only what the user's areas let them see (else 404, as if absent); every view audited."""
+    hidden = hidden_sources(principal)
+    record = store.get_entity(session, entity_id, hidden)
     if record is None:
         return error_page(request, principal, 404, "No entity with this id is in the store.")
-    links = store.entity_links(session, entity_id)
+    links = store.entity_links(session, entity_id, hidden)
+    rows = len(record.provenance)
+    audit.record_read(
+        session, principal.username, "entity.read", f"entity:{entity_id}", rows, channel="web"
+    )
     context = page_context(
         request,
         principal,

@@ -22,6 +22,8 @@ from ctip.api.schemas import (
     error_responses,
 )
 from ctip.api.uploads import read_upload, upload_route
+from ctip.authz import audit
+from ctip.authz.need_to_know import hidden_sources
 from ctip.authz.policy import Action, Principal
 from ctip.ingest.ftm_import import ImportOutcome, check_source_name, import_ftm_bytes
 from ctip.matching.normalize import IdentifierKind
@@ -62,39 +64,51 @@ def _page(results: list[store.EntitySummary]) -> EntityPage:
 
 @router.get("/search")
 def search(
-    _: Reader,
+    principal: Reader,
     session: DbSession,
     q: Annotated[str, Query(min_length=1, max_length=500, description="a name in any script")],
     schema: Annotated[str | None, Query(max_length=50)] = None,
     limit: Limit = store.DEFAULT_LIMIT,
 ) -> EntityPage:
-    """Entities whose names hold every word of `q` (case, accents and script ignored)."""
-    return _page(store.search_by_name(session, q, limit, schema))
+    """Entities whose names hold every word of `q` (case, accents and script ignored), among
+    those the caller's areas let them see."""
+    hidden = hidden_sources(principal)
+    return _page(store.search_by_name(session, q, limit, schema, hidden))
 
 
 @router.get("/by-identifier")
 def by_identifier(
-    _: Reader,
+    principal: Reader,
     session: DbSession,
     value: Annotated[str, Query(min_length=1, max_length=500)],
     kind: Annotated[IdentifierKind | None, Query()] = None,
     limit: Limit = store.DEFAULT_LIMIT,
 ) -> EntityPage:
-    """Entities holding a phone (any format, read as E.164), e-mail, account or registration."""
-    return _page(store.find_by_identifier(session, value, kind, limit))
+    """Entities holding a phone (any format, read as E.164), e-mail, account or registration,
+    among those the caller's areas let them see."""
+    hidden = hidden_sources(principal)
+    return _page(store.find_by_identifier(session, value, kind, limit, hidden))
 
 
 @router.get("/export", response_class=FtmLinesResponse, responses={200: FTM_LINES_BODY})
 def export(
-    _: Exporter,
+    principal: Exporter,
+    session: DbSession,
     database: Annotated[Database, Depends(get_database)],
     source: Annotated[str | None, Query(max_length=100)] = None,
 ) -> FtmLinesResponse:
-    """All entities (or one source's) as FtM JSON lines, for Aleph, yente or nomenklatura."""
+    """All entities (or one source's) as FtM JSON lines, for Aleph, yente or nomenklatura.
+
+    Only what the caller may see; the export is in the audit log (who, which source, how
+    many entities) before its first line is sent."""
+    hidden = hidden_sources(principal)
+    ids = store.export_ids(session, source, hidden)
+    resource = f"source:{source}" if source is not None else "entities:all"
+    audit.record_read(session, principal.username, "entities.export", resource, len(ids))
 
     def lines() -> Iterator[bytes]:
-        with database.session() as session:
-            for entity in store.export_entities(session, source):
+        with database.session() as stream:
+            for entity in store.export_entities(stream, source, hidden, ids):
                 yield (json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n").encode()
 
     return FtmLinesResponse(lines())
@@ -160,17 +174,25 @@ async def import_lines(
 
 
 @router.get("/{entity_id}", responses=NOT_FOUND)
-def entity(_: Reader, session: DbSession, entity_id: str) -> EntityOut:
-    """One entity, every value with the source that stated it and when."""
-    record = store.get_entity(session, entity_id)
+def entity(principal: Reader, session: DbSession, entity_id: str) -> EntityOut:
+    """One entity, every value with the source that stated it and when (audited). An entity
+    the caller's areas do not let them see is 404, as if it did not exist."""
+    record = store.get_entity(session, entity_id, hidden_sources(principal))
     if record is None:
         raise ApiError(404, f"no entity {entity_id!r}")
+    rows = len(record.provenance)
+    audit.record_read(session, principal.username, "entity.read", f"entity:{entity_id}", rows)
     return EntityOut.of(record)
 
 
 @router.get("/{entity_id}/links", responses=NOT_FOUND)
-def links(_: Reader, session: DbSession, entity_id: str) -> list[EntityLinkOut]:
-    """The FtM edges of an entity: owners, directors, payments, family, addresses..."""
-    if store.get_entity(session, entity_id) is None:
+def links(principal: Reader, session: DbSession, entity_id: str) -> list[EntityLinkOut]:
+    """The FtM edges of an entity: owners, directors, payments, family, addresses... (only
+    those the caller may see; audited)."""
+    hidden = hidden_sources(principal)
+    if store.get_entity(session, entity_id, hidden) is None:
         raise ApiError(404, f"no entity {entity_id!r}")
-    return [EntityLinkOut.of(link) for link in store.entity_links(session, entity_id)]
+    found = store.entity_links(session, entity_id, hidden)
+    resource = f"entity:{entity_id}"
+    audit.record_read(session, principal.username, "entity.links.read", resource, len(found))
+    return [EntityLinkOut.of(link) for link in found]
