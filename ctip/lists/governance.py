@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,9 +24,17 @@ from sqlalchemy.orm import Session
 from ctip.authz import audit
 from ctip.authz.policy import Principal, can
 from ctip.lists.access import ListAction
-from ctip.lists.store import UnknownList, check_list_name, list_entries, resolve_edition
+from ctip.lists.store import (
+    UnknownList,
+    check_list_name,
+    edition_sha256,
+    list_entries,
+    resolve_edition,
+)
 from ctip.lists.tables import ListEdition
+from ctip.matching import warm
 from ctip.matching.types import ListEntry
+from ctip.matching.warm import IndexedEntries
 from ctip.model.errors import Conflict, Forbidden, InvalidInput
 from ctip.store import ledger
 from ctip.store.ledger import LedgerEvent, Stream
@@ -234,11 +243,39 @@ def entries_in_effect(
 ) -> list[ListEntry]:
     """The entries name screening reads: the named edition, or else the edition in effect
     (an official list's newest approved one), so a pending edition screens only when asked
-    for by name; UnknownList when an official list has none approved."""
-    if edition is not None:
-        return list_entries(session, list_name, edition)
-    row = edition_in_effect(session, list_name)
+    for by name; UnknownList when an official list has none approved.
+
+    The entries come with the edition's warm screening index (`IndexedEntries`, read
+    lazily): typed as a list for callers that still declare one, used only as a sequence.
+    """
+    row = resolve_edition(session, list_name, edition) if edition is not None else None
+    if row is None:
+        row = edition_in_effect(session, list_name)
     if row is None:
         resolve_edition(session, list_name)  # never loaded: the store's own message
         raise UnknownList(f"list {list_name!r} has no approved edition yet")
-    return list_entries(session, list_name, row.edition)
+    return cast(list[ListEntry], warm_entries(session, row))
+
+
+def warm_entries(session: Session, row: ListEdition) -> IndexedEntries:
+    """An edition's entries with its screening index: kept by this process, else opened
+    from the index saved beside the store, else built once from the store and saved."""
+    key = warm.edition_key(row.list_name, row.edition, row.id, edition_sha256(session, row))
+    directory = warm.index_dir(session.get_bind().engine.url.render_as_string())
+    index = warm.index_for(
+        key, directory, lambda: list_entries(session, row.list_name, row.edition)
+    )
+    return IndexedEntries(index)
+
+
+def warm_every_list(sessions: warm.SessionFactory) -> None:
+    """Open (or build once and save) the index of every list's edition in effect, so the
+    first screening after the server reports ready is as fast as any other."""
+    with sessions() as session:
+        for name in sorted({row.list_name for row in session.scalars(select(ListEdition))}):
+            row = edition_in_effect(session, name)
+            if row is not None:
+                warm_entries(session, row)
+
+
+warm.add_preload(warm_every_list)

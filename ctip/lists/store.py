@@ -268,6 +268,11 @@ def _info(row: ListEdition, sha256: str) -> EditionInfo:
     return EditionInfo(*_facts(row, sha256), row.loaded_at, row.loaded_by)
 
 
+def edition_sha256(session: Session, row: ListEdition) -> str:
+    """The content hash of the file an edition was loaded from (its index is keyed by it)."""
+    return _file_sha256(session, row)
+
+
 def _file_sha256(session: Session, row: ListEdition) -> str:
     """The content hash of the file an edition was made from."""
     file = session.get(FileImportRow, row.file_id)

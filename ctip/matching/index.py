@@ -21,14 +21,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
-from typing import Final
+from pathlib import Path
+from typing import Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
 from rigour.names import remove_org_types
 from rigour.text import metaphone
 
-from ctip.matching import names
+from ctip.matching import frozen, names
 from ctip.matching.latin import ascii_latin
 from ctip.matching.scoring import DEFAULT_THRESHOLD, score
 from ctip.matching.types import ListEntry, MatchQuery, MatchResult
@@ -44,6 +45,13 @@ EXACT, PHONETIC, AFFIXED, TYPO = 1.0, 0.8, 0.6, 0.8
 TYPO_MIN: Final = 5  # shorter words are names of their own one letter apart ("Lee"/"Lea")
 
 WordKeys = tuple[tuple[str, float], ...]
+Posting = npt.NDArray[np.int32]
+
+
+class Postings(Protocol):
+    """Key -> the positions of the entries filed under it (a dict, or the saved arrays)."""
+
+    def get(self, key: str, /) -> Posting | None: ...
 
 
 def affix_sizes(word: str) -> range:
@@ -139,12 +147,14 @@ class CandidateIndex:
 
     Ranking keeps one credit per entry in a dense array (a list of 100,000 entries is
     400 kB a word), so a query's keys are met with a few array writes each instead of a
-    loop over their postings.
+    loop over their postings. Built once per list edition, an index is saved (`save`) and
+    reopened (`open`) from memory-mapped arrays in milliseconds: the postings are looked up
+    by a stable 64-bit hash of their key, and entries are decoded only when they are hits.
     """
 
     def __init__(self, entries: Sequence[ListEntry]) -> None:
         names.load_name_data()
-        self.entries: list[ListEntry] = list(entries)
+        self.entries: Sequence[ListEntry] = list(entries)
         postings: dict[str, list[int]] = defaultdict(list)
         for position, entry in enumerate(self.entries):
             keys = frozenset().union(*(blocking_keys(n) for n in entry.all_names))
@@ -152,22 +162,49 @@ class CandidateIndex:
                 postings[key].append(position)
         total = max(1, len(self.entries))
         self._max_postings = max(50, int(total * COMMON_KEY_SHARE))
-        # Arrays, and weights for words only: the index holds about a million keys.
-        self._postings: dict[str, npt.NDArray[np.int32]] = {}
+        # Arrays, and every word key kept: the index holds about a million keys.
+        kept: dict[str, Posting] = {}
         for key in list(postings):
             found = postings.pop(key)
             if key[0] == "w" or len(found) <= self._max_postings:
-                self._postings[key] = np.array(found, dtype=np.int32)
-        self._idf = {
-            key: math.log(1 + total / len(p)) for key, p in self._postings.items() if key[0] == "w"
-        }
+                kept[key] = np.array(found, dtype=np.int32)
+        self._postings: Postings = kept
         self._unknown = math.log(1 + total)
         self._total = total
+
+    @classmethod
+    def _opened(cls, entries: Sequence[ListEntry], postings: Postings) -> CandidateIndex:
+        index = cls.__new__(cls)
+        index.entries = entries
+        index._postings = postings
+        total = max(1, len(entries))
+        index._max_postings = max(50, int(total * COMMON_KEY_SHARE))
+        index._unknown = math.log(1 + total)
+        index._total = total
+        return index
+
+    def save(self, directory: Path) -> None:
+        """Write the index to a new directory (atomically: a half-written one never opens)."""
+        if not isinstance(self._postings, dict):
+            raise ValueError("this index was opened from a saved one: it is saved already")
+        frozen.save(directory, self.entries, self._postings)
+
+    @classmethod
+    def open(cls, directory: Path) -> CandidateIndex:
+        """An index saved by `save`, memory-mapped: opened in milliseconds at any size."""
+        names.load_name_data()
+        entries, postings = frozen.open_arrays(directory)
+        return cls._opened(entries, postings)
+
+    def _word_idf(self, word: str) -> float | None:
+        posting = self._postings.get(f"w:{word}")
+        return None if posting is None else math.log(1 + self._total / len(posting))
 
     def word_weight(self, word: str) -> float:
         """How much a word says: rare words a lot; a word no entry has (a brand not
         listed, or a listed one misspelt) as much as the rarest."""
-        return self._idf.get(f"w:{word}", self._unknown)
+        idf = self._word_idf(word)
+        return self._unknown if idf is None else idf
 
     def rarity(self, word: str) -> float:
         """How rare a word is among the listed names, 0 (on every name) to 1 (on few).
@@ -175,8 +212,7 @@ class CandidateIndex:
         Reaches 1 at half the largest inverse document frequency (about 1% of the
         names for a list of 10,000); a word on no listed name is as rare as can be.
         """
-        idf = self._idf.get(f"w:{word}", self._unknown)
-        return min(1.0, 2 * idf / self._unknown)
+        return min(1.0, 2 * self.word_weight(word) / self._unknown)
 
     def candidates(self, query: MatchQuery, limit: int = DEFAULT_LIMIT) -> list[ListEntry]:
         """The entries whose keys carry enough of the query's word weight, best first."""

@@ -18,7 +18,8 @@ from typing import Final
 from followthemoney.types import registry
 
 from ctip.ingest.errors import FileRejected, RowError
-from ctip.matching.index import CandidateIndex, screen
+from ctip.matching import warm
+from ctip.matching.index import screen
 from ctip.matching.scoring import DEFAULT_THRESHOLD
 from ctip.matching.types import ListEntry, MatchQuery, MatchResult
 from ctip.model.csvsafe import safe_text
@@ -139,7 +140,7 @@ def screen_names(
     """Screen every query; matches and near misses (the latter marked not a match)."""
     if not 0.0 < threshold <= 1.0:
         raise InvalidInput(f"threshold must be in (0, 1], not {threshold}")
-    index = CandidateIndex(entries)
+    index = warm.index_of(entries)
     floor = threshold * NEAR_MISS_SHARE
     counted = _counted(queries, progress)
     return [_hit(r) for r in screen(counted, index, threshold, report_floor=floor)]
