@@ -44,7 +44,7 @@ AREA = Area(
     home=(
         HomeTile(
             "trainings and presentations in the next 30 days",
-            "/outreach?sort=held_on&dir=asc",
+            "/outreach?upcoming=1&sort=held_on&dir=asc",
             OutreachAction.READ,
             _coming_up,
         ),

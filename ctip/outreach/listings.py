@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -20,9 +21,12 @@ def _partner(row: Any) -> Partner:
     return Partner.of(row[0])
 
 
-def activities(fiscal_year: int | None = None) -> Listing[Activity]:
-    """Trainings and presentations, newest first; one fiscal year's when one is named."""
+def activities(fiscal_year: int | None = None, from_day: date | None = None) -> Listing[Activity]:
+    """Trainings and presentations, newest first; one fiscal year's when one is named, and
+    only those on or after `from_day` when one is given (the calendar)."""
     statement = select(ActivityRow)
+    if from_day is not None:
+        statement = statement.where(ActivityRow.held_on >= from_day.isoformat())
     if fiscal_year is not None:
         year = FiscalYear(fiscal_year)
         statement = statement.where(

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from ctip.authz.policy import Principal, can
 from ctip.model.calendar import FiscalYear
+from ctip.model.clock import SYSTEM_CLOCK
 from ctip.model.errors import CtipError
 from ctip.outreach import imports, listings, records
 from ctip.outreach.access import OutreachAction
@@ -135,7 +136,7 @@ def _listing_page(
     query = parse_query(request.query_params, table)
     if wants_export(request):
         return export_csv(session, principal, table, listing, query)
-    view = table_view(request, table, listing.page(session, query), keep=("fy",))
+    view = table_view(request, table, listing.page(session, query), keep=("fy", "upcoming"))
     context = page_context(request, principal, active="/outreach", **{table.name: view}, **extra)
     return render(request, template, context, status_code=status)
 
@@ -149,7 +150,9 @@ def _activities_page(
     outcome: UploadOutcome | None = None,
 ) -> Response:
     fy = _fiscal_year(request.query_params.get("fy", ""))
-    listing: Listing[object] = listings.activities(fy)  # type: ignore[assignment]
+    upcoming = request.query_params.get("upcoming") == "1"
+    from_day = SYSTEM_CLOCK.today() if upcoming else None
+    listing: Listing[object] = listings.activities(fy, from_day)  # type: ignore[assignment]
     return _listing_page(
         request,
         principal,
@@ -159,6 +162,7 @@ def _activities_page(
         "outreach/index.html",
         status,
         fy=FiscalYear(fy) if fy else None,
+        upcoming=upcoming,
         form=form,
         can_write=can(principal, OutreachAction.WRITE),
         components=[("", "Blue Campaign (default)"), *((c, c) for c in COMPONENTS)],

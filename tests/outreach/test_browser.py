@@ -19,7 +19,9 @@ def test_outreach_staff_record_a_presentation(live_server: str, page: Page) -> N
     page.on("console", lambda message: note_console_error(message, problems))
     sign_in_page(page, live_server, "outreach")
     page.get_by_role("link", name="trainings and presentations in the next 30 days").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Trainings and presentations")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Trainings and presentations: the calendar"
+    )
     form = page.locator("#activity-form")
     form.get_by_label("Title").fill("Human trafficking indicators for hotel staff")
     form.get_by_label("Audience").fill("hospitality staff")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from fastapi.testclient import TestClient
 
 from ctip.model.roles import Role
@@ -106,3 +108,17 @@ def test_materials_are_recorded_and_listed(web: TestClient) -> None:
     assert posted.status_code == 303
     listed = web.get("/outreach/materials").text
     assert "Shoe cards" in listed and "Blue Campaign" in listed and "500" in listed
+
+
+def test_the_calendar_shows_only_what_is_coming(web: TestClient) -> None:
+    sign_in(web, Role.OUTREACH)
+    token = form_token(web.get("/outreach").text)
+    soon = (date.today() + timedelta(days=5)).isoformat()
+    for title, day in (("Past briefing", "2021-05-04"), ("Coming briefing", soon)):
+        web.post(
+            "/outreach/activities",
+            data={**TALK, "title": title, "held_on": day} | {"csrf_token": token},
+        )
+    calendar = web.get("/outreach?upcoming=1&sort=held_on&dir=asc").text
+    assert "Coming briefing" in calendar and "Past briefing" not in calendar
+    assert "Past briefing" in web.get("/outreach").text
