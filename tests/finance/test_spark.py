@@ -1,0 +1,21 @@
+"""The Spark engine finds the same irregular payments, so the same patterns, as the local one."""
+
+from __future__ import annotations
+
+import pytest
+
+from ctip.finance import detect, spark, synthetic
+
+
+@pytest.mark.spark
+def test_spark_and_local_engines_find_the_same_patterns() -> None:
+    world = synthetic.generate(accounts=600, patterns=10, seed=4)
+    table = detect.arrow_table(world.transactions)
+    on_spark = spark.irregular_ids(table)
+    assert on_spark
+    local = detect.detect(table)
+    remote = detect.detect(table, irregular=on_spark)
+    assert sorted(p.id for p in remote.patterns) == sorted(p.id for p in local.patterns)
+    assert {a: [s.name for s in v] for a, v in remote.signals.items()} == {
+        a: [s.name for s in v] for a, v in local.signals.items()
+    }
