@@ -79,7 +79,8 @@ def case_listing(principal: Principal) -> Listing[CaseSummary]:
         "fy": ListingField(CaseRow.fiscal_year.cast(String), match="equals"),
         "status": ListingField(service.status_expression(), match="equals"),
     }
-    return Listing(statement, fields, _summary, tiebreak=(CaseRow.number.desc(),))
+    newest_first = (CaseRow.opened_on.desc(), CaseRow.number.desc())
+    return Listing(statement, fields, _summary, tiebreak=newest_first)
 
 
 def _summary(row: object) -> CaseSummary:

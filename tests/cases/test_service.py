@@ -46,8 +46,13 @@ def test_numbers_follow_office_and_fiscal_year_and_hsi_is_the_default(store: Dat
         fbi = _open(session, office="FBI Houston")
         row = service.get_case(session, first)
         assert (row.office, row.fiscal_year, row.lead) == ("HSI", 2021, "ana")
+        fy2021 = PageQuery(filters=(("fy", "2021"), ("case_type", "sex_trafficking")))
+        listed = views.case_listing(SUP).page(session, fy2021)
+        searched = views.case_listing(SUP).page(session, PageQuery(search="fbi houston"))
     assert (first, second, next_year) == ("HSI-2021-00001", "HSI-2021-00002", "HSI-2022-00001")
     assert fbi == "FBI-2021-00001"
+    assert [c.number for c in listed.rows] == [second, first, fbi]
+    assert [c.number for c in searched.rows] == [fbi]
 
 
 def test_bad_values_are_refused_before_anything_is_written(store: Database) -> None:
