@@ -1,5 +1,6 @@
 """The intake area's fiscal-year figures, computed from the records each time they are asked
-for: public tips received, encounter screenings recorded, and referrals from screenings."""
+for: public tips and forced-labour allegations received, encounter screenings recorded, and
+referrals from screenings. The tips and allegations link to the records behind them."""
 
 from __future__ import annotations
 
@@ -12,9 +13,16 @@ METRICS = (
         "intake_tips_received",
         "Public tips received",
         queues.tips_received,
-        records="/intake/tips",
+        records="/intake/tips?fy={year}",
         action=IntakeAction.TRIAGE,
         breakdown=queues.tips_by_activity,
+    ),
+    Metric(
+        "intake_allegations_received",
+        "Forced-labour allegations received",
+        queues.allegations_received,
+        records="/intake/allegations?fy={year}",
+        action=IntakeAction.REVIEW_ALLEGATIONS,
     ),
     Metric(
         "intake_screenings_recorded",

@@ -14,6 +14,7 @@ Every page calls the same `ctip.intake` services as the API and the CLI.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping
 from typing import Annotated, Final
@@ -31,7 +32,16 @@ from ctip.web.auth import WebSession, csrf_ok, page_for
 from ctip.web.forms import EMPTY_FORM, FormState, refused
 from ctip.web.frame import error_page, form_expired, page_context
 from ctip.web.rendering import redirect, render
-from ctip.web.table import Column, FilterKind, Table, table_page
+from ctip.web.table import (
+    Column,
+    FilterKind,
+    Table,
+    export_csv,
+    parse_query,
+    table_page,
+    table_view,
+    wants_export,
+)
 
 router = APIRouter(include_in_schema=False)
 Screener = Annotated[Principal, Depends(page_for(IntakeAction.SCREEN))]
@@ -372,28 +382,40 @@ TIPS_TABLE = _tip_table("tips", with_allegation=False)
 ALLEGATIONS_TABLE = _tip_table("allegations", with_allegation=True)
 
 
+FISCAL_YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+def _fiscal_year(request: Request) -> int | None:
+    """The fiscal year asked for (`?fy=2021`, the records behind a figure), if any."""
+    text = request.query_params.get("fy", "")
+    return int(text) if FISCAL_YEAR.match(text) else None
+
+
+def _queue_page(
+    request: Request, principal: Principal, session: WebSession, queue: str, table: Table
+) -> Response:
+    """A queue as a table, narrowed to one fiscal year's public tips when `fy` is given."""
+    year = _fiscal_year(request)
+    listing = queues.tip_listing(queue, year)
+    query = parse_query(request.query_params, table)
+    if wants_export(request):
+        return export_csv(session, principal, table, listing, query)
+    view = table_view(request, table, listing.page(session, query), keep=("fy",))
+    active = f"/intake/{queue}"
+    context = page_context(request, principal, active=active, fiscal_year=year, **{queue: view})
+    return render(request, f"intake/{queue}.html", context)
+
+
 @router.get("/intake/tips")
 def tip_queue(request: Request, principal: Triager, session: WebSession) -> Response:
-    """Tips to triage, newest first; filter by status, activity, channel."""
-    listing = queues.tip_listing(queues.TIPS)
-    return table_page(
-        request, principal, session, TIPS_TABLE, listing, "intake/tips.html", "/intake/tips"
-    )
+    """Tips to triage, newest first; filter by status, activity, channel, fiscal year."""
+    return _queue_page(request, principal, session, queues.TIPS, TIPS_TABLE)
 
 
 @router.get("/intake/allegations")
 def allegation_queue(request: Request, principal: Reviewer, session: WebSession) -> Response:
     """Forced-labour allegations to review, newest first."""
-    listing = queues.tip_listing(queues.ALLEGATIONS)
-    return table_page(
-        request,
-        principal,
-        session,
-        ALLEGATIONS_TABLE,
-        listing,
-        "intake/allegations.html",
-        "/intake/allegations",
-    )
+    return _queue_page(request, principal, session, queues.ALLEGATIONS, ALLEGATIONS_TABLE)
 
 
 def _tip_page(

@@ -42,7 +42,7 @@ def shared_identifiers() -> Any:
     )
 
 
-def _tip_statement(queue: str) -> tuple[Select[Any], Any]:
+def _tip_statement(queue: str, fiscal_year: int | None = None) -> tuple[Select[Any], Any]:
     latest = latest_decisions()
     status = func.coalesce(latest.c.kind, NEW)
     statement = select(
@@ -52,12 +52,15 @@ def _tip_statement(queue: str) -> tuple[Select[Any], Any]:
         statement = statement.where(TipRow.activity == FORCED_LABOUR)
     else:
         statement = statement.where(TipRow.activity != FORCED_LABOUR)
+    if fiscal_year is not None:
+        statement = statement.where(*_public_in(fiscal_year))
     return statement, status
 
 
-def tip_listing(queue: str = TIPS) -> Listing[Tip]:
-    """The tip queue (or the allegation queue), newest first unless sorted otherwise."""
-    statement, status = _tip_statement(queue)
+def tip_listing(queue: str = TIPS, fiscal_year: int | None = None) -> Listing[Tip]:
+    """The tip queue (or the allegation queue), newest first unless sorted otherwise; with a
+    fiscal year, only the public tips received in it (the records behind the year's figure)."""
+    statement, status = _tip_statement(queue, fiscal_year)
     fields = {
         "received": ListingField(TipRow.received_at),
         "shared": ListingField(shared_identifiers()),
@@ -133,22 +136,31 @@ def _within(column: Any, fiscal_year: int) -> Any:
     return column.between(year.start.isoformat(), year.end.isoformat())
 
 
+def _public_in(fiscal_year: int) -> tuple[Any, ...]:
+    """Tips the public sent in the fiscal year (referrals from screenings are not tips sent)."""
+    return (_within(TipRow.received_on, fiscal_year), TipRow.channel != "screening")
+
+
 def tips_received(session: Session, fiscal_year: int) -> int:
-    """Tips the public sent in the fiscal year (referrals from screenings not counted)."""
-    query = select(func.count()).where(
-        _within(TipRow.received_on, fiscal_year), TipRow.channel != "screening"
-    )
+    """Public tips of the fiscal year, forced-labour allegations apart."""
+    query = select(func.count()).where(*_public_in(fiscal_year), TipRow.activity != FORCED_LABOUR)
     return int(session.execute(query).scalar_one())
 
 
 def tips_by_activity(session: Session, fiscal_year: int) -> dict[str, int]:
-    """The year's public tips by suspected activity."""
+    """The year's public tips by suspected activity (allegations apart)."""
     query = (
         select(TipRow.activity, func.count())
-        .where(_within(TipRow.received_on, fiscal_year), TipRow.channel != "screening")
+        .where(*_public_in(fiscal_year), TipRow.activity != FORCED_LABOUR)
         .group_by(TipRow.activity)
     )
     return {str(k): int(v) for k, v in session.execute(query).all()}
+
+
+def allegations_received(session: Session, fiscal_year: int) -> int:
+    """Forced-labour allegations of the fiscal year."""
+    query = select(func.count()).where(*_public_in(fiscal_year), TipRow.activity == FORCED_LABOUR)
+    return int(session.execute(query).scalar_one())
 
 
 def screenings_recorded(session: Session, fiscal_year: int) -> int:

@@ -36,6 +36,7 @@ def test_the_area_declares_its_actions_pages_metrics_and_tiles() -> None:
     area = next(a for a in AREAS if a.name == "intake")
     assert {m.id for m in area.metrics} == {
         "intake_tips_received",
+        "intake_allegations_received",
         "intake_screenings_recorded",
         "intake_referrals",
     }

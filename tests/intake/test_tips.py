@@ -200,5 +200,11 @@ def test_fiscal_year_figures_move_with_the_records(database: Database) -> None:
         submit_tip(session, _tip(), "web", clock=FixedClock.on(date(2021, 10, 1)))
         assert queues.tips_received(session, 2021) == before + 1
         assert queues.tips_by_activity(session, 2021) == {"sex trafficking": before + 1}
+        alleged = queues.allegations_received(session, 2021)
+        submit_tip(session, _tip(activity="forced labor in goods"), "api", clock=in_fy2021)
+        assert queues.allegations_received(session, 2021) == alleged + 1
+        assert queues.tips_received(session, 2021) == before + 1
+        behind = queues.tip_listing(queues.TIPS, 2021).page(session, PageQuery())
+        assert behind.total == queues.tips_received(session, 2021)
         count = session.execute(select(TipRow.id)).all()
-    assert len(count) == 2
+    assert len(count) == 3
