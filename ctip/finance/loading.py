@@ -25,6 +25,8 @@ from ctip.store.bulk import batched, bulk_write_cache, insert_ignoring_duplicate
 
 KIND: Final = "finance-records"
 BATCH: Final = 20_000
+LOOKUP: Final = 500
+"""Accounts looked up per query (SQLite bounds the bound parameters of one statement)."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def _write(target: FileWrite, records: BankRecords) -> dict[str, int]:
 def _write_accounts(session: Session, accounts: list[Account], file_id: int) -> int:
     """New accounts are added; a known account gains holder details it lacked."""
     new = 0
-    for batch in batched(accounts, BATCH):
+    for batch in batched(accounts, LOOKUP):
         ids = [a.account_id for a in batch]
         known = {
             row.account_id: row
