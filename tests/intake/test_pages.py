@@ -156,3 +156,13 @@ def test_the_trade_analyst_reviews_allegations(web: TestClient, no_wait: None) -
     assert web.get(f"/intake/tips/{tip_id}").status_code == 403
     home = web.get("/")
     assert "Allegations to review" in home.text
+
+
+def test_the_web_form_shares_the_per_client_limit(web: TestClient, no_wait: None) -> None:
+    codes = [_send_tip(web)[0] for _ in range(abuse.LIMIT + 1)]  # each from a fresh form
+    assert codes[: abuse.LIMIT] == [201] * abuse.LIMIT
+    assert codes[abuse.LIMIT] == 429
+    token = form_token(web.get("/tip").text)
+    refused = web.post("/tip", data={**TIP_FORM, "csrf_token": token})
+    assert refused.status_code == 429 and "wait a minute" in refused.text
+    assert "locked in a barn" in refused.text  # nothing typed is lost
