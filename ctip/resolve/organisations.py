@@ -123,15 +123,45 @@ GENERIC_WORDS = frozenset(
         "kk",
     ]
 )
+LEGAL_FORM_WORDS = frozenset(
+    str.split(
+        "co company cos corp corporation inc incorporated ltd limited llc plc gmbh ag sa srl "
+        "bv nv oy ab ooo zao oao pjsc jsc llp lp pte pty sdn bhd kk fze fzco spa sas sarl "
+        "gesellschaft mit beschrankter haftung sociedad anonima spolka zoo ograniczona "
+        "odpowiedzialnoscia aktiengesellschaft societe anonyme limitada ltda sp oo"
+    )
+)
+ABBREVIATIONS = {
+    "intl": "international",
+    "int": "international",
+    "mfg": "manufacturing",
+    "manuf": "manufacturing",
+    "ind": "industrial",
+    "inds": "industries",
+    "trdg": "trading",
+    "tech": "technology",
+    "eng": "engineering",
+    "svcs": "services",
+    "grp": "group",
+    "hldgs": "holdings",
+    "natl": "national",
+    "assoc": "associates",
+    "bros": "brothers",
+    "dev": "development",
+    "mgmt": "management",
+    "&": "and",
+}
 GENERIC_RARITY = 0.15
 PLACE_RARITY = 0.3
-FUZZY_WORD = 85.0
+PLACE_EVIDENCE = 2
+PLACE_DIFFERS = -4.0
+FUZZY_WORD = 80.0
 MIN_FUZZY_LENGTH = 4
 BLOCK_PREFIX = 4
 PRIOR_WEIGHT = -13.0
 NAME_LEVELS = (
     (0.97, 17.0, "the same name"),
-    (0.88, 16.5, "names agree on all but a minor word or letter"),
+    (0.85, 16.5, "names agree on all but a minor word or letter"),
     (0.8, 12.0, "names agree on their rare words"),
     (0.65, 6.0, "names share most of their rare words"),
     (0.5, 0.0, "names share some words"),
@@ -168,7 +198,11 @@ def name_words(name: str | None) -> tuple[str, ...]:
         return ()
     text = _join_letters(name.lower())
     stripped = remove_org_types(text)
-    words = tuple(w for w in _SPLIT.split(stripped) if w and w not in STOPWORDS)
+    words = tuple(
+        ABBREVIATIONS.get(w, w)
+        for w in _SPLIT.split(stripped)
+        if len(w) > 1 and w not in STOPWORDS and w not in LEGAL_FORM_WORDS
+    )
     if words:
         return words
     return tuple(w for w in _SPLIT.split(text) if w)
@@ -198,20 +232,33 @@ class Rarity:
 
     weights: dict[str, float]
     default: float
+    places: frozenset[str] = frozenset()
 
     def of(self, word: str) -> float:
         """A word's weight: its inverse document frequency, less for generic and place words."""
         return self.weights.get(word, self.default)
 
 
+def place_words(records: Sequence[ResolveRecord]) -> set[str]:
+    """Words that name places: every word of a city, and an address word that at least
+    PLACE_EVIDENCE records carry in their address but not in their own name (a street
+    named after the company is not a place word; "xinjiang" in "Aksu, Xinjiang" is)."""
+    places: set[str] = set()
+    elsewhere: Counter[str] = Counter()
+    for record in records:
+        places.update(w for w in _SPLIT.split(record.city or "") if w)
+        own = set(name_words(record.name))
+        elsewhere.update({w for w in _SPLIT.split(record.address or "") if w and w not in own})
+    places.update(w for w, n in elsewhere.items() if n >= PLACE_EVIDENCE and not w.isdigit())
+    return places
+
+
 def learn_rarity(records: Sequence[ResolveRecord]) -> Rarity:
     """Inverse document frequency of each name word; generic and place words discounted."""
     counts: Counter[str] = Counter()
-    places: set[str] = set()
+    places = place_words(records)
     for record in records:
         counts.update(set(name_words(record.name)))
-        for text in (record.address, record.city):
-            places.update(w for w in _SPLIT.split(text or "") if w)
     total = len(records) + 1
     weights: dict[str, float] = {}
     for word, count in counts.items():
@@ -221,7 +268,7 @@ def learn_rarity(records: Sequence[ResolveRecord]) -> Rarity:
         elif word in places or word.isdigit():
             weight *= PLACE_RARITY
         weights[word] = weight
-    return Rarity(weights, math.log(total) + 1.0)
+    return Rarity(weights, math.log(total) + 1.0, frozenset(places))
 
 
 def _word_agreement(word: str, others: Sequence[str]) -> tuple[float, int]:
@@ -271,6 +318,21 @@ def _is_initialism(short: Sequence[str], long: Sequence[str]) -> bool:
     return len(short) == 1 and len(initials) >= 3 and short[0] == initials
 
 
+def _place_evidence(left: Sequence[str], right: Sequence[str], rarity: Rarity) -> Evidence | None:
+    """Both names carry a place word, and they share none: two branches or two companies."""
+    a = {w for w in left if w in rarity.places}
+    b = {w for w in right if w in rarity.places}
+    if not a or not b or a & b:
+        return None
+    return Evidence(
+        "place",
+        "the names name different places",
+        PLACE_DIFFERS,
+        " ".join(sorted(a)),
+        " ".join(sorted(b)),
+    )
+
+
 def _name_evidence(left: ResolveRecord, right: ResolveRecord, rarity: Rarity) -> Evidence:
     similarity = name_similarity(name_words(left.name), name_words(right.name), rarity)
     for floor, weight, label in NAME_LEVELS:
@@ -307,6 +369,9 @@ def score_pair(left: ResolveRecord, right: ResolveRecord, rarity: Rarity) -> Sco
     prior = Evidence("prior", "two random organisations rarely match", PRIOR_WEIGHT, None, None)
     evidence = [prior]
     evidence.append(_name_evidence(left, right, rarity))
+    place = _place_evidence(name_words(left.name), name_words(right.name), rarity)
+    if place is not None:
+        evidence.append(place)
     for field in FIELD_WEIGHTS:
         found = _field_evidence(field, left, right)
         if found is not None:
@@ -361,7 +426,7 @@ def candidate_pairs(
 
 def max_block_size(record_count: int) -> int:
     """Largest block compared: enough for a word shared by many branches of one company."""
-    return max(50, int(math.sqrt(record_count) * 4))
+    return max(20, min(100, int(math.sqrt(record_count))))
 
 
 def score_organisations(
