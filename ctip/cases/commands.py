@@ -85,7 +85,7 @@ def _print_case(view: views.CaseView) -> None:
         f"team {', '.join(view.team)}"
     )
     for s in view.subjects:
-        console.print(f"  subject {s.kind} {escape(s.label)} [{escape(s.role)}] {s.key}")
+        console.print(f"  subject {s.kind} {escape(s.label)} {escape(f'[{s.role}]')} {s.key}")
     for a in view.arrests:
         _print_arrest(a)
     for e in view.evidence:
@@ -161,7 +161,8 @@ def subject(
         added, found = subjects.add_subject(
             session, _principal(), number, kind, value, role, reason
         )
-    console.print(f"subject {added.id}: {added.kind} {escape(added.label)} [{escape(added.role)}]")
+    role = escape(f"[{added.role}]")
+    console.print(f"subject {added.id}: {added.kind} {escape(added.label)} {role}")
     for notice in found:
         _print_notice(notice)
 
@@ -291,8 +292,11 @@ def figures(
 
 @app.command("deconflict")
 def deconflict() -> None:
-    """Re-derive every subject's deconfliction keys from the store as it is now (new phones,
-    a resolution run) and tell both leads of each pair of cases that newly share one."""
+    """Re-derive every subject's deconfliction keys from the store as it is now.
+
+    A phone added to a person since, or a resolution run that joined two people, can make
+    two cases share a subject; both leads of each new pair are told.
+    """
     with store_session() as session:
         outcome = subjects.refresh_keys(session, cli_actor())
     console.print(

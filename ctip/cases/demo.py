@@ -45,6 +45,7 @@ from ctip.cases.tables import (
 )
 from ctip.demo.world import DEMO_SOURCE, FIRST_NAMES, LAST_NAMES, demo_username
 from ctip.model.calendar import FiscalYear
+from ctip.model.clock import FixedClock
 from ctip.model.roles import Role
 from ctip.store import entities
 from ctip.store.bulk import insert_rows
@@ -381,6 +382,11 @@ RICH_ARRESTS = 1
 """Arrests the rich cases record in FY2021 (the bulk makes the rest of the year's)."""
 
 
+def _at(day: str) -> FixedClock:
+    """The rich cases are worked on the days they happened (their ledger reads as history)."""
+    return FixedClock.on(date.fromisoformat(day))
+
+
 def _rich_cases(session: Session) -> int:
     """The rich cases, opened and worked through the services like anyone's."""
     ring = [e.id for e in entities.find_by_identifier(session, RING_PHONE, "phone")]
@@ -393,21 +399,44 @@ def _rich_cases(session: Session) -> int:
     opened = []
     for rich in RICH:
         lead = Principal(demo_username(rich.lead), rich.lead, user_id=0)
-        row = service.open_case(session, lead, rich.title, rich.type_, rich.opened_on, rich.office)
+        on = _at(rich.opened_on)
+        row = service.open_case(
+            session, lead, rich.title, rich.type_, rich.opened_on, rich.office, clock=on
+        )
         opened.append((lead, row.number))
     (houston_lead, houston), (sa_lead, san_antonio), (nj_lead, newark) = opened
-    subjects.add_subject(session, houston_lead, houston, "phone", RING_PHONE, "phone in ads")
+    subjects.add_subject(
+        session, houston_lead, houston, "phone", RING_PHONE, "phone in ads", clock=_at("2021-02-16")
+    )
     if ring:
         subjects.add_subject(
-            session, houston_lead, houston, "entity", ring[0], "suspected trafficker"
+            session,
+            houston_lead,
+            houston,
+            "entity",
+            ring[0],
+            "suspected trafficker",
+            clock=_at("2021-03-02"),
         )
         arrests.record_arrest(
-            session, houston_lead, houston, ring[0], "2021-06-10", "HSI", ("1591", "1594")
+            session,
+            houston_lead,
+            houston,
+            ring[0],
+            "2021-06-10",
+            "HSI",
+            ("1591", "1594"),
+            clock=_at("2021-06-10"),
         )
-        subjects.add_subject(session, sa_lead, san_antonio, "entity", ring[-1], "recruiter")
+        subjects.add_subject(
+            session, sa_lead, san_antonio, "entity", ring[-1], "recruiter", clock=_at("2021-04-06")
+        )
     if company:
-        subjects.add_subject(session, sa_lead, san_antonio, "entity", company, "employer")
-        evidence.link(session, nj_lead, newark, "entity", company, "buys from the listed supplier")
+        subjects.add_subject(
+            session, sa_lead, san_antonio, "entity", company, "employer", clock=_at("2021-04-06")
+        )
+        why = "buys from the listed supplier"
+        evidence.link(session, nj_lead, newark, "entity", company, why, clock=_at("2021-08-03"))
     return len(opened)
 
 

@@ -40,6 +40,8 @@ from ctip.store.bulk import insert_ignoring_duplicates
 from ctip.store.tables import EntityIdentifier
 
 MAX_KEY = 255
+SYSTEM_ACTOR = "ctip"
+"""Who tells the other case's lead (the person who added the subject is not theirs to know)."""
 MAX_ROLE = 100
 DECONFLICTED = ("phone", "email", "account")
 """The identifier kinds that tie a subject to other cases (besides entities and clusters)."""
@@ -265,7 +267,7 @@ def _tell_both_leads(
             session,
             notice.other_case,
             EventKind.DECONFLICTION,
-            actor,
+            SYSTEM_ACTOR,  # the other case's team learns nothing of who is on this one
             why,
             theirs | {"shared": shared},
             today,
