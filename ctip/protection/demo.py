@@ -79,11 +79,17 @@ class Seeder:
     events: list[dict[str, Any]] = field(default_factory=list)
     seq: dict[int, int] = field(default_factory=dict)
     relief_seq: dict[str, int] = field(default_factory=dict)
+    identified: dict[str, str] = field(default_factory=dict)
 
     def day_in(self, fy: int) -> date:
         """A day of the fiscal year."""
         start = date(fy - 1, 10, 1)
         return start + timedelta(days=self.rng.randrange(365))
+
+    def after_identified(self, pseudonym: str, low: int, high: int) -> date:
+        """A day `low` to `high` days after the victim was identified (never in the future)."""
+        identified = date.fromisoformat(self.identified[pseudonym])
+        return min(identified + _days(self.rng, low, high), self.today)
 
     def victim(
         self, identified: date, holder: str | None = None, status: str = htcds.ACTUAL_VICTIM
@@ -130,6 +136,7 @@ class Seeder:
                 "created_by": ACTOR,
             }
         )
+        self.identified[pseudonym] = identified.isoformat()
         self.holders[pseudonym] = holder or rng.choice((SPECIALIST, *OTHER_SPECIALISTS))
         return pseudonym
 
@@ -244,9 +251,9 @@ def _fill_victims(s: Seeder, fy: int, already: int) -> list[str]:
 def _continued_presence(s: Seeder, fy: int, pool: list[str]) -> None:
     requested_count, granted_count = CP[fy]
     for index, pseudonym in enumerate(s.rng.sample(pool, requested_count)):
-        requested = s.day_in(fy)
+        requested = s.after_identified(pseudonym, 0, 60)
         steps: list[tuple[str, date, dict[str, Any]]] = []
-        decided = min(requested + _days(s.rng, 14, 60), date(fy, 9, 30))
+        decided = requested + _days(s.rng, 14, 60)
         if index < granted_count:
             steps.append((DECIDED, decided, {"outcome": GRANTED, "renewal": False}))
             if s.rng.random() < 0.4:
@@ -282,7 +289,7 @@ def _t_filed(s: Seeder, fy: int, pool: list[str]) -> None:
 
 def _u_visas(s: Seeder, fy: int, pool: list[str]) -> None:
     for pseudonym in s.rng.sample(pool, U_PETITIONS[fy]):
-        signed = s.day_in(fy)
+        signed = s.after_identified(pseudonym, 20, 120)
         filed = signed + _days(s.rng, 20, 150)
         bfd = filed + _days(s.rng, 300, 700)
         steps = [
