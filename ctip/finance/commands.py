@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ctip.commands.common import cli_actor, errors, fail, progress_bar, store_session
-from ctip.finance import loading, readers, sar, service
+from ctip.finance import ftm, loading, readers, sar, service
 from ctip.finance.detect import Pattern
 
 app = typer.Typer(
@@ -30,10 +30,10 @@ def _files(
             raise fail("--format amlsim needs the AMLSim output folder (DIR)")
         found = readers.amlsim_files(source)
         return {name: path.read_bytes() for name, path in found.items()}, source.name
-    if fmt == "amlworld":
+    if fmt in ("amlworld", "ftm"):
         path = source or transactions
         if path is None or not path.is_file():
-            raise fail("--format amlworld needs the transactions file")
+            raise fail(f"--format {fmt} needs the file")
         return {path.name: path.read_bytes()}, path.name
     if transactions is None:
         raise fail("--format csv needs --transactions T.csv (and optionally --accounts A.csv)")
@@ -50,6 +50,8 @@ def _reader(
         return readers.read_amlsim(files)
     if fmt == "amlworld":
         return readers.read_amlworld(files[label], label)
+    if fmt == "ftm":
+        return ftm.read_ftm(files[label], label)
     return readers.read_csv(
         files.get("accounts"),
         names.get("accounts", "accounts.csv"),
@@ -60,8 +62,10 @@ def _reader(
 
 @app.command("load")
 def load(
-    source: Annotated[Path | None, typer.Argument(help="AMLSim folder or AMLworld file")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="csv, amlsim or amlworld")] = "csv",
+    source: Annotated[
+        Path | None, typer.Argument(help="AMLSim folder, AMLworld file or FtM JSON lines")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv, amlsim, amlworld or ftm")] = "csv",
     accounts: Annotated[Path | None, typer.Option(help="accounts CSV (--format csv)")] = None,
     transactions: Annotated[
         Path | None, typer.Option(help="transactions CSV (--format csv)")
@@ -172,3 +176,15 @@ def sar_draft(
         out.write_bytes(sar.pdf_bytes(narrative))
     else:
         out.write_text(narrative.text(), encoding="utf-8")
+
+
+@app.command("export")
+def export(out: Annotated[Path, typer.Option(help="FtM JSON lines to write")]) -> None:
+    """Every stored account (with its holder) and payment as FtM entities."""
+    with store_session() as session:
+        lines = ftm.export_lines(
+            service.stored_accounts(session), service.stored_transactions(session)
+        )
+        with out.open("w", encoding="utf-8") as handle:
+            count = sum(1 for line in lines if handle.write(line + "\n"))
+    errors.print(f"wrote {count} entities to {out}")

@@ -17,6 +17,7 @@ from typing import Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ctip.finance import ftm
 from ctip.finance.access import FinanceAction
 from ctip.finance.readers import Account, BankRecords, Note, Transaction
 from ctip.finance.tables import AccountRow, TransactionRow
@@ -87,8 +88,12 @@ def _write(target: FileWrite, records: BankRecords) -> dict[str, int]:
                 session, TransactionRow, [_tx_row(tx, target.file_id) for tx in batch]
             )
             target.progress(len(batch))
+    holders = ftm.write_holders(
+        session, records.accounts.values(), target.actor, f"finance-{target.file_id}"
+    )
     target.notes["unreadable_values"] = str(len(records.notes))
     return {
+        "holders": holders.entities if holders is not None else 0,
         "accounts": len(records.accounts),
         "accounts_new": new_accounts,
         "transactions": len(records.transactions),

@@ -25,7 +25,7 @@ from typing import Final
 
 from ctip.ingest.errors import FileRejected, RowError
 
-FORMATS: Final = ("csv", "amlsim", "amlworld")
+FORMATS: Final = ("csv", "amlsim", "amlworld", "ftm")
 MAX_KEY = 100
 EPOCH: Final = date(1970, 1, 1)
 CHANNELS: Final = frozenset({"cash", "wire", "card", "ach", "p2p", "prepaid", "crypto", "check"})

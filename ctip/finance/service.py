@@ -18,10 +18,10 @@ from sqlalchemy import Float, cast, func, select
 from sqlalchemy.orm import Session
 
 from ctip.authz import audit
-from ctip.finance import detect, redflags, scoring, spark
+from ctip.finance import detect, ftm, redflags, scoring, spark
 from ctip.finance.access import FinanceAction
 from ctip.finance.detect import Pattern, Settings
-from ctip.finance.readers import Transaction
+from ctip.finance.readers import Account, Transaction
 from ctip.finance.scoring import AccountScore, Link
 from ctip.finance.tables import (
     AccountFindingRow,
@@ -93,6 +93,24 @@ def stored_transactions(session: Session) -> Iterator[Transaction]:
         session.expunge_all()
 
 
+def stored_accounts(session: Session) -> Iterator[Account]:
+    """Every stored account, in id order."""
+    query = select(AccountRow).order_by(AccountRow.account_id)
+    for row in session.execute(query.execution_options(yield_per=READ_BATCH)).scalars():
+        yield Account(
+            row.account_id,
+            row.holder_name,
+            row.holder_id,
+            row.phone,
+            row.email,
+            row.bank,
+            row.country,
+            row.account_type,
+            row.opened,
+            row.balance,
+        )
+
+
 def holder_links(session: Session, accounts: Sequence[AccountRow]) -> dict[str, list[Link]]:
     """Accounts whose holder's phone or e-mail another area's entity holds."""
     found: dict[str, list[Link]] = {}
@@ -102,6 +120,8 @@ def holder_links(session: Session, accounts: Sequence[AccountRow]) -> dict[str, 
             if not value:
                 continue
             for entity in entities.find_by_identifier(session, value, kind, limit=5):
+                if entity.id == ftm.holder_entity_id(account.account_id):
+                    continue  # the holder itself, written by the load
                 sources = ", ".join(entity.sources)
                 label = (
                     f"The holder's {kind} {value} is also held by {entity.caption} "
