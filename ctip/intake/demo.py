@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 
@@ -85,6 +86,22 @@ STORIES: Final = {
         "windows are covered.",
     ),
 }
+DETAILS: Final = (
+    "I saw it three times last month, always after midnight.",
+    "The windows are blacked out and there is a camera over the back door.",
+    "Nobody speaks English except the manager, who collects the cash.",
+    "A silver sedan drops people off and leaves within minutes.",
+    "One of them had a bruise on her arm and would not look at me.",
+    "They told a neighbour they cannot leave until a debt is paid.",
+    "The same ad was posted again with a different phone number.",
+    "My cousin worked there for a week and was never paid.",
+    "Mattresses are carried in and out; about ten people seem to live there.",
+    "The boss shouts at them and takes their phones at the start of the shift.",
+    "I am not sure, but it did not feel right and I wanted someone to know.",
+    "They are driven to another site every morning in a locked van.",
+)
+RETOLD: Final = 0.06
+"""Share of public tips that repeat an earlier one (the same reporter, or another witness)."""
 ACTIVITY_WEIGHTS: Final = (
     ("sex trafficking", 0.42),
     ("labor trafficking", 0.33),
@@ -159,7 +176,8 @@ def _public_tip(
 ) -> tuple[tips.TipInput, date, str]:
     activity = rng.choices([a for a, _ in ACTIVITY_WEIGHTS], [w for _, w in ACTIVITY_WEIGHTS])[0]
     place, venue = rng.choice(PLACES), rng.choice(VENUES)
-    narrative = rng.choice(STORIES[activity]).format(place=place, venue=venue)
+    story = rng.choice(STORIES[activity]).format(place=place, venue=venue)
+    narrative = " ".join([story, *rng.sample(DETAILS, rng.randint(1, 3))])
     phones, emails, names = known
     tip = tips.TipInput(
         reporter_location="inside_us" if rng.random() < 0.9 else "outside_us",
@@ -167,12 +185,22 @@ def _public_tip(
         narrative=narrative,
         persons=(rng.choice(names),) if names and rng.random() < 0.25 else (),
         places=(f"{venue}, {place}",),
-        phones=(rng.choice(phones),) if phones and rng.random() < 0.35 else (),
+        phones=(rng.choice(phones),) if phones and rng.random() < 0.2 else (),
         emails=(rng.choice(emails),) if emails and rng.random() < 0.15 else (),
         vehicles=("white van, Texas plates",) if rng.random() < 0.1 else (),
         contact="call back after 6 pm" if rng.random() < 0.2 else "",
     )
     return tip, _day(rng, today), "web" if rng.random() < 0.7 else "api"
+
+
+def _retold(
+    rng: random.Random, made: list[tuple[tips.TipInput, date, str]]
+) -> tuple[tips.TipInput, date, str]:
+    """An earlier tip told again a few days later: the same story and phone, a new detail."""
+    earlier, day, channel = rng.choice(made)
+    narrative = f"Again about this: {earlier.narrative} {rng.choice(DETAILS)}"
+    tip = replace(earlier, narrative=narrative, contact="")
+    return tip, day + timedelta(days=rng.randint(1, 10)), channel
 
 
 def _allegation(rng: random.Random, today: date) -> tuple[tips.TipInput, date, str]:
@@ -319,7 +347,11 @@ def seed_demo(session: Session) -> str:
     rng = random.Random(DEMO_SEED)
     today = date.today()
     known = _known(session)
-    made = [_public_tip(rng, known, today) for _ in range(PUBLIC_TIPS)]
+    made: list[tuple[tips.TipInput, date, str]] = []
+    for _ in range(PUBLIC_TIPS):
+        made.append(
+            _retold(rng, made) if made and rng.random() < RETOLD else _public_tip(rng, known, today)
+        )
     made += [_allegation(rng, today) for _ in range(ALLEGATIONS)]
     screening_rows, referred = _screening_rows(rng, today)
     rows, keys = _tip_rows(rng, made)

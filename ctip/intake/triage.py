@@ -32,8 +32,10 @@ from ctip.store.entities import find_by_identifier, search_by_name
 DUPLICATE: Final = "possible duplicate"
 KNOWN: Final = "known to the store"
 NO_LINKS: Final = "no links"
-SAME_STORY_AT: Final = 85.0
-"""Token-set ratio (0-100) from which two narratives tell the same story."""
+SAME_STORY_AT: Final = 97.0
+"""Ratio (0-100, see `story_ratio`) from which two narratives tell the same story: nearly
+the same words, as when a reporter sends a tip again with a detail added. Other witnesses
+of the same thing are found by the identifiers they share, not by their wording."""
 NAME_MATCH_AT: Final = 85.0
 STORY_CANDIDATES: Final = 500
 STORY_MIN_WORDS: Final = 8
