@@ -18,6 +18,7 @@ import re
 import time
 from collections.abc import Mapping
 from typing import Annotated, Final
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response
 
@@ -290,7 +291,8 @@ async def record_screening(request: Request, principal: Screener, session: WebSe
     except CtipError as error:
         form = refused(values, error)
         return _screening_form(request, principal, _question_errors(form), 400)
-    return redirect(f"/intake/screenings/{screening.id}?sent={values.get('draft_id', '')}")
+    sent = quote(values.get("draft_id", "")[:64], safe="")
+    return redirect(f"/intake/screenings/{screening.id}?sent={sent}")
 
 
 def _question_errors(form: FormState) -> FormState:
