@@ -5,18 +5,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ctip.model.area import Area, DemoStep, HomeTile, NavEntry, grants_of
+from ctip.model.roles import Role
 from ctip.protection import api, commands, demo, metrics, pages, queue, tables
 from ctip.protection.access import ProtectionAction
-from ctip.store.tables import tables_in
+from ctip.store.tables import User, tables_in
 
 HERE = Path(__file__).parent
 
 
 def _due_soon(session: Session, username: str) -> int:
-    return queue.due_soon(session, username)
+    """A specialist's own relief deadlines due in 30 days or overdue; a supervisor's tile
+    counts everyone's (they answer for the whole queue)."""
+    role = session.scalar(select(User.role).where(User.username == username))
+    return queue.due_soon(session, None if role == Role.SUPERVISOR.value else username)
 
 
 AREA = Area(

@@ -101,9 +101,10 @@ def deadlines(
 
 
 def due_soon(
-    session: Session, specialist: str, days: int = SOON_DAYS, clock: Clock = SYSTEM_CLOCK
+    session: Session, specialist: str | None, days: int = SOON_DAYS, clock: Clock = SYSTEM_CLOCK
 ) -> int:
-    """How many of the specialist's clocks are overdue or due within `days` (the home tile)."""
+    """How many of the specialist's (everyone's: None) clocks are overdue or due within `days`
+    (the home tile)."""
     return sum(1 for d in deadlines(session, specialist, clock) if d.days_left <= days)
 
 

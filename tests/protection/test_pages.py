@@ -4,6 +4,8 @@ a relief's step form."""
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 
 from ctip.model.roles import Role
@@ -139,3 +141,25 @@ def test_a_supervisor_assigns_and_a_specialist_refers(web: TestClient) -> None:
         },
     )
     assert gone.status_code == 409  # the last specialist stays
+
+
+def test_the_home_tile_counts_deadlines_due_soon(web: TestClient) -> None:
+    victim = _record(web)
+    database: Database = web.app.state.database  # type: ignore[attr-defined]
+    with database.session() as session:
+        u = relief.request(
+            session, "victim-specialist", victim, "u-visa", "2021-04-01", clock=CLOCK
+        )
+        relief.record(session, "victim-specialist", u, "supp_b_signed", "2021-04-10", clock=CLOCK)
+    tile = re.compile(
+        r'<strong class="count">(\d+)</strong>\s*<span class="work-label">Relief deadlines'
+    )
+    found = tile.search(web.get("/").text)
+    assert found and found.group(1) == "1"
+    web.cookies.clear()
+    sign_in(web, Role.SUPERVISOR)
+    found = tile.search(web.get("/").text)
+    assert found and found.group(1) == "1"
+    web.cookies.clear()
+    sign_in(web, Role.INVESTIGATOR)
+    assert tile.search(web.get("/").text) is None
