@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from playwright.sync_api import Page, expect
 
 from ctip.api.app import create_app
 from ctip.config import Settings
 from ctip.model.roles import Role
 from ctip.store.db import Database
 from tests.cases.conftest import import_people
+from tests.support.browser import serve, sign_in_page
 from tests.support.workbench import form_token, sign_in
+
+SCREENSHOT = Path("/tmp/ctip-cases-case.png")
 
 
 @pytest.fixture
@@ -87,3 +92,46 @@ def test_roles_without_cases_are_refused_the_pages(cases_web: TestClient) -> Non
     sign_in(cases_web, Role.OUTREACH)
     assert cases_web.get("/cases").status_code == 403
     assert cases_web.get("/cases/HSI-2021-00001").status_code == 403
+
+
+@pytest.fixture
+def cases_server(seeded_settings: Settings) -> Iterator[str]:
+    """The app with the test people, served by uvicorn in a background thread."""
+    database = Database(seeded_settings.database_url)
+    import_people(database)
+    database.dispose()
+    with serve(seeded_settings) as url:
+        yield url
+
+
+@pytest.mark.browser
+def test_a_case_from_opening_to_an_indictment_in_chromium(cases_server: str, page: Page) -> None:
+    sign_in_page(page, cases_server, "investigator")
+    page.get_by_role("navigation", name="Areas").get_by_role("link", name="Cases").click()
+    page.get_by_role("link", name="Open a case").click()
+    page.get_by_label("Title").fill("Massage parlours advertised online")
+    page.locator("#case-type").select_option("sex_trafficking")
+    page.get_by_label("Opened on").fill("2021-02-15")
+    page.get_by_label("Office").fill("HSI Houston")
+    page.get_by_role("button", name="Open case").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Case HSI-2021-00001")
+    expect(page.locator("#status")).to_contain_text("open")
+
+    page.locator("#subject-kind").select_option("entity")
+    page.get_by_label("Entity id, phone, e-mail, account or cluster id").fill("case-test-olena")
+    page.get_by_label("Role").fill("suspected trafficker")
+    page.get_by_role("button", name="Add subject").click()
+    expect(page.locator("table.subjects")).to_contain_text("Olena Petrova")
+
+    page.locator("#arrest-person").select_option("case-test-olena")
+    page.get_by_label("Arrested on").fill("2021-06-10")
+    page.get_by_label("Statutes charged").fill("1591, 1594")
+    page.get_by_role("button", name="Record arrest").click()
+    expect(page.locator("table.arrests")).to_contain_text("18 U.S.C. § 1591")
+
+    page.locator("#outcome").select_option("indicted")
+    page.get_by_label("On", exact=True).fill("2021-07-20")
+    page.get_by_role("button", name="Record outcome").click()
+    expect(page.locator("table.arrests")).to_contain_text("indicted 2021-07-20")
+    expect(page.locator("#timeline tbody tr")).to_have_count(6)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)

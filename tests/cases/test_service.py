@@ -122,6 +122,7 @@ def test_a_shared_phone_deconflicts_two_cases_and_reveals_only_number_office_lea
         mine_notices = subjects.notices(session, mine)
         tiles = [subjects.count_cases_with_notices(session, who) for who in ("ana", "bo")]
         events = [e.kind for e in service.events(session, mine)]
+        told = [(e.actor, e.detail) for e in service.events(session, mine) if e.kind == KIND]
         unrelated = _open(session, title="Other")
         subjects.add_subject(session, ANA, unrelated, "entity", "case-test-maria")
         quiet = subjects.notices(session, unrelated)
@@ -138,6 +139,8 @@ def test_a_shared_phone_deconflicts_two_cases_and_reveals_only_number_office_lea
     assert "in ads" not in repr(explained) and "bo" in explained.outcome
     assert "Secret title" not in repr(mine_notices)
     assert tiles == [1, 1] and events[-1] == "deconfliction" and quiet == []
+    ((actor, detail),) = told
+    assert actor == "ctip" and (detail["other_case"], detail["lead"]) == (theirs, "bo")
 
 
 def test_a_person_holding_the_phone_of_another_case_deconflicts(store: Database) -> None:
