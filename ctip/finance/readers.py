@@ -104,6 +104,12 @@ class BankRecords:
 def readable_amount(text: str) -> float | None:
     """A non-negative finite amount, or None."""
     try:
+        quick = float(text)
+    except ValueError:
+        pass
+    else:
+        return quick if 0 <= quick < float("inf") else None
+    try:
         number = Decimal(text.replace(",", "").strip())
     except (InvalidOperation, ValueError):
         return None
@@ -119,20 +125,22 @@ class _Rows:
         self.file_name = file_name
         self.errors: list[RowError] = []
         text = _decode(data, file_name)
-        self.reader = csv.DictReader(io.StringIO(text, newline=""))
-        header = [h.strip() for h in (self.reader.fieldnames or [])]
-        self.reader.fieldnames = header
+        self.reader = csv.reader(io.StringIO(text, newline=""))
+        header = [h.strip() for h in next(self.reader, [])]
+        self.header = header
         missing = [c for c in required if c not in header]
         if missing:
             raise FileRejected(file_name, [RowError(1, f"missing column(s) {', '.join(missing)}")])
 
     def __iter__(self) -> Iterator[tuple[int, Mapping[str, str]]]:
+        width = len(self.header)
         for row in self.reader:
             line = self.reader.line_num
-            if None in row or any(v is None for v in row.values()):
-                self.errors.append(RowError(line, "wrong number of cells"))
+            if len(row) != width:
+                if any(cell.strip() for cell in row):
+                    self.errors.append(RowError(line, "wrong number of cells"))
                 continue
-            yield line, {k: (v or "").strip() for k, v in row.items()}
+            yield line, dict(zip(self.header, map(str.strip, row), strict=True))
 
     def fault(self, line: int, column: str, reason: str) -> None:
         """A structural fault in a row: the row is rejected (and with it the file)."""
