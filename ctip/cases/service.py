@@ -24,12 +24,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ctip.authz import audit, users
-from ctip.authz.policy import Principal
+from ctip.authz.policy import Principal, can
+from ctip.cases.access import CaseAction
 from ctip.cases.tables import CaseMemberRow, CaseRow
 from ctip.model.calendar import fiscal_year
 from ctip.model.clock import SYSTEM_CLOCK, Clock, iso_utc
 from ctip.model.errors import Conflict, Forbidden, InvalidInput, NotFound
-from ctip.model.roles import OVERSIGHT
 from ctip.store import ledger
 from ctip.store.tables import Base, LedgerEventRow
 
@@ -356,8 +356,9 @@ def team(session: Session, number: str) -> list[str]:
 
 
 def oversees(principal: Principal) -> bool:
-    """Supervisors and admins read every case in full (their reads are audited too)."""
-    return principal.role in OVERSIGHT
+    """Supervisors and admins read every case in full (their reads are audited too); the
+    one policy decides who that is."""
+    return can(principal, CaseAction.OVERSEE)
 
 
 def needs_to_know(session: Session, principal: Principal, number: str) -> bool:
