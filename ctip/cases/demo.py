@@ -57,6 +57,8 @@ SOURCE = "demo-cases"
 CASES = {2020: 947, 2021: 1111}
 ARRESTS = {2020: 1746, 2021: 2360}
 RING_PHONE = "+1 713 555 0199"
+POSTER_NAME = "Poster of ad network"
+"""How the networks area names the unknown poster behind an ad network in the entity store."""
 OFFICES = (
     ("HSI Houston", 9),
     ("HSI Los Angeles", 8),
@@ -430,6 +432,21 @@ def _rich_cases(session: Session) -> int:
         )
         subjects.add_subject(
             session, sa_lead, san_antonio, "entity", ring[-1], "recruiter", clock=_at("2021-04-06")
+        )
+    poster = session.execute(
+        select(StatementRow.entity_id, StatementRow.value)
+        .where(StatementRow.prop == "name", StatementRow.value.like(f"{POSTER_NAME}%"))
+        .order_by(StatementRow.entity_id)
+        .limit(1)
+    ).first()
+    if poster is not None:
+        entity_id, name = poster
+        network = name.removeprefix(POSTER_NAME).strip()
+        why = "the network's ads advertise the parlours"
+        on = _at("2021-02-20")
+        evidence.link(session, houston_lead, houston, "ad_network", network, why, clock=on)
+        subjects.add_subject(
+            session, houston_lead, houston, "entity", entity_id, "poster of the ads", clock=on
         )
     if company:
         subjects.add_subject(
