@@ -206,7 +206,7 @@ def _t_visas(s: Seeder, fy: int) -> dict[int, int]:
     for index in range(victims_approved):
         approved = s.day_in(fy)
         filed = approved - _days(s.rng, 270, 450)
-        identified = filed - _days(s.rng, 30, 120)
+        identified = filed - _days(s.rng, 100, 200)
         pseudonym = s.victim(identified)
         made[fiscal_year(identified)] = made.get(fiscal_year(identified), 0) + 1
         steps: list[tuple[str, date, dict[str, Any]]] = [
@@ -233,7 +233,7 @@ def _t_visas(s: Seeder, fy: int) -> dict[int, int]:
             )
         family_left -= share
         steps.append(("adjustment_filed", approved + _days(s.rng, 3 * 366, 3 * 366 + 200), {}))
-        s.relief(pseudonym, Kind.T_VISA, filed - _days(s.rng, 0, 20), _in_order(steps))
+        s.relief(pseudonym, Kind.T_VISA, filed - _days(s.rng, 61, 90), _in_order(steps))
     return made
 
 
@@ -275,8 +275,8 @@ def _continued_presence(s: Seeder, fy: int, pool: list[str]) -> None:
 def _t_filed(s: Seeder, fy: int, pool: list[str]) -> None:
     """T applications filed in the fiscal year and decided the next (approved, adjusted later)."""
     for index, pseudonym in enumerate(s.rng.sample(pool, T_FILED[fy])):
-        filed = s.day_in(fy)
-        approved = date(fy, 10, 1) + _days(s.rng, 0, 300)
+        filed = s.after_identified(pseudonym, 91, 200)
+        approved = max(date(fy, 10, 1) + _days(s.rng, 0, 300), filed + _days(s.rng, 150, 300))
         steps: list[tuple[str, date, dict[str, Any]]] = [
             ("filed", filed, {"receipt": f"VSC{fy - 2000}{80000000 + index:08d}"}),
             (DECIDED, approved, {"outcome": GRANTED, "renewal": False}),
@@ -284,7 +284,7 @@ def _t_filed(s: Seeder, fy: int, pool: list[str]) -> None:
         ]
         if s.rng.random() < 0.5:
             steps.insert(0, ("supp_b_signed", filed - _days(s.rng, 10, 60), {"by": "HSI SAC"}))
-        s.relief(pseudonym, Kind.T_VISA, filed - _days(s.rng, 0, 20), steps)
+        s.relief(pseudonym, Kind.T_VISA, filed - _days(s.rng, 61, 90), steps)
 
 
 def _u_visas(s: Seeder, fy: int, pool: list[str]) -> None:
