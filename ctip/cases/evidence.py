@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from urllib.parse import quote
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,6 +45,20 @@ class EvidenceKind(StrEnum):
     ENTITY = "entity"
 
 
+PAGES = {
+    EvidenceKind.AD_NETWORK: "/networks/{}",
+    EvidenceKind.FLAGGED_ACCOUNT: "/finance/accounts/{}",
+    EvidenceKind.TYPOLOGY_FINDING: "/finance/patterns/{}",
+    EvidenceKind.DETENTION: "/trade/detentions/{}",
+    EvidenceKind.ENTRY_LINE: "/trade/lines/{}",
+    EvidenceKind.CLUSTER: "/resolve/clusters/{}",
+    EvidenceKind.TIP: "/intake/tips/{}",
+    EvidenceKind.SCREENING: "/intake/screenings/{}",
+    EvidenceKind.ENTITY: "/entities/{}",
+}
+"""Where each kind of record is read in the workbench (its own area decides who may)."""
+
+
 @dataclass(frozen=True)
 class EvidenceLink:
     """A link as the case page shows it."""
@@ -54,6 +69,12 @@ class EvidenceLink:
     why: str
     added_by: str
     added_at: str
+
+    @property
+    def path(self) -> str:
+        """The record's workbench page (an entry line's id is `ENTRY/LINE`)."""
+        template = PAGES.get(EvidenceKind(self.kind), "")
+        return template.format(quote(self.record_id, safe="/")) if template else ""
 
 
 def evidence_kind(value: str) -> EvidenceKind:

@@ -205,6 +205,7 @@ def test_evidence_links_keep_kind_record_who_and_why(store: Database) -> None:
         ("ad_network", "net-0042", "ana", "ads share the phone"),
         ("entity", "case-test-company", "ana", "employer"),
     ]
+    assert [e.path for e in linked] == ["/networks/net-0042", "/entities/case-test-company"]
 
 
 def test_one_more_fy2021_case_moves_hsi_cases_initiated_by_one(store: Database) -> None:
