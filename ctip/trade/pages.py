@@ -13,7 +13,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 
 from ctip.authz.policy import Principal, can
+from ctip.model import calendar
 from ctip.model.errors import CtipError
+from ctip.store.paging import RecordListing
 from ctip.trade import detentions, service, tiers
 from ctip.trade.access import TradeAction
 from ctip.trade.tables import DetentionRow
@@ -21,7 +23,16 @@ from ctip.web.auth import WebSession, csrf_ok, page_for
 from ctip.web.forms import EMPTY_FORM, FormState, FormText, Token, date_errors, refused
 from ctip.web.frame import error_page, form_expired, page_context
 from ctip.web.rendering import redirect, render
-from ctip.web.table import Column, FilterKind, Table, table_page
+from ctip.web.table import (
+    Column,
+    FilterKind,
+    Table,
+    export_csv,
+    parse_query,
+    table_page,
+    table_view,
+    wants_export,
+)
 
 router = APIRouter(include_in_schema=False)
 TradeReader = Annotated[Principal, Depends(page_for(TradeAction.READ))]
@@ -134,15 +145,95 @@ def detain_line(
     return redirect(f"/trade/detentions/{state.id}")
 
 
+DETENTION_STATUSES = ("detained", "deemed_excluded", "released", "excluded", "seized")
+DETENTIONS = Table(
+    "queue",
+    (
+        Column("detention", "Detention", sortable=True, value=lambda s: s.id),
+        Column("line", "Line", value=lambda s: f"{s.entry_number}/{s.line_number}"),
+        Column(
+            "status",
+            "Status",
+            sortable=True,
+            filter=FilterKind.CHOICE,
+            choices=DETENTION_STATUSES,
+            value=lambda s: s.status,
+        ),
+        Column("deadline", "Next deadline", value=lambda s: _next_label(s)),
+        Column("due", "Due", sortable=True, value=lambda s: _next_due(s)),
+        Column("opened", "Opened", sortable=True, value=lambda s: s.opened_on),
+        Column("value", "Value (USD)", sortable=True, numeric=True, value=lambda s: s.value_usd),
+    ),
+    search_label="Detention, entry or line",
+    default_sort="due",
+)
+
+
+def _next_label(state: detentions.DetentionState) -> str:
+    due = state.next_due
+    return due.deadline.label if due is not None else ""
+
+
+def _next_due(state: detentions.DetentionState) -> str | None:
+    due = state.next_due
+    return str(due.due) if due is not None else None
+
+
+def _queue_listing(
+    states: list[detentions.DetentionState], closed: bool, fiscal_year: int | None
+) -> RecordListing[detentions.DetentionState]:
+    """The detentions the queue shows: open work (or every one), of one fiscal year if asked."""
+    chosen = [
+        s
+        for s in states
+        if (closed or s.is_open or s.next_due is not None)
+        and (fiscal_year is None or calendar.fiscal_year(s.opened_on) == fiscal_year)
+    ]
+    return RecordListing(
+        records=lambda _session: chosen,
+        fields={
+            "detention": lambda s: s.id,
+            "status": lambda s: s.status,
+            "due": _next_due,
+            "opened": lambda s: s.opened_on,
+            "value": lambda s: s.value_usd,
+            "line": lambda s: f"{s.entry_number}/{s.line_number}",
+        },
+        matches={"status": "equals"},
+        searched=("detention", "line"),
+    )
+
+
+def _fiscal_year(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() and len(text) == 4 else None
+
+
 @router.get("/trade/detentions")
 def detention_queue(
-    request: Request, principal: TradeReader, session: WebSession, closed: str = ""
+    request: Request,
+    principal: TradeReader,
+    session: WebSession,
+    closed: str = "",
+    fy: str = "",
 ) -> Response:
-    """Open detentions, the legal deadline due first at the top; closed ones on request."""
-    states = detentions.list_detentions(session, open_only=not closed)
-    figures = detentions.figures(detentions.list_detentions(session))
+    """Open detentions, the legal deadline due first at the top; closed ones and one fiscal
+    year on request (the records behind a year's figures). Paged, filtered and exported whole;
+    every detention's state is computed once per view."""
+    states = detentions.list_detentions(session)
+    fiscal_year = _fiscal_year(fy)
+    listing = _queue_listing(states, bool(closed) or fiscal_year is not None, fiscal_year)
+    query = parse_query(request.query_params, DETENTIONS)
+    if wants_export(request):
+        return export_csv(session, principal, DETENTIONS, listing, query)
+    view = table_view(request, DETENTIONS, listing.page(session, query), keep=("closed", "fy"))
     context = page_context(
-        request, principal, active="/trade", states=states, closed=bool(closed), figures=figures
+        request,
+        principal,
+        active="/trade",
+        queue=view,
+        closed=bool(closed),
+        fiscal_year=fiscal_year,
+        figures=detentions.figures(states),
     )
     return render(request, "trade/queue.html", context)
 

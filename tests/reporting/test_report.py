@@ -148,7 +148,7 @@ def test_an_analyst_reads_the_report_without_links_to_records_not_theirs(
     assert page.status_code == 200
     assert "Blue Campaign presentations" in page.text
     assert 'href="/outreach?fy=2021' not in page.text
-    assert 'href="/trade/detentions?closed=1"' in page.text
+    assert 'href="/trade/detentions?fy=2021"' in page.text
 
 
 @pytest.mark.parametrize("role", [Role.OUTREACH, Role.FRONTLINE_OFFICER, Role.VICTIM_SPECIALIST])

@@ -7,12 +7,18 @@ import statistics
 from collections import Counter
 from datetime import date
 
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from ctip.api.app import create_app
+from ctip.config import Environment, Settings
 from ctip.model.calendar import fiscal_year, is_working_day
+from ctip.model.roles import Role
 from ctip.store.db import Database
 from ctip.trade import demo_figures, detentions, metrics
 from ctip.trade.tables import DetentionRow
+from tests.conftest import add_role_users
+from tests.support.workbench import sign_in
 
 
 def test_the_history_gives_the_fiscal_year_table(database: Database) -> None:
@@ -56,3 +62,21 @@ def test_the_records_are_spread_as_real_years_are() -> None:
     assert len(set(seized)) == len(seized) and statistics.pstdev(seized) > 1e6
     assert len({d.order.subject for d in history}) >= 8
     assert max(d.decided_on for d in history) < date(2021, 10, 1)
+
+
+def test_the_queue_pages_a_fiscal_years_detentions_and_exports_them(
+    sqlite_database: Database,
+) -> None:
+    """The report's link to FY2020 detentions opens them, paged, and exports every one."""
+    with sqlite_database.session() as session:
+        demo_figures.seed_history(session)
+    add_role_users(sqlite_database)
+    settings = Settings(env=Environment.TEST, database_url=sqlite_database.url)
+    with TestClient(create_app(settings), follow_redirects=False) as web:
+        sign_in(web, Role.TRADE_ANALYST)
+        open_work = web.get("/trade/detentions")
+        year = web.get("/trade/detentions", params={"fy": "2020"})
+        export = web.get("/trade/detentions", params={"fy": "2020", "export": "csv"})
+    assert "No detentions waiting." in open_work.text
+    assert year.status_code == 200 and "of <strong>324</strong>" in year.text
+    assert export.text.count("\r\n") == 324 + 1
