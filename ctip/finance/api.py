@@ -4,13 +4,17 @@ stored all or nothing and idempotent, like every import."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
-from ctip.api.deps import DbSession, require
+from ctip.api.deps import DbSession, get_database, require
 from ctip.api.explanations import ExplanationOut
 from ctip.api.schemas import error_responses
 from ctip.api.uploads import read_upload, upload_route
@@ -18,6 +22,8 @@ from ctip.authz.policy import Principal
 from ctip.finance import loading, readers, sar, service
 from ctip.finance.access import FinanceAction
 from ctip.finance.detect import Pattern
+from ctip.store import jobs
+from ctip.store.db import Database
 
 router = APIRouter(prefix="/finance", tags=["finance"])
 Reader = Annotated[Principal, Depends(require(FinanceAction.READ))]
@@ -50,16 +56,6 @@ class LoadOut(BaseModel):
     transactions: int
     already_loaded: bool
     unreadable_values: list[NoteOut]
-
-
-class ScanOut(BaseModel):
-    """What a scan stored."""
-
-    scan_id: int
-    transactions: int
-    accounts: int
-    flagged: int
-    patterns: int
 
 
 class FlagOut(BaseModel):
@@ -171,11 +167,34 @@ async def load(
     )
 
 
-@router.post("/scan")
-def scan(principal: Writer, session: DbSession) -> ScanOut:
-    """Scan every stored payment: typologies, red flags, links; one score per account."""
-    outcome = service.scan(session, principal.username)
-    return ScanOut(**outcome.__dict__)
+SCAN_JOB = "finance.scan"
+
+
+def scan_work(actor: str) -> jobs.Work:
+    """The scan as a job's work: the same service as `ctip finance scan`."""
+
+    def work(session: Session, progress: jobs.Progress) -> dict[str, Any]:
+        outcome = service.scan(session, actor, progress=progress)
+        return {**dataclasses.asdict(outcome), "summary": _summary(outcome)}
+
+    return work
+
+
+def _summary(outcome: service.ScanOutcome) -> str:
+    return (
+        f"Scan {outcome.scan_id}: {outcome.transactions} transactions, {outcome.accounts} "
+        f"accounts, {outcome.flagged} flagged, {outcome.patterns} patterns."
+    )
+
+
+@router.post("/scan", status_code=202, response_model=jobs.JobView)
+def scan(principal: Writer, database: Annotated[Database, Depends(get_database)]) -> JSONResponse:
+    """Scan every stored payment as one job (typologies, red flags, links; one score per
+    account): 202 with the job at once; when done its `result` holds the scan's counts."""
+    job = jobs.submit(database.session, SCAN_JOB, principal.username, scan_work(principal.username))
+    return JSONResponse(
+        jsonable_encoder(job), status_code=202, headers={"Location": f"/api/v1/jobs/{job.id}"}
+    )
 
 
 @router.get("/flags", responses=FOUND)

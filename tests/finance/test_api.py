@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import time
+from typing import Any
 
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
@@ -14,6 +16,15 @@ from tests.finance.conftest import TX_HEADER, csv_bytes, fan_in_records
 API = "/api/v1/finance"
 
 
+def _finished(client: TestClient, location: str, headers: dict[str, str]) -> dict[str, Any]:
+    for _ in range(600):
+        job: dict[str, Any] = client.get(location, headers=headers).json()
+        if job["state"] in ("done", "failed"):
+            return job
+        time.sleep(0.1)
+    raise AssertionError("the scan job did not end")
+
+
 def test_load_scan_and_read_the_findings(client: TestClient, role_headers: TokenFor) -> None:
     headers = role_headers(Role.INTEL_ANALYST)
     _, txs = fan_in_records()
@@ -22,8 +33,10 @@ def test_load_scan_and_read_the_findings(client: TestClient, role_headers: Token
     assert loaded.json()["transactions"] == 46
     again = client.post(f"{API}/load", content=txs, headers=headers, params={"file_name": "t.csv"})
     assert again.json()["already_loaded"] is True
-    scanned = client.post(f"{API}/scan", headers=headers).json()
-    assert scanned["flagged"] >= 6
+    accepted = client.post(f"{API}/scan", headers=headers)
+    assert accepted.status_code == 202
+    job = _finished(client, accepted.headers["location"], headers)
+    assert job["state"] == "done" and job["result"]["flagged"] >= 6
     flags = client.get(f"{API}/flags", params={"flagged": True}, headers=headers).json()
     hub = next(f for f in flags if f["account_id"] == "HUB")
     assert "fan_in" in hub["typologies"] and "Score" in hub["explanation"]
