@@ -26,7 +26,7 @@ from ctip.model.clock import SYSTEM_CLOCK, Clock
 from ctip.model.deadlines import DeadlineRule, load_rules
 from ctip.model.errors import Conflict, InvalidInput, NotFound
 from ctip.protection.tables import ReliefRow, VictimRow
-from ctip.protection.victims import checked_case_id, checked_date, victim_row
+from ctip.protection.victims import checked_case_id, checked_date, flush_new, victim_row
 from ctip.store import ledger
 from ctip.store.db import utc_now
 from ctip.store.ledger import LedgerEvent, Stream
@@ -205,7 +205,7 @@ def request(
         created_by=actor,
     )
     session.add(row)
-    session.flush()
+    flush_new(session, f"relief {relief_id}")
     payload = {"on": day, "victim": victim.pseudonym, "kind": relief_kind.value}
     payload |= {"agency": row.agency, "officer": row.officer, "case": case_id}
     _append(session, relief_id, REQUESTED, actor, reason or "requested", payload, clock)

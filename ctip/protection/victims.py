@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ctip.authz import audit
@@ -222,6 +223,15 @@ def next_pseudonym(session: Session, year: int) -> tuple[str, int]:
     return pseudonym_of(year, seq), seq
 
 
+def flush_new(session: Session, what: str) -> None:
+    """Write a new numbered record now; a number taken by a concurrent writer is a conflict
+    the person can retry (409), not a server error."""
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(f"{what} was taken by another entry at the same moment; try again") from None
+
+
 def pseudonym_of(year: int, seq: int) -> str:
     """The pseudonym people use for the victim: year identified and number."""
     return f"V-{year}-{seq:04d}"
@@ -262,7 +272,7 @@ def add_victim(
         **_context_columns(checked),
     )
     session.add(row)
-    session.flush()
+    flush_new(session, f"victim {pseudonym}")
     for username in specialists:
         session.add(
             AssignmentRow(

@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 
 from ctip.authz.policy import Principal
 from ctip.authz.protected import CompartmentClosed
-from ctip.model.errors import InvalidInput, NotFound
+from ctip.model.errors import Conflict, InvalidInput, NotFound
 from ctip.model.roles import Role
 from ctip.protection import crypto, victims
 from ctip.protection.tables import VictimRow
@@ -178,3 +178,12 @@ def test_a_sealed_identity_opens_only_for_its_pseudonym_and_key() -> None:
         crypto.unseal(blob, "V-2021-0002", cipher)
     with pytest.raises(crypto.IdentityUnreadable):
         crypto.unseal(blob, "V-2021-0001", crypto.cipher_for(b"j" * 40))
+
+
+def test_a_pseudonym_taken_concurrently_is_a_conflict_not_a_crash(
+    protection_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_marker_victim(protection_db)
+    monkeypatch.setattr(victims, "next_pseudonym", lambda _s, year: (f"V-{year}-0001", 1))
+    with pytest.raises(Conflict, match="try again"):
+        add_marker_victim(protection_db)
