@@ -40,7 +40,11 @@ TYPOLOGIES: Final = (
     "cycle",
     "pass_through",
     "funnel",
+    "bipartite",
+    "stack",
 )
+MAX_LAYERED: Final = 200
+"""Accounts in one connected group of irregular payments beyond which it is not classified."""
 
 
 @dataclass(frozen=True)
@@ -214,7 +218,7 @@ def _column_types() -> dict[str, Callable[[], Any]]:
 
 
 Progress = Callable[[int], None]
-STAGES: Final = 8
+STAGES: Final = 9
 
 
 def detect(
@@ -240,7 +244,8 @@ def detect(
         ]
         _signals(connection, found)
         advance(1)
-        for finder in (_fans, _scatter_gather, _gather_scatter, _cycles, _pass_through, _funnel):
+        finders = (_fans, _scatter_gather, _gather_scatter, _cycles, _pass_through, _funnel)
+        for finder in (*finders, _layered):
             found.patterns.extend(finder(connection, chosen))
             advance(1)
         found.patterns = [p for p in found.patterns if p.score >= chosen.pattern_min_share]
@@ -528,3 +533,48 @@ def _funnel(db: duckdb.DuckDBPyConnection, s: Settings) -> list[Pattern]:
         payments = [(t["id"], t["amount"], t["step"], funnel) for t in txs]
         found.append(_pattern("funnel", members, payments))
     return found
+
+
+def _layered(db: duckdb.DuckDBPyConnection, s: Settings) -> list[Pattern]:
+    """Bipartite (several accounts each paying several of the same others) and stacks (two
+    such layers in a row), from the groups of irregular payments within one window: networkx
+    splits them into connected groups; accounts that only pay are sources, those that only
+    receive are sinks, those that do both are hops."""
+    import networkx as nx
+
+    rows = db.sql(
+        f"""SELECT step // {s.window} AS b, source, target, tx_id, amount, step FROM itx
+            WHERE odd AND source <> target ORDER BY b"""
+    ).fetchall()
+    by_bucket: dict[int, list[tuple[str, str, str, float, int]]] = defaultdict(list)
+    for bucket, *rest in rows:
+        by_bucket[bucket].append((rest[0], rest[1], rest[2], rest[3], rest[4]))
+    found = []
+    for payments in by_bucket.values():
+        graph = nx.MultiDiGraph()
+        for source, target, tx_id, amount, step in payments:
+            graph.add_edge(source, target, key=tx_id, amount=amount, step=step)
+        for group in nx.weakly_connected_components(graph):
+            if len(group) > MAX_LAYERED or len(group) < 4:
+                continue
+            pattern = _layers(graph.subgraph(group))
+            if pattern is not None:
+                found.append(pattern)
+    return found
+
+
+def _layers(group: Any) -> Pattern | None:
+    sources = {n for n in group if group.in_degree(n) == 0}
+    sinks = {n for n in group if group.out_degree(n) == 0}
+    hops = set(group) - sources - sinks
+    pairs = {(u, v) for u, v in group.edges()}
+    if len(sources) < 2 or len(sinks) < 2 or len(pairs) < len(group):
+        return None
+    if hops and (len(hops) < 2 or any((u in sources) == (v in sinks) for u, v in pairs)):
+        return None
+    kind = "stack" if hops else "bipartite"
+    roles = {n: "source" for n in sources} | {n: "sink" for n in sinks} | {n: "hop" for n in hops}
+    payments = [
+        (k, d["amount"], d["step"], True) for _u, _v, k, d in group.edges(keys=True, data=True)
+    ]
+    return _pattern(kind, roles, payments)

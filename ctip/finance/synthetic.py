@@ -12,11 +12,20 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Final
 
 from ctip.finance.readers import Account, Transaction
 
-KINDS: Final = ("fan_in", "fan_out", "scatter_gather", "gather_scatter", "cycle")
+KINDS: Final = (
+    "fan_in",
+    "fan_out",
+    "scatter_gather",
+    "gather_scatter",
+    "cycle",
+    "bipartite",
+    "stack",
+)
 
 
 @dataclass
@@ -57,7 +66,7 @@ def generate(
     rng.shuffle(pool)
     for number in range(patterns):
         kind = kinds[number % len(kinds)]
-        size = {"scatter_gather": 7, "gather_scatter": 11}.get(kind, 5)
+        size = {"scatter_gather": 7, "gather_scatter": 11, "stack": 6, "bipartite": 4}.get(kind, 5)
         members = [pool.pop() for _ in range(size)]
         world.laundering.update(str(m) for m in members)
         rows += _plant(rng, kind, members, steps)
@@ -108,6 +117,16 @@ def _plant(
                     step + rng.randint(0, period // 2),
                 )
             )
+        return rows
+    if kind in ("bipartite", "stack"):
+        layers = (
+            [members[:2], members[2:4]]
+            if kind == "bipartite"
+            else [members[:2], members[2:4], members[4:6]]
+        )
+        rows = []
+        for upper, lower in pairwise(layers):
+            rows += [(u, v, amount(), when()) for u in upper for v in lower]
         return rows
     half = len(others) // 2
     ins, outs = others[:half], others[half:]
