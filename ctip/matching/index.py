@@ -191,8 +191,11 @@ class CandidateIndex:
 
     @classmethod
     def open(cls, directory: Path) -> CandidateIndex:
-        """An index saved by `save`, memory-mapped: opened in milliseconds at any size."""
-        names.load_name_data()
+        """An index saved by `save`, memory-mapped: opened in milliseconds at any size.
+
+        rigour's name data is not loaded here: a one-off command loads only the tables its
+        queries need, and a server loads them all once at start (`ctip.matching.warm`).
+        """
         entries, postings = frozen.open_arrays(directory)
         return cls._opened(entries, postings)
 
