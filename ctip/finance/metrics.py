@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ctip.finance import service
 from ctip.finance.access import FinanceAction
-from ctip.finance.tables import ScanRow
+from ctip.finance.tables import AccountFindingRow, ScanRow
 from ctip.model.area import HomeTile, Metric
 from ctip.model.calendar import FiscalYear
 
@@ -30,6 +32,23 @@ def accounts_flagged(session: Session, fiscal_year: int) -> int:
     return max(scans, key=lambda s: s.id).flagged if scans else 0
 
 
+def flagged_by_typology(session: Session, fiscal_year: int) -> dict[str, int]:
+    """The flagged accounts of the year's last scan by typology (an account in several
+    counts in each; "none" when only red flags or links flagged it). Published with cells
+    under 11 suppressed by the report."""
+    scans = _scans_in(session, fiscal_year)
+    if not scans:
+        return {}
+    newest = max(scans, key=lambda s: s.id).id
+    query = select(AccountFindingRow.typologies).where(
+        AccountFindingRow.scan_id == newest, AccountFindingRow.flagged == 1
+    )
+    counts: Counter[str] = Counter()
+    for typologies in session.execute(query).scalars():
+        counts.update(typologies.split(",") if typologies else ["none"])
+    return dict(counts)
+
+
 def scans_run(session: Session, fiscal_year: int) -> int:
     """Scans run in the fiscal year."""
     start, end = _bounds(fiscal_year)
@@ -44,6 +63,7 @@ METRICS = (
         accounts_flagged,
         records="/finance",
         action=FinanceAction.READ,
+        breakdown=flagged_by_typology,
     ),
     Metric("finance.scans", "Financial scans run", scans_run),
 )

@@ -20,6 +20,7 @@ def test_flagged_accounts_figure_and_home_tile(sqlite_database: Database) -> Non
     with sqlite_database.session() as session:
         assert metrics.accounts_flagged(session, year) == outcome.flagged > 0
         assert metrics.scans_run(session, year) == 1
+        assert metrics.flagged_by_typology(session, year)["fan_in"] >= 1
         assert metrics.scans_run(session, year - 1) == 0
         (tile,) = AREA.home
         assert tile.count(session, "ana") == outcome.flagged
