@@ -204,6 +204,8 @@ def record_outcome(
     result = _outcome(outcome)
     day = check_day(on, "on", clock)
     arrest = _arrest(session, charge.arrest_id)
+    if (result.value, day.isoformat()) in _outcomes(session, [charge.id]).get(charge.id, []):
+        return arrest_view(session, arrest.id)  # recorded already (a retry): nothing new
     _check_outcome_order(session, charge, result, day, arrest)
     session.add(
         ChargeOutcomeRow(

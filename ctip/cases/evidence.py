@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from ctip.authz.policy import Principal
 from ctip.cases.service import (
-    CaseConflict,
     EventKind,
     InvalidCase,
     append,
@@ -104,13 +103,14 @@ def link(
     if chosen is EvidenceKind.ENTITY and entities.get_entity(session, record) is None:
         message = f"no entity {record[:80]!r} in the store"
         raise InvalidCase(message, [{"field": "record_id", "reason": message}])
-    existing = select(EvidenceLinkRow.id).where(
+    existing = select(EvidenceLinkRow).where(
         EvidenceLinkRow.case_number == row.number,
         EvidenceLinkRow.kind == chosen.value,
         EvidenceLinkRow.record_id == record,
     )
-    if session.execute(existing).first() is not None:
-        raise CaseConflict(f"{chosen.value} {record} is already linked to {row.number}")
+    linked = session.execute(existing).scalar_one_or_none()
+    if linked is not None:  # linked before (a retry): the link as it is, nothing new
+        return _link(linked)
     evidence = EvidenceLinkRow(
         case_number=row.number,
         kind=chosen.value,

@@ -406,8 +406,8 @@ def add_member(
         raise InvalidCase(
             f"no user {name[:100]!r}", [{"field": "username", "reason": "no such user"}]
         )
-    if name in team(session, row.number):
-        raise CaseConflict(f"{name} is already on case {row.number}")
+    if name in team(session, row.number):  # already on it (a retry): nothing new
+        return team(session, row.number)
     _add_member_row(session, row.number, name, principal.username, clock)
     why = check_text(reason, "reason", required=False) or "joined the team"
     today = clock.today()
@@ -438,8 +438,11 @@ def refer(
     target = check_text(to, "to", MAX_OFFICE)
     why = check_text(reason, "reason")
     day = _after_opening(row, check_day(on, "on", clock), "on")
-    if case_status(session, row.number).status is not Status.OPEN:
-        raise CaseConflict(f"case {row.number} is not open")
+    state = case_status(session, row.number)
+    if state.status is Status.REFERRED and state.referred_to == target:
+        return state  # referred there already (a retry): nothing new
+    if state.status is not Status.OPEN:
+        raise CaseConflict(f"case {row.number} is {state.status.value}, not open")
     append(
         session, row.number, EventKind.REFERRED, principal.username, why, {"to": target}, day, clock
     )
@@ -460,8 +463,11 @@ def close(
     outcome = check_text(disposition, "disposition", MAX_TITLE)
     why = check_text(reason, "reason", required=False) or outcome
     day = _after_opening(row, check_day(on, "on", clock), "on")
-    if case_status(session, row.number).status is Status.CLOSED:
-        raise CaseConflict(f"case {row.number} is already closed")
+    state = case_status(session, row.number)
+    if state.status is Status.CLOSED and state.disposition == outcome:
+        return state  # closed so already (a retry): nothing new
+    if state.status is Status.CLOSED:
+        raise CaseConflict(f"case {row.number} is already closed ({state.disposition})")
     detail = {"disposition": outcome}
     append(session, row.number, EventKind.CLOSED, principal.username, why, detail, day, clock)
     return case_status(session, row.number)
@@ -479,8 +485,9 @@ def reopen(
     row = require_need_to_know(session, principal, number)
     why = check_text(reason, "reason")
     day = _after_opening(row, check_day(on, "on", clock), "on")
-    if case_status(session, row.number).status is Status.OPEN:
-        raise CaseConflict(f"case {row.number} is already open")
+    state = case_status(session, row.number)
+    if state.status is Status.OPEN:
+        return state  # open already (a retry): nothing new
     append(session, row.number, EventKind.REOPENED, principal.username, why, {}, day, clock)
     return case_status(session, row.number)
 

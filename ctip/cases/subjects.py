@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session, aliased
 
 from ctip.authz.policy import Principal
 from ctip.cases.service import (
-    CaseConflict,
     EventKind,
     InvalidCase,
     append,
@@ -204,13 +203,14 @@ def add_subject(
     chosen = subject_kind(kind)
     resolved = _resolve(session, chosen, value)
     clean_role = check_text(role, "role", MAX_ROLE, required=False) or "subject"
-    known = select(CaseSubjectRow.id).where(
+    known = select(CaseSubjectRow).where(
         CaseSubjectRow.case_number == row.number,
         CaseSubjectRow.kind == chosen.value,
         CaseSubjectRow.key == resolved.key,
     )
-    if session.execute(known).first() is not None:
-        raise CaseConflict(f"{resolved.label} is already a subject of {row.number}")
+    existing = session.execute(known).scalar_one_or_none()
+    if existing is not None:  # sent again (a retry): the subject as it is, nothing new
+        return _subject(existing), _matches(session, row.number, resolved.keys)
     subject = CaseSubjectRow(
         case_number=row.number,
         kind=chosen.value,

@@ -72,10 +72,12 @@ def test_status_is_folded_from_the_ledger_and_history_is_kept(store: Database) -
     with store.session() as session:
         number = _open(session)
         service.refer(session, ANA, number, "FBI", "federal nexus", "2021-03-01")
-        with pytest.raises(CaseConflict):
-            service.refer(session, ANA, number, "FBI", "again", "2021-03-02")
+        with pytest.raises(CaseConflict, match="referred, not open"):
+            service.refer(session, ANA, number, "DEA", "elsewhere", "2021-03-02")
+        retried = service.refer(session, ANA, number, "FBI", "sent twice", "2021-03-01")
         service.reopen(session, ANA, number, "FBI declined", "2021-04-01")
         closed = service.close(session, ANA, number, "prosecution accepted", on="2021-09-01")
+        assert service.close(session, ANA, number, "prosecution accepted") == closed
         with pytest.raises(CaseConflict, match="already closed"):
             service.close(session, ANA, number, "again", on="2021-09-02")
         with pytest.raises(CaseConflict, match="before the case was opened"):
@@ -88,6 +90,7 @@ def test_status_is_folded_from_the_ledger_and_history_is_kept(store: Database) -
         "prosecution accepted",
     )
     assert kinds == ["opened", "referred", "reopened", "closed"]
+    assert (retried.status, retried.referred_to) == (Status.REFERRED, "FBI")
     assert [c.number for c in listed.rows] == [number]
 
 
@@ -148,14 +151,15 @@ def test_a_person_holding_the_phone_of_another_case_deconflicts(store: Database)
         first = _open(session)
         second = _open(session, BO)
         subjects.add_subject(session, ANA, first, "entity", "case-test-olena")
-        _, found = subjects.add_subject(session, BO, second, "entity", "case-test-ivan")
-        with pytest.raises(CaseConflict, match="already a subject"):
-            subjects.add_subject(session, BO, second, "entity", "case-test-ivan")
+        added, found = subjects.add_subject(session, BO, second, "entity", "case-test-ivan")
+        again, found_again = subjects.add_subject(session, BO, second, "entity", "case-test-ivan")
+        added_events = [e for e in service.events(session, second) if e.kind == "subject_added"]
         with pytest.raises(InvalidCase, match="no entity"):
             subjects.add_subject(session, BO, second, "entity", "no-such-entity")
         with pytest.raises(InvalidCase, match="cannot be read"):
             subjects.add_subject(session, BO, second, "email", "not an address")
-    assert [n.other_case for n in found] == [first]
+    assert [n.other_case for n in found] == [first] and found_again == found
+    assert again == added and len(added_events) == 1
 
 
 def test_arrest_charges_and_outcomes_in_order(store: Database) -> None:
@@ -179,6 +183,7 @@ def test_arrest_charges_and_outcomes_in_order(store: Database) -> None:
         with pytest.raises(CaseConflict, match="before the arrest"):
             arrests.record_outcome(session, ANA, charge, "convicted", "2021-04-01")
         done = arrests.record_outcome(session, ANA, charge, "convicted", "2021-11-15")
+        assert arrests.record_outcome(session, ANA, charge, "convicted", "2021-11-15") == done
         with pytest.raises(CaseConflict, match="already convicted"):
             arrests.record_outcome(session, ANA, charge, "dismissed", "2021-12-01")
     assert made.id == f"{number}-A001"
@@ -194,8 +199,7 @@ def test_evidence_links_keep_kind_record_who_and_why(store: Database) -> None:
         number = _open(session)
         evidence.link(session, ANA, number, "ad_network", "net-0042", "ads share the phone")
         evidence.link(session, ANA, number, "entity", "case-test-company", "employer")
-        with pytest.raises(CaseConflict):
-            evidence.link(session, ANA, number, "ad_network", "net-0042", "again")
+        retried = evidence.link(session, ANA, number, "ad_network", "net-0042", "sent twice")
         with pytest.raises(InvalidCase, match="no entity"):
             evidence.link(session, ANA, number, "entity", "nobody", "why")
         with pytest.raises(InvalidCase, match="one of"):
@@ -206,6 +210,7 @@ def test_evidence_links_keep_kind_record_who_and_why(store: Database) -> None:
         ("entity", "case-test-company", "ana", "employer"),
     ]
     assert [e.path for e in linked] == ["/networks/net-0042", "/entities/case-test-company"]
+    assert retried == linked[0]
 
 
 def test_one_more_fy2021_case_moves_hsi_cases_initiated_by_one(store: Database) -> None:
