@@ -149,6 +149,8 @@ def scan(
     advance(1)
     irregular = spark.irregular_ids(data, chosen) if engine == "spark" else None
     found = detect.detect(data, chosen, advance, irregular)
+    if table is None:
+        found.accounts = _loaded_accounts(session, found.accounts)
     hits = redflags.evaluate(data)
     advance(1)
     with_holders = (
@@ -164,6 +166,13 @@ def scan(
     outcome = _store(session, actor, chosen, found, scores, engine)
     advance(1)
     return outcome
+
+
+def _loaded_accounts(session: Session, accounts: Sequence[str]) -> list[str]:
+    """The accounts the records name as accounts: a cash branch is a place money was paid in
+    or out, a node of the graph but not an account to flag."""
+    known = set(session.execute(select(AccountRow.account_id)).scalars())
+    return [a for a in accounts if a in known]
 
 
 SCAN_STAGES: Final = detect.STAGES + 3

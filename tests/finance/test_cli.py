@@ -70,7 +70,7 @@ def test_amlsim_folder_loads_and_flags_carry_the_ids_as_given(tmp_path: Path) ->
     out = tmp_path / "FLAGS.csv"
     assert runner.invoke(app, ["finance", "flag", "--out", str(out)]).exit_code == 0
     ids = {r["account_id"] for r in csv.DictReader(out.open(encoding="utf-8"))}
-    assert "25" in ids and all(not i.startswith("tx:") for i in ids)
+    assert "25" in ids and all(not i.startswith(("tx:", "branch:")) for i in ids)
 
 
 def test_a_bad_format_or_missing_file_is_refused(tmp_path: Path) -> None:
