@@ -104,6 +104,7 @@ def test_demo_refuses_production(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CTIP_SECRET_KEY", "k" * 48)
     monkeypatch.setenv("CTIP_SECURE_COOKIES", "true")
     monkeypatch.setenv("CTIP_AUDIT_KEY", "a" * 48)
+    monkeypatch.setenv("CTIP_VICTIM_KEY", "v" * 48)
     get_settings.cache_clear()
     result = runner.invoke(app, ["demo", "--no-serve"])
     assert result.exit_code == 1 and "refuses production" in result.output
