@@ -166,3 +166,12 @@ def test_the_web_form_shares_the_per_client_limit(web: TestClient, no_wait: None
     refused = web.post("/tip", data={**TIP_FORM, "csrf_token": token})
     assert refused.status_code == 429 and "wait a minute" in refused.text
     assert "locked in a barn" in refused.text  # nothing typed is lost
+
+
+def test_the_sign_in_page_and_every_footer_lead_the_public_to_the_tip_form(
+    web: TestClient,
+) -> None:
+    login = web.get("/login")
+    assert 'href="/tip"' in login.text and "send a tip" in login.text
+    tip_form = web.get("/tip")
+    assert tip_form.status_code == 200 and "sign in" not in tip_form.url.path
