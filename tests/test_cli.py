@@ -203,6 +203,7 @@ HEAVY_AT_START = (
     "splink",
     "duckdb",
     "pyarrow",
+    "numpy",
     "igraph",
     "leidenalg",
     "networkx",
@@ -217,7 +218,8 @@ SLOW_START = (
     "waiting on modules outside the CLI that import heavy libraries at top: "
     "ctip.networks.linking (datasketch, scipy), ctip.resolve.engine (splink, pyarrow), "
     "ctip.trade.lists.orders (openpyxl), ctip.graph.drawing (networkx), "
-    "ctip.graph.service (leidenalg, igraph)"
+    "ctip.graph.service (leidenalg, igraph), ctip.matching.frozen (numpy); and ctip.store.db "
+    "(alembic, about 1 s, needed only to migrate)"
 )
 
 
