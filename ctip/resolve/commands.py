@@ -16,10 +16,14 @@ from rich.table import Table
 from ctip.commands.common import (
     FormatOption,
     OutputFormat,
+    RegionOption,
+    StrictOption,
+    WarningsOption,
     cli_actor,
     fail,
     print_rows,
     progress_bar,
+    report_warnings,
     reports_errors,
     store_session,
 )
@@ -28,7 +32,7 @@ from ctip.model.errors import InvalidInput
 from ctip.resolve import pipeline, service
 from ctip.resolve.engine import DEFAULT_THRESHOLD, Engine
 from ctip.resolve.pipeline import Kind
-from ctip.resolve.records import read_csv_text
+from ctip.resolve.records import read_csv_report
 
 clusters_app = typer.Typer(help="Resolved clusters and analysts' judgements.", no_args_is_help=True)
 console = Console()
@@ -64,9 +68,9 @@ def resolve_file(
     threshold: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="match probability that links two records")
     ] = DEFAULT_THRESHOLD,
-    region: Annotated[
-        str | None, typer.Option(help="country (e.g. US) for phones without a country code")
-    ] = None,
+    region: RegionOption = None,
+    strict: StrictOption = False,
+    warnings: WarningsOption = None,
     store: Annotated[
         bool, typer.Option("--store", help="resolve the store's people and organisations")
     ] = False,
@@ -98,9 +102,11 @@ def resolve_file(
         try:
             with reports_errors("nothing was resolved"):
                 text = records.read_text(encoding="utf-8-sig")
-                rows = read_csv_text(text, records.name, None, region)
+                read = read_csv_report(text, records.name, None, region, strict)
         except UnicodeDecodeError:
             raise fail(f"{records.name} is not UTF-8 text", InvalidInput.exit_code) from None
+        report_warnings(records.name, read.warnings, warnings)
+        rows = read.records
         with reports_errors("nothing was resolved"):
             resolution = pipeline.resolve_records(
                 rows, engine, threshold, step=step, kind=schema, link_only=link_only

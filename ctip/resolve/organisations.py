@@ -156,6 +156,7 @@ PLACE_RARITY = 0.3
 PLACE_EVIDENCE = 2
 PLACE_DIFFERS = -4.0
 FUZZY_WORD = 80.0
+ABBREVIATED = 85.0  # "deli" for "delicatessen": a word cut short still agrees
 MIN_FUZZY_LENGTH = 4
 BLOCK_PREFIX = 4
 PRIOR_WEIGHT = -13.0
@@ -209,10 +210,14 @@ def name_words(name: str | None) -> tuple[str, ...]:
 
 
 def _join_letters(text: str) -> str:
-    """Initials written apart ("f z e", "l.l.c.") joined into one word ("fze", "llc")."""
+    """Initials written apart ("f z e", "l.l.c.") joined into one word ("fze", "llc"), and
+    a possessive's "s" back on its word ("art s" -> "arts")."""
     words: list[str] = []
     letters = ""
     for word in _SPLIT.split(text):
+        if word == "s" and words and not letters:  # a possessive: "art's" folds to "art s"
+            words[-1] += "s"
+            continue
         if len(word) == 1 and word.isalpha():
             letters += word
             continue
@@ -278,7 +283,8 @@ def _word_agreement(word: str, others: Sequence[str]) -> tuple[float, int]:
         if word == other:
             return 1.0, index
         if min(len(word), len(other)) >= MIN_FUZZY_LENGTH:
-            score = fuzz.ratio(word, other)
+            short, long = sorted((word, other), key=len)
+            score = ABBREVIATED if long.startswith(short) else fuzz.ratio(word, other)
             if score >= FUZZY_WORD and score / 100 > best:
                 best, where = score / 100, index
     return best, where

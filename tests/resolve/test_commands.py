@@ -107,3 +107,25 @@ def test_the_clusters_file_writes_no_cell_a_spreadsheet_would_run(tmp_path: Path
     found = _clusters(out)
     assert list(found)[:3] == ["'=1+1", "'@SUM(A1)", "3"]
     assert found["'=1+1"] == found["'@SUM(A1)"], "the escape changes the cell, not the result"
+
+
+BUSINESS_HEADER = ["id", "name", "address", "city", "phone", "source"]
+BUSINESSES = [
+    ["1", "Art's Delicatessen", "12224 Ventura Blvd.", "Studio City", "818/762-1221", "fodors"],
+    ["2", "Arts Deli", "12224 Ventura Blvd", "Studio City", "818-762-1221", "zagat"],
+    ["3", "Bel-Air Hotel", "701 Stone Canyon Rd.", "Bel Air", "310/788-", "fodors"],
+    ["4", "Cafe Bizou", "14016 Ventura Blvd.", "Sherman Oaks", "100-813-8212", "zagat"],
+]
+
+
+def test_phones_read_with_a_region_and_broken_ones_are_warned_not_fatal(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "businesses.csv", BUSINESS_HEADER, BUSINESSES)
+    out, warned = tmp_path / "clusters.csv", tmp_path / "warnings.csv"
+    args = ["resolve", str(source), "--out", str(out), "--region", "US", "--schema"]
+    result = runner.invoke(app, [*args, "organisation", "--warnings", str(warned)])
+    assert result.exit_code == 0, result.output
+    found = _clusters(out)
+    assert found["1"] == found["2"] and len(found) == 4
+    assert "310/788-" in warned.read_text(encoding="utf-8")
+    strict = runner.invoke(app, [*args, "organisation", "--strict"])
+    assert strict.exit_code == InvalidInput.exit_code and "Traceback" not in strict.output
