@@ -36,6 +36,7 @@ def test_production_accepts_a_real_secret(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("CTIP_SECRET_KEY", STRONG_KEY)
     monkeypatch.setenv("CTIP_SECURE_COOKIES", "true")
     monkeypatch.setenv("CTIP_AUDIT_KEY", AUDIT_KEY)
+    monkeypatch.setenv("CTIP_VICTIM_KEY", "v" * 48)
     monkeypatch.setenv("CTIP_DATABASE_URL", "postgresql://ctip@db/ctip")
     settings = Settings()
     assert settings.env is Environment.PRODUCTION and not settings.is_sqlite
@@ -68,6 +69,7 @@ def test_audit_key_file_wins_over_the_setting(tmp_path: Path) -> None:
         secure_cookies=True,
         audit_key=SecretStr("a" * 48),
         audit_key_file=key_file,
+        victim_key=SecretStr("v" * 48),
     )
     assert settings.audit_signing_key() == b"f" * 40
 
