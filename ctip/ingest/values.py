@@ -19,6 +19,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Final
 
 import phonenumbers
@@ -33,6 +34,8 @@ from ctip.model.errors import InvalidInput
 MIN_YEAR: Final = 1800
 MAX_YEAR: Final = 2100
 MAX_VALUE: Final = 1000
+CACHED: Final = 1 << 16
+"""Values read once per process: a query file repeats its countries and many of its dates."""
 WARNING_COLUMNS: Final = ("row", "column", "value", "reason")
 PLACEHOLDERS: Final = frozenset({"-", "--", "?", "??", "n/a", "na", "none", "null", "unknown", "x"})
 _SLASHED = re.compile(r"^(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})$")
@@ -125,6 +128,7 @@ def _slashed_date(match: re.Match[str], region: str | None) -> str:
     return iso
 
 
+@lru_cache(maxsize=CACHED)
 def read_date(text: str, region: str | None = None) -> str:
     """A full or partial date as ISO text ("1969-07-16", "1969-07", "1969").
 
@@ -148,6 +152,7 @@ def read_date(text: str, region: str | None = None) -> str:
     raise Unreadable(f"date {text!r} is not a date (write it as 1969-07-16, 1969-07 or 1969)")
 
 
+@lru_cache(maxsize=CACHED)
 def read_phone(text: str, region: str | None = None) -> str:
     """A phone number in E.164 ("+13102461501"); without a country code, the region's."""
     value = text.strip()
@@ -162,6 +167,7 @@ def read_phone(text: str, region: str | None = None) -> str:
     raise Unreadable(f"phone {text!r} is not a valid number{where}")
 
 
+@lru_cache(maxsize=CACHED)
 def read_country(text: str) -> str:
     """An ISO country code (lower case, as FtM writes it) from a code or a name."""
     cleaned = registry.country.clean_text(text.strip())
