@@ -40,10 +40,13 @@ def test_bad_records_are_422_with_each_row_and_nothing_is_resolved(
     client: TestClient, role_headers: TokenFor
 ) -> None:
     headers = role_headers(Role.INTEL_ANALYST)
-    body = {"records": [{"id": "a", "birth_date": "31/12/1990"}, {"id": "b", "phone": "12"}]}
+    body = {"records": [{"id": "a", "birth_date": "31/02/1990"}, {"id": "b", "phone": "12"}]}
     response = client.post("/api/v1/resolve/batch", headers=headers, json=body)
     assert response.status_code == 422
-    assert "birth_date" in response.text and "phone" in response.text
+    assert "birth_date" in response.text and "31/02/1990" in response.text
+    phone = {"records": [{"id": "b", "phone": "12"}]}
+    refused = client.post("/api/v1/resolve/batch", headers=headers, json=phone)
+    assert refused.status_code == 422 and "phone" in refused.text
     missing = client.get("/api/v1/resolve/clusters", headers=headers, params={"ref": "a"})
     assert missing.status_code == 404
 
