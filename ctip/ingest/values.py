@@ -167,10 +167,18 @@ def read_phone(text: str, region: str | None = None) -> str:
     raise Unreadable(f"phone {text!r} is not a valid number{where}")
 
 
+@lru_cache(maxsize=1)
+def _country_labels() -> dict[str, str]:
+    """FtM's English country names, folded, to their codes: most files name countries so,
+    and this spares loading every name of every territory in every language."""
+    return {label.casefold(): code for code, label in registry.country.names.items()}
+
+
 @lru_cache(maxsize=CACHED)
 def read_country(text: str) -> str:
     """An ISO country code (lower case, as FtM writes it) from a code or a name."""
-    cleaned = registry.country.clean_text(text.strip())
+    value = text.strip()
+    cleaned = _country_labels().get(value.casefold()) or registry.country.clean_text(value)
     if cleaned is None:
         raise Unreadable(f"country {text!r} is not a country name or code")
     return cleaned
