@@ -156,6 +156,7 @@ PLACE_RARITY = 0.3
 PLACE_EVIDENCE = 2
 PLACE_DIFFERS = -4.0
 FUZZY_WORD = 80.0
+DIFFERENT_NUMBERS = 0.5  # names that differ in a number are at most "sharing some words"
 ABBREVIATED = 85.0  # "deli" for "delicatessen": a word cut short still agrees
 MIN_FUZZY_LENGTH = 4
 BLOCK_PREFIX = 4
@@ -202,7 +203,7 @@ def name_words(name: str | None) -> tuple[str, ...]:
     words = tuple(
         ABBREVIATIONS.get(w, w)
         for w in _SPLIT.split(stripped)
-        if len(w) > 1 and w not in STOPWORDS and w not in LEGAL_FORM_WORDS
+        if (len(w) > 1 or w.isdigit()) and w not in STOPWORDS and w not in LEGAL_FORM_WORDS
     )
     if words:
         return words
@@ -305,6 +306,14 @@ def name_similarity(left: Sequence[str], right: Sequence[str], rarity: Rarity) -
         return 0.0
     if "".join(left) == "".join(right):
         return 1.0
+    numbers = ({w for w in left if w.isdigit()}, {w for w in right if w.isdigit()})
+    if all(numbers) and numbers[0] != numbers[1]:  # "No. 4" and "No. 5", "Customer 2" and 5
+        return min(DIFFERENT_NUMBERS, _weighted_agreement(left, right, rarity))
+    return _weighted_agreement(left, right, rarity)
+
+
+def _weighted_agreement(left: Sequence[str], right: Sequence[str], rarity: Rarity) -> float:
+    """Each word's best partner on the other side, weighted by rarity (a Dice coefficient)."""
     if _is_initialism(left, right) or _is_initialism(right, left):
         return 0.9
     remaining = list(right)

@@ -160,3 +160,13 @@ def test_the_command_refuses_link_only_on_one_source(tmp_path: Path) -> None:
     assert result.exit_code == NothingToLink.exit_code
     assert "two sources" in result.output and "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_names_that_differ_only_in_a_number_stay_apart() -> None:
+    records = [_record(str(i), f"Customer {i}") for i in range(10)]
+    records += [
+        _record("v4", "No. 4 Vocational Skills Centre"),
+        _record("v5", "No. 5 Vocational Skills Centre"),
+    ]
+    resolution = pipeline.resolve_records(records, kind=Kind.ORGANISATION)
+    assert len(set(resolution.assignment.values())) == len(records)
