@@ -24,6 +24,13 @@ AREA = Area(
             "Watchlists and forced-labour lists with their editions: what screening runs "
             "against, each entry searchable, and new editions loaded from a file.",
         ),
+        NavEntry(
+            "Screen names",
+            "/screen",
+            ListAction.SCREEN,
+            "Paste names or upload a file, screen them against the lists you choose and read "
+            "every hit with the reasons behind its score.",
+        ),
     ),
     templates=Path(__file__).parent / "templates",
     command_groups={"lists": commands.app},
