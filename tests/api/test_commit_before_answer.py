@@ -122,9 +122,10 @@ def test_any_other_failed_commit_is_a_500_with_an_error_id(
     def broken(_session: Session) -> None:
         raise RuntimeError("disk full")
 
+    other_app = create_app(app_settings)  # its start-up commits; only the request's must fail
     event.listen(Session, "before_commit", broken)
     try:
-        with TestClient(create_app(app_settings), raise_server_exceptions=False) as other:
+        with TestClient(other_app, raise_server_exceptions=False) as other:
             response = other.post(f"{API_PREFIX}/users", json=NEW_USER, headers=headers)
     finally:
         event.remove(Session, "before_commit", broken)
