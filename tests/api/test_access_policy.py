@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +22,22 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from ctip.api.app import API_PREFIX, create_app
 from ctip.api.deps import required_action
 from ctip.authz import users
 from ctip.authz.policy import Action, allowed_roles
+from ctip.cases import service as case_service
+from ctip.cases.arrests import record_arrest
+from ctip.cases.subjects import add_subject
 from ctip.config import Environment, Settings
 from ctip.ingest.ftm_import import import_ftm_bytes
+from ctip.intake.tips import TipInput, submit_tip
 from ctip.lists.store import load_watchlist
 from ctip.model.roles import STAFF_ROLES, Role
+from ctip.protection import relief, victims
+from ctip.protection.victims import Context, Identity
 from ctip.store import jobs
 from ctip.store.db import Database
 from ctip.store.tables import FileImportRow, StatementRow, User
@@ -47,7 +55,24 @@ ENTITY_READERS = ANALYSTS | {Role.VICTIM_SPECIALIST}
 OVERSIGHT = frozenset({Role.ADMIN, Role.SUPERVISOR})
 ADMINS = frozenset({Role.ADMIN})
 
+INVESTIGATORS = OVERSIGHT | {Role.INVESTIGATOR, Role.INTEL_ANALYST}
+TRADE_OFFICERS = OVERSIGHT | {Role.TRADE_ANALYST}
+SCREENERS = OVERSIGHT | {Role.FRONTLINE_OFFICER}
+SUPERVISORS = frozenset({Role.SUPERVISOR})
+PROTECTION_TEAM = frozenset({Role.SUPERVISOR, Role.VICTIM_SPECIALIST})
+PSEUDONYM_READERS = PROTECTION_TEAM | {Role.ADMIN, Role.INVESTIGATOR}
 ACCESS: dict[RouteKey, frozenset[Role]] = {
+    # intake (the tip and allegation the routes act on are seeded by the world fixture)
+    ("POST", "/api/v1/tips"): EVERYONE,
+    ("POST", "/api/v1/tips/additions"): EVERYONE,
+    ("GET", "/api/v1/intake/tips"): INVESTIGATORS,
+    ("GET", "/api/v1/intake/tips/{tip_id}"): INVESTIGATORS,
+    ("POST", "/api/v1/intake/tips/{tip_id}/decision"): INVESTIGATORS,
+    ("GET", "/api/v1/intake/allegations"): TRADE_OFFICERS,
+    ("GET", "/api/v1/intake/allegations/{allegation_id}"): TRADE_OFFICERS,
+    ("POST", "/api/v1/intake/allegations/{allegation_id}/decision"): TRADE_OFFICERS,
+    ("POST", "/api/v1/intake/screenings"): SCREENERS,
+    ("GET", "/api/v1/intake/screenings"): SCREENERS,
     ("GET", "/api/v1/health"): EVERYONE,
     ("POST", "/api/v1/auth/token"): EVERYONE,
     ("GET", "/api/v1/auth/me"): SIGNED_IN,
@@ -122,10 +147,54 @@ ACCESS: dict[RouteKey, frozenset[Role]] = {
     ("GET", "/api/v1/resolve/clusters"): ANALYSTS,
     ("GET", "/api/v1/resolve/clusters/history"): ANALYSTS,
     ("POST", "/api/v1/resolve/judgements"): ANALYSTS - {Role.TRADE_ANALYST},
+    # cases (writes also need the caller on the case's team, or oversight: the world fixture
+    # puts the investigator and the intel analyst on the cases the routes act on)
+    **dict.fromkeys(
+        [
+            ("GET", "/api/v1/cases"),
+            ("POST", "/api/v1/cases"),
+            ("GET", "/api/v1/cases/notices"),
+            ("GET", "/api/v1/cases/{number}"),
+            ("POST", "/api/v1/cases/{number}/members"),
+            ("POST", "/api/v1/cases/{number}/subjects"),
+            ("POST", "/api/v1/cases/{number}/evidence"),
+            ("POST", "/api/v1/cases/{number}/arrests"),
+            ("POST", "/api/v1/cases/arrests/{arrest_id}/charges"),
+            ("POST", "/api/v1/cases/charges/{charge_id}/outcomes"),
+            ("POST", "/api/v1/cases/{number}/refer"),
+            ("POST", "/api/v1/cases/{number}/close"),
+            ("POST", "/api/v1/cases/{number}/reopen"),
+        ],
+        INVESTIGATORS,
+    ),
+    ("GET", "/api/v1/cases/figures"): ANALYSTS,
+    # protection (the victim is assigned to the victim specialist, linked to a case so the
+    # investigator sees its pseudonym, and the supervisor has broken the glass on it)
+    ("GET", "/api/v1/protection/victims"): PSEUDONYM_READERS,
+    ("GET", "/api/v1/protection/victims/{victim}"): PSEUDONYM_READERS,
+    ("POST", "/api/v1/protection/victims"): PROTECTION_TEAM,
+    ("POST", "/api/v1/protection/victims/{victim}/referrals"): PROTECTION_TEAM,
+    ("GET", "/api/v1/protection/victims/{victim}/identity"): PROTECTION_TEAM,
+    ("PUT", "/api/v1/protection/victims/{victim}/identity"): frozenset({Role.VICTIM_SPECIALIST}),
+    ("POST", "/api/v1/protection/victims/{victim}/break-glass"): SUPERVISORS,
+    ("POST", "/api/v1/protection/victims/{victim}/assignments"): SUPERVISORS,
+    ("GET", "/api/v1/protection/export.csv"): PROTECTION_TEAM,
+    ("GET", "/api/v1/protection/deadlines"): PROTECTION_TEAM,
+    ("POST", "/api/v1/protection/relief/{relief_id}/decision"): PROTECTION_TEAM,
+    ("POST", "/api/v1/protection/relief"): PROTECTION_TEAM | {Role.INVESTIGATOR},
+    ("GET", "/api/v1/protection/relief/{relief_id}"): PROTECTION_TEAM | {Role.INVESTIGATOR},
+    ("POST", "/api/v1/protection/relief/{relief_id}/steps"): PROTECTION_TEAM | {Role.INVESTIGATOR},
+    # outreach
+    ("GET", "/api/v1/outreach/activities"): OVERSIGHT | {Role.OUTREACH},
+    ("GET", "/api/v1/outreach/partners"): OVERSIGHT | {Role.OUTREACH},
+    ("POST", "/api/v1/outreach/activities"): frozenset({Role.ADMIN, Role.OUTREACH}),
+    ("POST", "/api/v1/outreach/partners"): frozenset({Role.ADMIN, Role.OUTREACH}),
+    # reporting
+    ("GET", "/api/v1/reports/fy/{year}"): ANALYSTS,
 }
 """Who may call each route. The tip submitter is the anonymous public (no token)."""
 
-PUBLIC_ROUTE_ACTIONS: dict[RouteKey, Action] = {
+PUBLIC_ROUTE_ACTIONS: dict[RouteKey, StrEnum] = {
     ("GET", "/api/v1/health"): Action.HEALTH,
     ("POST", "/api/v1/auth/token"): Action.SIGN_IN,
 }
@@ -138,7 +207,34 @@ ENTITY_LINE = (
 )
 TARGET_USER = "access-target"  # disabled, enabled and re-roled by the user admin routes
 LOGIN_USER = "access-login"  # signs in through the token route
-PATH_VALUES = {"entity_id": ENTITY_ID, "username": TARGET_USER, "session_id": "0"}
+INTAKE_TIP, INTAKE_ALLEGATION, INTAKE_ACK = "TIP-ACCESSTIP1", "TIP-ACCESSALG1", "ACCESS-TEST-CODE"
+PATH_VALUES = {
+    "entity_id": ENTITY_ID,
+    "username": TARGET_USER,
+    "session_id": "0",
+    "tip_id": INTAKE_TIP,
+    "allegation_id": INTAKE_ALLEGATION,
+    "number": "HSI-2021-00001",
+    "arrest_id": "HSI-2021-00001-A001",
+    "charge_id": "HSI-2021-00001-A001-C01",
+    "victim": "V-2021-0001",
+    "relief_id": "CP-2021-00001",
+    "year": "2021",
+}
+CASE_TO_REFER, CASE_TO_CLOSE, CASE_TO_REOPEN = "HSI-2021-00002", "HSI-2021-00003", "HSI-2021-00004"
+RELIEF_TO_DECIDE = {Role.SUPERVISOR: "CP-2021-00002", Role.VICTIM_SPECIALIST: "CP-2021-00003"}
+"""A relief is decided once (a second decision is a conflict): one per role that decides."""
+VICTIM_NAME = "Nadia Rosk"
+PATH_OVERRIDES: dict[RouteKey, Callable[[Role], dict[str, str]]] = {
+    ("POST", "/api/v1/cases/{number}/refer"): lambda _: {"number": CASE_TO_REFER},
+    ("POST", "/api/v1/cases/{number}/close"): lambda _: {"number": CASE_TO_CLOSE},
+    ("POST", "/api/v1/cases/{number}/reopen"): lambda _: {"number": CASE_TO_REOPEN},
+    ("POST", "/api/v1/protection/relief/{relief_id}/decision"): lambda role: {
+        "relief_id": RELIEF_TO_DECIDE.get(role, PATH_VALUES["relief_id"])
+    },
+}
+"""Routes whose record cannot take every role's call in turn (a referred case is not closed,
+a decided relief is not decided again): each acts on its own record, seeded by the world."""
 ENDS_ITS_TOKEN = frozenset(
     {("POST", "/api/v1/auth/logout"), ("DELETE", "/api/v1/auth/sessions/{session_id}")}
 )
@@ -148,7 +244,30 @@ OWN_JOB = ("GET", "/api/v1/jobs/{job_id}")
 _new_user_numbers = itertools.count(1)
 
 RequestArgs = dict[str, Any]
+TRADE_ENTRY_CSV: bytes = (
+    b"entry_number,line_number,importer,manufacturer,manufacturer_address,seller,shipper,"
+    b"country_of_origin,hts_code,description,value_usd,quantity,unit,arrival_date,port\n"
+    b"ACC-1234567-1,1,Imp,Mill,Urumqi,S,T,CN,5205111000,yarn,10.00,1,KG,2025-01-02,2704\n"
+)
+TRADE_DETENTION: str = "DET-ACC12345671-001"
+INTAKE_DECISION = {"json": {"decision": "closed", "reason": "access test"}}
 CALLS: dict[RouteKey, Callable[[], RequestArgs]] = {
+    ("POST", "/api/v1/tips"): lambda: {
+        "json": {"reporter_location": "inside_us", "activity": "other", "narrative": "access test"}
+    },
+    ("POST", "/api/v1/tips/additions"): lambda: {
+        "json": {"acknowledgement": INTAKE_ACK, "narrative": "access test"}
+    },
+    ("POST", "/api/v1/intake/tips/{tip_id}/decision"): lambda: INTAKE_DECISION,
+    ("POST", "/api/v1/intake/allegations/{allegation_id}/decision"): lambda: INTAKE_DECISION,
+    ("POST", "/api/v1/intake/screenings"): lambda: {
+        "json": {
+            "draft_id": "access-draft-1",
+            "place": "Terminal E",
+            "encountered_on": "2026-01-05",
+            "answers": {"blue.coached": "yes"},
+        }
+    },
     ("POST", "/api/v1/auth/token"): lambda: {
         "json": {"username": LOGIN_USER, "password": TEST_PASSWORD}
     },
@@ -229,13 +348,65 @@ CALLS: dict[RouteKey, Callable[[], RequestArgs]] = {
     ("POST", "/api/v1/resolve/judgements"): lambda: {
         "json": {"left": "access-r1", "right": "access-r2", "decision": "different", "why": "t"}
     },
+    ("GET", "/api/v1/cases/figures"): lambda: {"params": {"fiscal_year": 2021}},
+    ("POST", "/api/v1/cases"): lambda: {"json": {"title": "Access test", "type": "other"}},
+    ("POST", "/api/v1/cases/{number}/members"): lambda: {"json": {"username": "investigator"}},
+    ("POST", "/api/v1/cases/{number}/subjects"): lambda: {
+        "json": {"kind": "entity", "value": ENTITY_ID}
+    },
+    ("POST", "/api/v1/cases/{number}/evidence"): lambda: {
+        "json": {"kind": "tip", "record_id": "T-1", "why": "access test"}
+    },
+    ("POST", "/api/v1/cases/{number}/arrests"): lambda: {
+        "json": {"person": ENTITY_ID, "arrested_on": "2021-03-02", "statutes": ["1591"]}
+    },
+    ("POST", "/api/v1/cases/arrests/{arrest_id}/charges"): lambda: {"json": {"statute": "1589"}},
+    ("POST", "/api/v1/cases/charges/{charge_id}/outcomes"): lambda: {
+        "json": {"outcome": "indicted", "on": "2021-06-01"}
+    },
+    ("POST", "/api/v1/cases/{number}/refer"): lambda: {
+        "json": {"to": "FBI Houston", "reason": "access test", "on": "2021-04-01"}
+    },
+    ("POST", "/api/v1/cases/{number}/close"): lambda: {
+        "json": {"disposition": "declined", "on": "2021-04-01"}
+    },
+    ("POST", "/api/v1/cases/{number}/reopen"): lambda: {"json": {"reason": "access test"}},
+    ("POST", "/api/v1/protection/victims"): lambda: {
+        "json": {"names": ["Ines Varga"], "assign": ["victim-specialist"]}
+    },
+    ("PUT", "/api/v1/protection/victims/{victim}/identity"): lambda: {
+        "json": {"names": [VICTIM_NAME]}
+    },
+    ("POST", "/api/v1/protection/victims/{victim}/break-glass"): lambda: {
+        "json": {"reason": "a safety report names this victim's address"}
+    },
+    ("POST", "/api/v1/protection/victims/{victim}/assignments"): lambda: {
+        "json": {"username": "victim-specialist"}
+    },
+    ("POST", "/api/v1/protection/victims/{victim}/referrals"): lambda: {
+        "json": {"service": "shelter"}
+    },
+    ("POST", "/api/v1/protection/relief"): lambda: {
+        "json": {"victim": PATH_VALUES["victim"], "kind": "continued-presence"}
+    },
+    ("POST", "/api/v1/protection/relief/{relief_id}/steps"): lambda: {
+        "json": {"step": "note", "reason": "access test"}
+    },
+    ("POST", "/api/v1/protection/relief/{relief_id}/decision"): lambda: {
+        "json": {"granted": True, "on": "2021-04-01"}
+    },
+    ("POST", "/api/v1/outreach/activities"): lambda: {
+        "json": {
+            "kind": "presentation",
+            "title": "Access test",
+            "held_on": "2021-03-01",
+            "attendees": 12,
+        }
+    },
+    ("POST", "/api/v1/outreach/partners"): lambda: {
+        "json": {"name": "Access Test Airline", "joined_on": "2021-03-01"}
+    },
 }
-TRADE_ENTRY_CSV = (
-    b"entry_number,line_number,importer,manufacturer,manufacturer_address,seller,shipper,"
-    b"country_of_origin,hts_code,description,value_usd,quantity,unit,arrival_date,port\n"
-    b"ACC-1234567-1,1,Imp,Mill,Urumqi,S,T,CN,5205111000,yarn,10.00,1,KG,2025-01-02,2704\n"
-)
-TRADE_DETENTION = "DET-ACC12345671-001"
 """A minimal valid request per route that needs more than its path (default: nothing)."""
 
 
@@ -254,6 +425,8 @@ class World:
         args = CALLS.get(key, dict)()
         headers = self.headers.get(role, {})
         values = dict(PATH_VALUES)
+        if key in PATH_OVERRIDES:
+            values |= PATH_OVERRIDES[key](role)
         if key in ENDS_ITS_TOKEN and headers:  # a throwaway token, so the role's own lives on
             headers, values["session_id"] = self.throwaway_token(role)
         values["job_id"] = str(self.own_job(role))
@@ -294,6 +467,17 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         for edition in ("access-approve", "access-reject"):  # uflpa editions to decide
             data = f"id,name\n{edition},Access {edition} Co.\n".encode()
             load_watchlist(session, data, f"{edition}.csv", "uflpa", "test-setup", edition)
+        submit_tip(
+            session,
+            TipInput("inside_us", "other", "access test"),
+            "api",
+            tip_id=INTAKE_TIP,
+            acknowledgement=INTAKE_ACK,
+        )
+        allegation = TipInput("inside_us", "forced labor in goods", "access test", company="Acme")
+        submit_tip(session, allegation, "api", tip_id=INTAKE_ALLEGATION)
+        _seed_cases(session)
+        _seed_victim(session)
     with TestClient(app) as client:
         headers = {role: _bearer(client, name) for role, name in names.items()}
         world = World(app, client, database, headers)
@@ -311,6 +495,44 @@ SEED_CALLS: tuple[RouteKey, ...] = (
 )
 """Writes that later routes act on (a list to screen, a detention, clusters), made up front so
 each route's test stands alone, whatever order or subset of the tests runs."""
+
+
+def _seed_cases(session: Session) -> None:
+    """The cases the case routes act on, led by the investigator with the intel analyst on
+    the team: one with a subject and an arrest (HSI-2021-00001), one to refer, one to close and
+    one closed to reopen."""
+    lead = users.principal_for_username(session, "investigator")
+    assert lead is not None
+    for number in ("HSI-2021-00001", CASE_TO_REFER, CASE_TO_CLOSE, CASE_TO_REOPEN):
+        row = case_service.open_case(session, lead, f"Access {number}", "other", "2021-03-01")
+        assert row.number == number
+        case_service.add_member(session, lead, number, "intel-analyst")
+    add_subject(session, lead, PATH_VALUES["number"], "entity", ENTITY_ID)
+    record_arrest(session, lead, PATH_VALUES["number"], ENTITY_ID, "2021-03-02", statutes=("1591",))
+    case_service.close(session, lead, CASE_TO_REOPEN, "declined", on="2021-04-01")
+
+
+def _seed_victim(session: Session) -> None:
+    """The victim the protection routes act on (assigned to the victim specialist, linked to a
+    case, the supervisor's break-glass open) and three Continued Presence requests for it."""
+    pseudonym = victims.add_victim(
+        session,
+        "test-setup",
+        Identity((VICTIM_NAME,)),
+        Context(),
+        ["victim-specialist"],
+        [PATH_VALUES["number"]],
+        "2021-03-05",
+    )
+    assert pseudonym == PATH_VALUES["victim"]
+    supervisor = users.principal_for_username(session, "supervisor")
+    assert supervisor is not None
+    victims.open_by_break_glass(session, supervisor, pseudonym, "a safety report needs checking")
+    for relief_id in (PATH_VALUES["relief_id"], *RELIEF_TO_DECIDE.values()):
+        made = relief.request(
+            session, "victim-specialist", pseudonym, "continued-presence", "2021-03-10"
+        )
+        assert made == relief_id
 
 
 def _nothing(_session: object, _progress: object) -> dict[str, str]:
@@ -341,9 +563,10 @@ def api_routes(app: FastAPI) -> dict[RouteKey, Dependant]:
     return found
 
 
-def checked_actions(dependant: Dependant) -> set[Action]:
-    """The actions a route's dependencies (at any depth) check with `require`."""
-    actions = set()
+def checked_actions(dependant: Dependant) -> set[StrEnum]:
+    """The actions a route's dependencies (at any depth) check with `require` (the platform's
+    and the areas' own)."""
+    actions: set[StrEnum] = set()
     for dependency in dependant.dependencies:
         action = required_action(dependency.call)
         if action is not None:
