@@ -42,6 +42,7 @@ from ctip.store import jobs
 from ctip.store.db import Database
 from ctip.store.tables import FileImportRow, StatementRow, User
 from tests.conftest import TEST_PASSWORD, add_role_users
+from tests.finance.conftest import fan_in_records
 
 RouteKey = tuple[str, str]
 """(method, path template), e.g. ("GET", "/api/v1/entities/{entity_id}")."""
@@ -191,6 +192,19 @@ ACCESS: dict[RouteKey, frozenset[Role]] = {
     ("POST", "/api/v1/outreach/partners"): frozenset({Role.ADMIN, Role.OUTREACH}),
     # reporting
     ("GET", "/api/v1/reports/fy/{year}"): ANALYSTS,
+    # finance (the payments, a scan and its fan-in pattern are seeded through the API)
+    **dict.fromkeys(
+        [
+            ("POST", "/api/v1/finance/load"),
+            ("POST", "/api/v1/finance/scan"),
+            ("GET", "/api/v1/finance/flags"),
+            ("GET", "/api/v1/finance/flags.csv"),
+            ("GET", "/api/v1/finance/accounts"),
+            ("GET", "/api/v1/finance/patterns"),
+            ("GET", "/api/v1/finance/sar"),
+        ],
+        INVESTIGATORS,
+    ),
 }
 """Who may call each route. The tip submitter is the anonymous public (no token)."""
 
@@ -250,6 +264,9 @@ TRADE_ENTRY_CSV: bytes = (
     b"ACC-1234567-1,1,Imp,Mill,Urumqi,S,T,CN,5205111000,yarn,10.00,1,KG,2025-01-02,2704\n"
 )
 TRADE_DETENTION: str = "DET-ACC12345671-001"
+_, FINANCE_PAYMENTS = fan_in_records()
+FINANCE_HUB = "HUB"
+"""The account the seeded payments gather on (a fan-in the scan finds)."""
 INTAKE_DECISION = {"json": {"decision": "closed", "reason": "access test"}}
 CALLS: dict[RouteKey, Callable[[], RequestArgs]] = {
     ("POST", "/api/v1/tips"): lambda: {
@@ -406,8 +423,17 @@ CALLS: dict[RouteKey, Callable[[], RequestArgs]] = {
     ("POST", "/api/v1/outreach/partners"): lambda: {
         "json": {"name": "Access Test Airline", "joined_on": "2021-03-01"}
     },
+    ("POST", "/api/v1/finance/load"): lambda: {
+        "params": {"file_name": "access-transactions.csv"},
+        "content": FINANCE_PAYMENTS,
+    },
+    ("GET", "/api/v1/finance/accounts"): lambda: {"params": {"account": FINANCE_HUB}},
+    ("GET", "/api/v1/finance/sar"): lambda: {"params": {"account": FINANCE_HUB}},
+    ("GET", "/api/v1/finance/patterns"): lambda: {"params": {"pattern": SEEDED["pattern"]}},
 }
 """A minimal valid request per route that needs more than its path (default: nothing)."""
+SEEDED: dict[str, str] = {}
+"""Ids the store gives to seeded records, found once the world is built (a scan's pattern)."""
 
 
 @dataclass
@@ -492,9 +518,12 @@ SEED_CALLS: tuple[RouteKey, ...] = (
     ("POST", "/api/v1/trade/screen"),
     ("POST", "/api/v1/trade/detentions"),
     ("POST", "/api/v1/resolve/batch"),
+    ("POST", "/api/v1/finance/load"),
+    ("POST", "/api/v1/finance/scan"),
 )
-"""Writes that later routes act on (a list to screen, a detention, clusters), made up front so
-each route's test stands alone, whatever order or subset of the tests runs."""
+"""Writes that later routes act on (a list to screen, a detention, clusters, bank payments and
+a finance scan), made up front so each route's test stands alone, whatever order or subset of
+the tests runs."""
 
 
 def _seed_cases(session: Session) -> None:
@@ -543,6 +572,9 @@ def _seed_through_the_api(world: World) -> None:
     for key in SEED_CALLS:
         response = world.call(key, Role.ADMIN)
         assert response.status_code < 300, (key, response.text)
+    hub = world.call(("GET", "/api/v1/finance/accounts"), Role.ADMIN)
+    assert hub.status_code == 200, hub.text
+    SEEDED["pattern"] = hub.json()["patterns"][0]["id"]
 
 
 def _bearer(client: TestClient, username: str) -> dict[str, str]:
