@@ -104,10 +104,13 @@ def entities_export(
 ) -> None:
     """Write entities as FtM JSON lines (for Aleph, yente, nomenklatura)."""
     with store_session() as session:
+        ids = store.export_ids(session, source)
+        resource = f"source:{source}" if source else "entities:all"
+        audit.record_read(session, cli_actor(), "entities.export", resource, len(ids))
         stream = out.open("w", encoding="utf-8") if out else sys.stdout
         count = 0
         try:
-            for entity in store.export_entities(session, source):
+            for entity in store.export_entities(session, source, ids=ids):
                 stream.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
                 count += 1
         finally:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ctip.model.area import Area, DemoStep, HomeTile, NavEntry, grants_of
-from ctip.networks import api, commands, demo, pages, service, tables
+from ctip.networks import api, commands, demo, ftm, pages, service, tables
 from ctip.networks.access import NetworkAction
 from ctip.networks.tables import AdNetwork
 from ctip.store.tables import tables_in
@@ -46,6 +46,7 @@ AREA = Area(
     tables=tables_in(tables),
     migrations=HERE / "migrations",
     demo=DemoStep(demo.seed_demo),
+    entity_sources={ftm.SOURCE: NetworkAction.READ},
     home=(
         HomeTile(
             "ad networks with a high indicator score",

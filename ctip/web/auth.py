@@ -46,7 +46,7 @@ def db_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-WebSession = Annotated[Session, Depends(db_session)]
+WebSession = Annotated[Session, Depends(db_session, scope="function")]
 
 
 def csrf_token(request: Request) -> str:
