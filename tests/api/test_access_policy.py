@@ -433,7 +433,8 @@ CALLS: dict[RouteKey, Callable[[], RequestArgs]] = {
 }
 """A minimal valid request per route that needs more than its path (default: nothing)."""
 SEEDED: dict[str, str] = {}
-"""Ids the store gives to seeded records, found once the world is built (a scan's pattern)."""
+"""Ids the store gives to seeded records, found once the world is built (a scan's pattern, a
+victim nobody has broken the glass on and no case links)."""
 
 
 @dataclass
@@ -543,7 +544,8 @@ def _seed_cases(session: Session) -> None:
 
 def _seed_victim(session: Session) -> None:
     """The victim the protection routes act on (assigned to the victim specialist, linked to a
-    case, the supervisor's break-glass open) and three Continued Presence requests for it."""
+    case, the supervisor's break-glass open), three Continued Presence requests for it, and
+    a victim linked to no case whose glass nobody has broken."""
     pseudonym = victims.add_victim(
         session,
         "test-setup",
@@ -562,6 +564,10 @@ def _seed_victim(session: Session) -> None:
             session, "victim-specialist", pseudonym, "continued-presence", "2021-03-10"
         )
         assert made == relief_id
+    sealed = victims.add_victim(
+        session, "test-setup", Identity(("Lior Asante",)), Context(), ["victim-specialist"]
+    )
+    SEEDED["sealed_victim"] = sealed
 
 
 def _nothing(_session: object, _progress: object) -> dict[str, str]:
@@ -686,6 +692,39 @@ def test_route_admits_exactly_the_declared_roles(world: World, key: RouteKey, ro
     else:
         assert_error_body(response, 403, "forbidden")
         assert store_state(world.database) == before
+
+
+def test_the_record_rules_the_table_cannot_express_still_refuse(world: World) -> None:
+    """The table says which roles may call a route; some routes then ask the record too, and
+    the route tests above pass on records seeded to satisfy them. Here those rules refuse: a
+    supervisor reads an identity only after breaking the glass (the seeded victim's glass is
+    broken), an investigator sees only victims linked to a case and requests only Continued
+    Presence, and a case is written only by its team or oversight."""
+    api, victim = f"{API_PREFIX}/protection", SEEDED["sealed_victim"]
+    supervisor, investigator = world.headers[Role.SUPERVISOR], world.headers[Role.INVESTIGATOR]
+    identity = f"{api}/victims/{victim}/identity"
+    before = store_state(world.database)
+    assert_error_body(world.client.get(identity, headers=supervisor), 403, "forbidden")
+    seen = world.client.get(f"{api}/victims/{victim}", headers=investigator)
+    assert_error_body(seen, 404, "not_found")
+    t_visa = {"victim": victim, "kind": "t-visa"}
+    asked = world.client.post(f"{api}/relief", headers=investigator, json=t_visa)
+    assert_error_body(asked, 403, "forbidden")
+    assert store_state(world.database) == before
+    glass = {"reason": "a safety report needs checking"}
+    opened = world.client.post(
+        f"{api}/victims/{victim}/break-glass", headers=supervisor, json=glass
+    )
+    assert opened.status_code == 200, opened.text
+    assert world.client.get(identity, headers=supervisor).status_code == 200
+    case = {"title": "Not shared", "type": "other"}
+    new_case = world.client.post(f"{API_PREFIX}/cases", headers=investigator, json=case).json()
+    before = store_state(world.database)
+    link = {"kind": "tip", "record_id": "T-2", "why": "access test"}
+    analyst = world.headers[Role.INTEL_ANALYST]
+    url = f"{API_PREFIX}/cases/{new_case['number']}/evidence"
+    assert_error_body(world.client.post(url, headers=analyst, json=link), 403, "forbidden")
+    assert store_state(world.database) == before
 
 
 def test_an_unknown_token_is_refused_with_401(world: World) -> None:
