@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
-from fastapi.responses import PlainTextResponse
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import Field
 from sqlalchemy.orm import Session
 
 from ctip.api.deps import DbSession, require
 from ctip.api.schemas import RequestBody
+from ctip.authz import audit
 from ctip.authz.policy import Action, Principal, can
 from ctip.authz.protected import CompartmentClosed
 from ctip.protection import queue, relief, service, victims
@@ -281,15 +281,26 @@ def refer(
     return {"referral": number}
 
 
-@router.get("/export.csv", response_class=PlainTextResponse)
+HTCDS_CSV: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "every victim as HTCDS 2.0 fields, one row each",
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+    }
+}
+
+
+@router.get("/export.csv", response_class=Response, responses=HTCDS_CSV)
 def export_htcds(
     session: DbSession,
     principal: ReliefReader,
     fy: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-) -> PlainTextResponse:
-    """Every victim as HTCDS 2.0 fields (never an identity field)."""
-    text = service.htcds_csv(service.htcds_rows(session, fy))
-    return PlainTextResponse(text, media_type="text/csv; charset=utf-8")
+) -> Response:
+    """Every victim as HTCDS 2.0 fields (never an identity field); the export is audited with
+    its row count before it leaves."""
+    rows = service.htcds_rows(session, fy)
+    resource = f"protection:victims:fy{fy}" if fy is not None else "protection:victims"
+    audit.record_read(session, principal.username, "protection.export", resource, len(rows))
+    return Response(service.htcds_csv(rows), media_type="text/csv; charset=utf-8")
 
 
 @router.post("/relief", status_code=201)

@@ -168,6 +168,10 @@ def test_t_visa_records_are_withheld_from_investigators(
     assert all(d["overdue"] for d in queue)
     export = client.get("/api/v1/protection/export.csv", headers=specialist)
     assert export.status_code == 200 and victim in export.text and MARKER not in export.text
+    assert export.headers["content-type"].startswith("text/csv")
+    logged = client.get("/api/v1/audit/events", headers=role_headers(Role.ADMIN)).json()
+    exports = [e for e in logged if e["action"] == "protection.export"]
+    assert exports and exports[0]["resource"] == "protection:victims"
     assert json.dumps(queue).count(victim) == 2
 
 
