@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from fastapi.testclient import TestClient
 
 from ctip.authz.policy import Role
@@ -46,13 +48,19 @@ def test_batch_returns_hits_with_features(client: TestClient, role_headers: Toke
     assert "alias" in names["name"]["evidence"]
 
 
-def test_invalid_queries_get_422_with_reasons(client: TestClient, role_headers: TokenFor) -> None:
+def test_an_ambiguous_date_is_a_warning_and_strict_refuses_it(
+    client: TestClient, role_headers: TokenFor
+) -> None:
+    """12/03/1970 is 3 December or 12 March: not evidence, reported; `strict` makes it a 422."""
     headers = role_headers(Role.TRADE_ANALYST)
     load(client, headers)
-    body = {"list": "team", "queries": [{"id": "q1", "name": "Ivan", "birth_date": ["12/03/1970"]}]}
-    response = client.post("/api/v1/screen", json=body, headers=headers)
-    assert response.status_code == 422
-    assert "12/03/1970" in response.text
+    query = {"id": "q1", "name": "Ivan", "birth_date": ["12/03/1970"]}
+    body: dict[str, object] = {"list": "team", "queries": [query]}
+    forgiving = client.post("/api/v1/screen", json=body, headers=headers)
+    assert forgiving.status_code == 200 and "12/03/1970" in json.dumps(forgiving.json()["warnings"])
+    strict = client.post("/api/v1/screen", json=body | {"strict": True}, headers=headers)
+    assert strict.status_code == 422
+    assert "12/03/1970" in strict.text
 
 
 def test_unknown_list_is_404(client: TestClient, role_headers: TokenFor) -> None:
