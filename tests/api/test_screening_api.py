@@ -6,7 +6,7 @@ import json
 
 from fastapi.testclient import TestClient
 
-from ctip.authz.policy import Role
+from ctip.model.roles import Role
 from tests.conftest import TokenFor
 
 LIST_CSV = (
