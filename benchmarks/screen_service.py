@@ -140,13 +140,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=800)
     args = parser.parse_args(argv)
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)  # figures appear as they are measured
     rng = random.Random(SEED)
+    started = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="ctip-screen-bench-"))
     store = f"sqlite:///{work / 'ctip.sqlite3'}"
     env = {**os.environ, "CTIP_DATABASE_URL": store, "CTIP_ENV": "development"}
     os.environ.update(env)
     get_settings.cache_clear()
     entries = generator.build_list(rng, args.entries, generator.brands(rng, args.entries, True))
+    print(f"{len(entries):,} entries generated in {time.perf_counter() - started:.1f} s")
     database = Database(store)
     database.upgrade()
     started = time.perf_counter()
