@@ -32,6 +32,7 @@ from ctip.commands.common import (
 from ctip.config import Environment, Settings
 from ctip.demo import world
 from ctip.ingest.ftm_import import import_ftm_bytes
+from ctip.matching import warm
 from ctip.model.errors import NotFound
 from ctip.store import entities as store
 
@@ -287,7 +288,9 @@ def _serve(settings: Settings, host: str, port: int) -> None:
     """Run the server; uvicorn is imported here, not at start, so `ctip --help` stays quick."""
     import uvicorn  # a third-party server only `serve` and `demo` need
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+    app = create_app(settings)
+    warm.start_warming(app.state.database.session)  # health answers 503 "warming" until done
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
 
 
 def demo(

@@ -29,6 +29,16 @@ def shared_data(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Saved screening indexes go to a folder of this run, never the user's cache (PostgreSQL
+    stores have no file to keep them beside)."""
+    folder = tmp_path_factory.mktemp("indexes")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CTIP_INDEX_DIR", str(folder))
+        yield folder
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     """A new SQLite file for one test."""
