@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-import networkx as nx
 from followthemoney import model
 
 from ctip.graph.build import Edge, Node, pair
@@ -87,6 +86,8 @@ def schema_colour(schema: str) -> str:
 
 def layout(network: SubNetwork) -> dict[str, tuple[float, float]]:
     """Spring-layout positions scaled into the drawing area (the centre nodes pulled in)."""
+    import networkx as nx  # loaded when a network is drawn, not at start
+
     graph = nx.Graph()
     graph.add_nodes_from(sorted(n.id for n in network.nodes))
     graph.add_edges_from(sorted({pair(e.source, e.target) for e in network.edges}))

@@ -19,9 +19,6 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
-from datasketch import MinHash
-from scipy.sparse import coo_array  # type: ignore[import-untyped]
-from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]
 
 from ctip.networks.extract import fold
 
@@ -130,6 +127,8 @@ class Signer:
 
     def __init__(self, num_perm: int = NUM_PERM) -> None:
         self.num_perm = num_perm
+        from datasketch import MinHash  # heavy (scipy): loaded when ads are linked, not at start
+
         permutations = MinHash(num_perm=num_perm).permutations
         affine = MinHash(num_perm=num_perm, permutations=permutations, scheme="affine32")
         self._a = np.asarray(affine.permutations[0], dtype=np.uint32)
@@ -320,6 +319,9 @@ def component_labels(count: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The connected whole of each of `count` rows given links a[i]-b[i] (a label per row)."""
     if count == 0:
         return np.empty(0, dtype=np.intp)
+    from scipy.sparse import coo_array  # type: ignore[import-untyped]  # loaded when used
+    from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]
+
     graph = coo_array((np.ones(len(a), dtype=np.int8), (a, b)), shape=(count, count), dtype=np.int8)
     _, labels = connected_components(graph, directed=False)
     return np.asarray(labels)

@@ -7,16 +7,17 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ctip.model.errors import CtipError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
@@ -110,7 +111,12 @@ def make_engine(url: str) -> Engine:
 
 
 def alembic_config(url: str) -> Config:
-    """An Alembic configuration: the foundation's migrations and every installed area's."""
+    """An Alembic configuration: the foundation's migrations and every installed area's.
+
+    Alembic is imported here, not at start: only migrating needs it (it costs a third of a
+    second on every `ctip` command otherwise)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("path_separator", "os")
@@ -126,6 +132,8 @@ def upgrade_to_head(url: str) -> None:
     Each area's migrations branch from the foundation and meet only through entity ids
     (no foreign keys across areas), so "heads" applies every branch.
     """
+    from alembic import command
+
     command.upgrade(alembic_config(url), "heads")
 
 

@@ -13,7 +13,6 @@ from datetime import date, datetime
 
 from followthemoney import registry
 from normality import slugify
-from openpyxl import load_workbook
 
 from ctip.ingest.errors import FileRejected, RowError
 from ctip.lists.readers import GoodsRule, PreparedList, content_hash, csv_rows, ftm_lines
@@ -44,6 +43,8 @@ def order_date(text: str) -> str:
 def xlsx_rows(data: bytes, file_name: str) -> list[tuple[int, dict[str, str]]]:
     """The first sheet of a workbook as (row number, row) with text values."""
     try:
+        from openpyxl import load_workbook  # loaded for a spreadsheet only, not at start
+
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a damaged workbook
         raise FileRejected(
