@@ -256,9 +256,9 @@ def detect(
 
 def _prepare(db: duckdb.DuckDBPyConnection, s: Settings, given: set[str] | None = None) -> None:
     """Regular amounts, irregular payments and the irregular accounts (the seeds)."""
-    db.execute(
-        "CREATE TEMP TABLE tx AS SELECT row_number() OVER () AS n, * FROM raw "
-        "WHERE step >= 0 AND amount IS NOT NULL"
+    db.execute(  # numbered in a fixed order, so two runs over one file find the same patterns
+        "CREATE TEMP TABLE tx AS SELECT row_number() OVER (ORDER BY step, tx_id, source, target, "
+        "amount) AS n, * FROM raw WHERE step >= 0 AND amount IS NOT NULL"
     )
     db.execute(
         "CREATE TEMP TABLE accounts AS SELECT DISTINCT source AS account FROM raw "
@@ -266,9 +266,11 @@ def _prepare(db: duckdb.DuckDBPyConnection, s: Settings, given: set[str] | None 
     )
     db.execute(
         """CREATE TEMP TABLE profile AS
-        SELECT source, arg_max(amount, c) AS regular, max(c) AS regular_count,
-               sum(c) AS payments
-        FROM (SELECT source, amount, count(*) AS c FROM tx GROUP BY ALL) GROUP BY source"""
+        SELECT source, amount AS regular, c AS regular_count, payments FROM (
+            SELECT source, amount, c, sum(c) OVER (PARTITION BY source) AS payments,
+                   row_number() OVER (PARTITION BY source ORDER BY c DESC, amount DESC) AS rank
+            FROM (SELECT source, amount, count(*) AS c FROM tx GROUP BY ALL)
+        ) WHERE rank = 1"""
     )
     db.execute(
         f"""CREATE TEMP TABLE off_profile AS
@@ -282,7 +284,16 @@ def _prepare(db: duckdb.DuckDBPyConnection, s: Settings, given: set[str] | None 
             SELECT source, target, amount, step FROM tx GROUP BY ALL
             HAVING count(*) >= {s.split_min}) g USING (source, target, amount, step)"""
     )
-    db.execute("CREATE TEMP TABLE irregular AS SELECT n FROM off_profile UNION SELECT n FROM split")
+    if given is None:
+        db.execute(
+            "CREATE TEMP TABLE irregular AS SELECT n FROM off_profile UNION SELECT n FROM split"
+        )
+    else:  # another engine (Spark) marked the irregular payments: they are the seeds
+        db.register("given_ids", _ids_table(given))
+        db.execute(
+            "CREATE TEMP TABLE irregular AS SELECT n FROM tx WHERE tx_id IN "
+            "(SELECT tx_id FROM given_ids)"
+        )
     db.execute(
         "CREATE TEMP TABLE itx AS SELECT tx.*, n IN (SELECT n FROM irregular) AS odd FROM tx"
     )
@@ -290,6 +301,12 @@ def _prepare(db: duckdb.DuckDBPyConnection, s: Settings, given: set[str] | None 
         "CREATE TEMP TABLE seeds AS SELECT source AS account FROM tx WHERE n IN "
         "(SELECT n FROM irregular) UNION SELECT target FROM tx WHERE n IN (SELECT n FROM split)"
     )
+
+
+def _ids_table(ids: set[str]) -> pa.Table:
+    import pyarrow as pa
+
+    return pa.table({"tx_id": pa.array(sorted(ids), pa.string())})
 
 
 def _quoted(ids: Sequence[str]) -> tuple[str, ...]:
@@ -365,7 +382,7 @@ def _fans(db: duckdb.DuckDBPyConnection, s: Settings) -> list[Pattern]:
             g AS (SELECT {hub} AS hub, b FROM w GROUP BY ALL
                   HAVING count(DISTINCT {other}) >= {s.fan_degree} AND bool_or(odd)
                      AND count_if(odd) >= {s.pattern_min_share} * count(*)),
-            best AS (SELECT hub, arg_max(b, 0) AS b FROM g GROUP BY hub)
+            best AS (SELECT hub, min(b) AS b FROM g GROUP BY hub)
             SELECT w.{hub}, list({{'id': tx_id, 'other': {other}, 'amount': amount,
                    'step': step, 'odd': odd}})
             FROM w JOIN best ON w.{hub} = best.hub AND w.b = best.b GROUP BY w.{hub}"""
@@ -410,7 +427,7 @@ def _gather_scatter(db: duckdb.DuckDBPyConnection, s: Settings) -> list[Pattern]
         f"""WITH w AS {_bucketed(s)},
         ins AS (SELECT target AS hub, b, count(DISTINCT source) AS k FROM w GROUP BY ALL),
         outs AS (SELECT source AS hub, b, count(DISTINCT target) AS k FROM w GROUP BY ALL),
-        g AS (SELECT ins.hub, arg_max(ins.b, 0) AS b FROM ins JOIN outs USING (hub, b)
+        g AS (SELECT ins.hub, min(ins.b) AS b FROM ins JOIN outs USING (hub, b)
               WHERE ins.k >= {s.gather_degree} AND outs.k >= {s.gather_degree} GROUP BY ins.hub)
         SELECT g.hub, list({{'id': tx_id, 'source': source, 'target': target,
                'amount': amount, 'step': step, 'odd': odd}})

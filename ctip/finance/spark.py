@@ -16,17 +16,13 @@ from ctip.finance.detect import Settings
 
 def irregular_ids(table: Any, settings: Any = None) -> set[str]:
     """The ids of the payments Spark finds irregular (off-profile or split)."""
-    from pyspark.sql import SparkSession, Window
+    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
+    from ctip.resolve.engine import spark_session  # one session per process, shared
+
     chosen = settings or Settings()
-    spark = (
-        SparkSession.builder.master("local[2]")
-        .appName("ctip-finance")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .getOrCreate()
-    )
+    spark = spark_session("local[2]")
     try:
         rows = [
             (r["tx_id"], r["source"], r["target"], r["amount"], r["step"])
@@ -71,4 +67,4 @@ def irregular_ids(table: Any, settings: Any = None) -> set[str]:
         )
         return {r["tx_id"] for r in off.union(split).distinct().collect()}
     finally:
-        spark.stop()
+        spark.catalog.clearCache()
