@@ -12,14 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from ctip.finance.detect import Settings
+from ctip.resolve.engine import spark_session  # one session per process, with Splink's jar
 
 
 def irregular_ids(table: Any, settings: Any = None) -> set[str]:
     """The ids of the payments Spark finds irregular (off-profile or split)."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
-
-    from ctip.resolve.engine import spark_session  # one session per process, shared
 
     chosen = settings or Settings()
     spark = spark_session("local[2]")
