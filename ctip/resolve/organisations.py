@@ -179,7 +179,6 @@ FIELD_WEIGHTS = {
 ADDRESS_WEIGHTS = (3.0, -1.5)
 ADDRESS_AGREES = 90.0
 ADDRESS_DIFFERS = 60.0
-LINK_ONLY_NOTE = "links only across sources"
 
 
 def looks_like_organisation(record: ResolveRecord) -> bool:
