@@ -4,12 +4,14 @@ home tiles computed from them, and the area declared in the registry."""
 from __future__ import annotations
 
 import time
+from datetime import date
 
 from sqlalchemy import func, select
 
 from ctip.areas import AREAS
 from ctip.intake import demo, queues
 from ctip.intake.tables import ScreeningRow, TipRow
+from ctip.model.clock import FixedClock
 from ctip.store.db import Database
 
 
@@ -28,7 +30,14 @@ def test_the_demo_seeds_tips_screenings_and_decisions_once(sqlite_database: Data
         assert queues.tips_received(session, 2021) > 100
         assert 0 < queues.referrals(session, 2021) < queues.screenings_recorded(session, 2021)
         assert queues.tips_to_triage(session, "x") > 0
-        assert queues.recent_screenings(session, demo.OFFICER) >= 0
+        latest = session.execute(
+            select(func.max(ScreeningRow.encountered_on)).where(
+                ScreeningRow.officer == demo.OFFICER
+            )
+        ).scalar_one()
+        on_latest = FixedClock.on(date.fromisoformat(latest))
+        assert queues.recent_screenings(session, demo.OFFICER, on_latest) > 0
+        assert queues.recent_screenings(session, "nobody", on_latest) == 0
     assert "public tips" in said
 
 
