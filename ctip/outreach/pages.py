@@ -3,6 +3,7 @@ form to record one), and partners. The same `ctip.outreach` services as the CLI 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -141,6 +142,31 @@ def _listing_page(
     return render(request, template, context, status_code=status)
 
 
+def _record(
+    request: Request,
+    principal: Principal,
+    session: WebSession,
+    token: str,
+    values: dict[str, str],
+    day: str,
+    page: Callable[[Request, Principal, WebSession, FormState, int], Response],
+    save: Callable[[], object],
+    done: str,
+) -> Response:
+    """A form that records one thing: a stale form is refused; a bad `day` or a refused record
+    shows the form again as it was typed (400); a record saved returns to `done`."""
+    if not csrf_ok(request, token):
+        return form_expired(request, principal)
+    bad = date_errors(values, (day,))
+    if bad:
+        return page(request, principal, session, FormState(values, bad), 400)
+    try:
+        save()
+    except CtipError as error:
+        return page(request, principal, session, refused(values, error), 400)
+    return redirect(done)
+
+
 def _activities_page(
     request: Request,
     principal: Principal,
@@ -194,19 +220,15 @@ def record_activity(
     token: Token = "",
 ) -> Response:
     """Record a training or presentation; a refusal shows the form again as it was typed."""
-    if not csrf_ok(request, token):
-        return form_expired(request, principal)
     values = {"kind": kind, "title": title[:400], "component": component, "audience": audience}
     values |= {"held_on": held_on, "place": place[:400], "attendees": attendees}
-    bad = date_errors(values, ("held_on",))
-    if bad:
-        return _activities_page(request, principal, session, FormState(values, bad), 400)
-    try:
+
+    def save() -> object:
         activity = NewActivity.checked(kind, title, held_on, attendees, component, audience, place)
-        records.add_activity(session, activity, principal.username)
-    except CtipError as error:
-        return _activities_page(request, principal, session, refused(values, error), 400)
-    return redirect("/outreach")
+        return records.add_activity(session, activity, principal.username)
+
+    page = _activities_page
+    return _record(request, principal, session, token, values, "held_on", page, save, "/outreach")
 
 
 def _partners_page(
@@ -251,19 +273,15 @@ def record_partner(
     token: Token = "",
 ) -> Response:
     """Record an organisation joining an initiative."""
-    if not csrf_ok(request, token):
-        return form_expired(request, principal)
     values = {"name": name[:400], "initiative": initiative, "sector": sector[:400]}
     values["joined_on"] = joined_on
-    bad = date_errors(values, ("joined_on",))
-    if bad:
-        return _partners_page(request, principal, session, FormState(values, bad), 400)
-    try:
+
+    def save() -> object:
         partner = NewPartner.checked(name, joined_on, initiative, sector)
-        records.add_partner(session, partner, principal.username)
-    except CtipError as error:
-        return _partners_page(request, principal, session, refused(values, error), 400)
-    return redirect("/outreach/partners")
+        return records.add_partner(session, partner, principal.username)
+
+    page, done = _partners_page, "/outreach/partners"
+    return _record(request, principal, session, token, values, "joined_on", page, save, done)
 
 
 @router.post("/outreach/upload")
@@ -336,15 +354,11 @@ def record_material(
     token: Token = "",
 ) -> Response:
     """Record materials handed out."""
-    if not csrf_ok(request, token):
-        return form_expired(request, principal)
     values = {"title": title[:400], "component": component, "place": place[:400]}
     values |= {"distributed_on": distributed_on, "quantity": quantity}
-    bad = date_errors(values, ("distributed_on",))
-    if bad:
-        return _materials_page(request, principal, session, FormState(values, bad), 400)
-    try:
-        records.add_material(
+
+    def save() -> object:
+        return records.add_material(
             session,
             title,
             distributed_on,
@@ -353,6 +367,6 @@ def record_material(
             component=component,
             place=place,
         )
-    except CtipError as error:
-        return _materials_page(request, principal, session, refused(values, error), 400)
-    return redirect("/outreach/materials")
+
+    page, done = _materials_page, "/outreach/materials"
+    return _record(request, principal, session, token, values, "distributed_on", page, save, done)
