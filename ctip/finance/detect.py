@@ -31,18 +31,6 @@ if TYPE_CHECKING:
 
 from ctip.finance.readers import Transaction, readable_amount
 
-MAX_QUOTED: Final = 12
-TYPOLOGIES: Final = (
-    "fan_in",
-    "fan_out",
-    "scatter_gather",
-    "gather_scatter",
-    "cycle",
-    "pass_through",
-    "funnel",
-    "bipartite",
-    "stack",
-)
 MAX_LAYERED: Final = 200
 """Accounts in one connected group of irregular payments beyond which it is not classified."""
 
@@ -307,10 +295,6 @@ def _ids_table(ids: set[str]) -> pa.Table:
     import pyarrow as pa
 
     return pa.table({"tx_id": pa.array(sorted(ids), pa.string())})
-
-
-def _quoted(ids: Sequence[str]) -> tuple[str, ...]:
-    return tuple(sorted(ids)[:MAX_QUOTED])
 
 
 def _signals(db: duckdb.DuckDBPyConnection, found: Detection) -> None:
