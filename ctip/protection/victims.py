@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 from ctip.authz import audit
 from ctip.authz.policy import Action, Principal, Resource, can
 from ctip.authz.protected import (
-    CompartmentClosed,
     break_glass,
     open_as_local_admin,
     open_compartment,
@@ -573,13 +572,3 @@ def update_referral(
         f"{RESOURCE_KIND}:{row.pseudonym}",
         {"referral": referral_id, "status": status},
     )
-
-
-def is_compartment_refusal(error: Exception) -> bool:
-    """Whether an error is the compartment's refusal (its audit row must be committed)."""
-    return isinstance(error, CompartmentClosed)
-
-
-def parse_iso(text: str) -> datetime:
-    """An ISO timestamp as stored (for display)."""
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
