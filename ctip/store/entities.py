@@ -221,15 +221,19 @@ def search_by_name(
     if hidden:
         ids_query = ids_query.where(EntityNameToken.entity_id.in_(visible_ids(hidden)))
     ids = list(session.execute(ids_query.limit(clamp_limit(limit))).scalars())
-    if hidden:
-        ids = _named_visibly(session, ids, set(tokens), hidden)
-    return _ordered(session, ids, hidden)
+    if not hidden:
+        return _ordered(session, ids)
+    grouped = _statements_of(session, ids, hidden)
+    named = _named_visibly(ids, grouped, set(tokens))
+    return [_record(entity_id, grouped[entity_id]).summary for entity_id in named]
 
 
-def _named_visibly(session: Session, ids: list[str], tokens: set[str], hidden: Hidden) -> list[str]:
+def _named_visibly(
+    ids: list[str], grouped: dict[str, list[StatementRow]], tokens: set[str]
+) -> list[str]:
     """The ids whose visible names hold every token (the token index does not know sources)."""
     held: dict[str, set[str]] = defaultdict(set)
-    for entity_id, rows in _statements_of(session, ids, hidden).items():
+    for entity_id, rows in grouped.items():
         for row in rows:
             if row.prop_type == "name":
                 held[entity_id].update(name_tokens(row.value))
