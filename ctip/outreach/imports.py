@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
@@ -100,20 +100,21 @@ def _partner(row: Mapping[str, str]) -> NewPartner:
     )
 
 
-def _write_activities(target: FileWrite, activities: list[NewActivity]) -> Counts:
+def _write(
+    table: type[ActivityRow] | type[PartnerRow],
+    counted: str,
+    target: FileWrite,
+    records: Sequence[NewActivity | NewPartner],
+) -> Counts:
     at = utc_now()
-    rows = [a.row(target.actor, at, target.file_id) for a in activities]
-    insert_rows(target.session, ActivityRow, rows)
+    rows = [r.row(target.actor, at, target.file_id) for r in records]
+    insert_rows(target.session, table, rows)
     target.progress(len(rows))
-    return {"activities": len(rows)}
+    return {counted: len(rows)}
 
 
-def _write_partners(target: FileWrite, partners: list[NewPartner]) -> Counts:
-    at = utc_now()
-    rows = [p.row(target.actor, at, target.file_id) for p in partners]
-    insert_rows(target.session, PartnerRow, rows)
-    target.progress(len(rows))
-    return {"partners": len(rows)}
+_write_activities = partial(_write, ActivityRow, "activities")
+_write_partners = partial(_write, PartnerRow, "partners")
 
 
 def load_activities(session: Session, data: bytes, file_name: str, actor: str) -> OutreachLoad:
