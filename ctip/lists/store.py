@@ -270,11 +270,6 @@ def _info(row: ListEdition, sha256: str) -> EditionInfo:
 
 def edition_sha256(session: Session, row: ListEdition) -> str:
     """The content hash of the file an edition was loaded from (its index is keyed by it)."""
-    return _file_sha256(session, row)
-
-
-def _file_sha256(session: Session, row: ListEdition) -> str:
-    """The content hash of the file an edition was made from."""
     file = session.get(FileImportRow, row.file_id)
     return file.content_sha256 if file is not None else ""
 
@@ -383,7 +378,7 @@ def list_summaries(session: Session) -> list[ListSummary]:
     summaries = []
     for name in sorted(counts):
         latest = resolve_edition(session, name)
-        info = _info(latest, _file_sha256(session, latest))
+        info = _info(latest, edition_sha256(session, latest))
         summaries.append(ListSummary(name, latest.kind, info, int(counts[name])))
     return summaries
 
