@@ -121,10 +121,6 @@ def _clean(raw: Mapping[str, str | None], key: str) -> str | None:
     return value or None
 
 
-def _birth_date(text: str) -> str:
-    return birth_date_iso(text)
-
-
 def _email(value: str) -> str:
     """The e-mail key; a misspelt address ("ann@examplecom") is kept as typed, lower-cased.
 
@@ -176,7 +172,7 @@ def record_from_row(
         name=name,
         first_name=first,
         surname=last,
-        birth_date=read.read("birth_date", _clean(raw, "birth_date"), _birth_date),
+        birth_date=read.read("birth_date", _clean(raw, "birth_date"), birth_date_iso),
         address=fold(_clean(raw, "address")),
         city=fold(_clean(raw, "city")),
         postcode=fold(_clean(raw, "postcode")),
