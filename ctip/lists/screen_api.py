@@ -9,10 +9,14 @@ file: a date or country that cannot be read is left out of the query and listed 
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from ctip.api.deps import DbSession, require
 from ctip.api.errors import ApiError
@@ -27,13 +31,16 @@ from ctip.lists import governance, store
 from ctip.lists.access import ListAction
 from ctip.lists.formats import find_list, matched_alias
 from ctip.lists.readers import query_from_row
+from ctip.lists.tables import ListEdition
 from ctip.matching.scoring import DEFAULT_THRESHOLD
 from ctip.matching.screening import Hit, screen_names
-from ctip.matching.types import MatchQuery
+from ctip.matching.types import ListEntry, MatchQuery
+from ctip.store.tables import LedgerEventRow
 
 router = APIRouter(prefix="", tags=["screening"])
 Screener = Annotated[Principal, Depends(require(ListAction.SCREEN))]
 MAX_QUERIES = 1000
+KEPT_CHOICES = 64  # (list, edition) choices a process remembers between requests
 Text = Annotated[str, Field(max_length=500)]
 
 
@@ -186,26 +193,83 @@ def _details(warnings: list[ValueWarning], queries: list[MatchQuery]) -> list[di
     ]
 
 
+class _Choices:
+    """Which edition each (list, edition) request screens against, remembered between
+    requests while the lists stand still.
+
+    Working it out reads the lists, their editions, the ledger's approvals and the
+    edition's file hash: ten queries, most of a warm request's time. Any new edition or
+    ledger event (an approval, a rejection, a list marked official) changes the
+    fingerprint, one indexed query per request, and the choices are worked out again.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._fingerprint: tuple[object, ...] | None = None
+        self._names: list[str] = []
+        self._chosen: OrderedDict[tuple[str, str | None], tuple[str, list[ListEntry]]] = (
+            OrderedDict()
+        )
+
+    def entries(
+        self, session: Session, wanted: str, edition: str | None
+    ) -> tuple[str, list[ListEntry]]:
+        """The list's name as loaded and the entries (with their warm index) to screen."""
+        fingerprint = _fingerprint(session)
+        key = (wanted.strip().lower(), edition)
+        with self._lock:
+            if fingerprint != self._fingerprint:
+                self._fingerprint, self._names = fingerprint, []
+                self._chosen.clear()
+            found = self._chosen.get(key)
+            names = self._names
+        if found is not None:
+            return found
+        if not names:
+            names = [summary.list_name for summary in store.list_summaries(session)]
+        list_name = find_list(names, wanted)
+        chosen = (list_name, governance.entries_in_effect(session, list_name, edition))
+        with self._lock:
+            if fingerprint == self._fingerprint:
+                self._names = names
+                self._chosen[key] = chosen
+                while len(self._chosen) > KEPT_CHOICES:
+                    self._chosen.popitem(last=False)
+        return chosen
+
+
+def _fingerprint(session: Session) -> tuple[object, ...]:
+    """What changes whenever an edition is loaded or the ledger decides anything (times
+    included, so a store rebuilt at the same address is never taken for the old one)."""
+    editions = select(
+        func.max(ListEdition.id), func.count(ListEdition.id), func.max(ListEdition.loaded_at)
+    )
+    latest = select(LedgerEventRow.id, LedgerEventRow.at).order_by(LedgerEventRow.id.desc())
+    ledger = session.execute(latest.limit(1)).first()
+    return (
+        session.get_bind().engine.url.render_as_string(),
+        *session.execute(editions).one(),
+        *(ledger or ()),
+    )
+
+
+_choices = _Choices()
+
+
 @router.post("/screen", responses=error_responses(404, 422))
 def screen_batch(batch: ScreenIn, principal: Screener, session: DbSession) -> ScreenOut:
     """Screen up to 1,000 names against a loaded list (its name in any case); every hit
-    carries its features; values that could not be read come back as warnings."""
+    carries its features; values that could not be read come back as warnings.
+
+    The audit row is written last: it takes the audit log's write lock, held until the
+    answer commits, so screening and building the answer happen before it, not under it."""
     queries, warnings = _queries(batch)
-    names = (summary.list_name for summary in store.list_summaries(session))
-    list_name = find_list(names, batch.list_name)
-    entries = governance.entries_in_effect(session, list_name, batch.edition)
+    list_name, entries = _choices.entries(session, batch.list_name, batch.edition)
     hits = screen_names(queries, entries, batch.threshold)
     matches = sum(1 for hit in hits if hit.is_match)
-    audit.record(
-        session,
-        principal.username,
-        "screen.run",
-        f"list:{list_name}",
-        {"queries": len(queries), "matches": matches, "threshold": batch.threshold},
-    )
     query_names = {q.query_id: q.name for q in queries}
     ids = [item.id.strip() for item in batch.queries]
-    return ScreenOut(
+    answer = ScreenOut(
         list_name=list_name,
         threshold=batch.threshold,
         queries=len(queries),
@@ -216,3 +280,11 @@ def screen_batch(batch: ScreenIn, principal: Screener, session: DbSession) -> Sc
             for w in warnings
         ],
     )
+    audit.record(
+        session,
+        principal.username,
+        "screen.run",
+        f"list:{list_name}",
+        {"queries": len(queries), "matches": matches, "threshold": batch.threshold},
+    )
+    return answer
