@@ -7,6 +7,7 @@ and are validated, stored all or nothing and idempotent, like every import.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Literal
 
@@ -30,6 +31,13 @@ DetentionId = Annotated[
     str, Query(alias="detention", min_length=5, max_length=40, pattern=r"^DET-[A-Z0-9]+-\d{3}$")
 ]
 FileName = Annotated[str, Query(min_length=1, max_length=500)]
+Strict = Annotated[
+    bool,
+    Query(
+        description="refuse the whole file when any value cannot be read (default: keep the "
+        "value as written, do not use it as evidence, and list it in `warnings`)"
+    ),
+]
 ChosenLists = Annotated[
     list[str] | None,
     Query(
@@ -80,8 +88,18 @@ class DecisionOut(BaseModel):
         )
 
 
+class WarningOut(BaseModel):
+    """A value kept as written but not read, so not used as evidence: where and why."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
 class ScreenOut(BaseModel):
-    """A batch screening: how many lines of each decision, and every line's decision."""
+    """A batch screening: how many lines of each decision, every line's decision, and the
+    values of the file that could not be read (kept as written, not used as evidence)."""
 
     engine: str
     lines: int
@@ -89,6 +107,8 @@ class ScreenOut(BaseModel):
     review: int
     release: int
     decisions: list[DecisionOut]
+    values_not_read: int = 0
+    warnings: list[WarningOut] = Field(default_factory=list)
 
 
 class ScreenedLineOut(BaseModel):
@@ -229,11 +249,18 @@ FILE_ROUTE = upload_route(FILE_BODY, MAX_FILE_BYTES)
 
 @router.post("/entries", **FILE_ROUTE)
 async def load_entries(
-    principal: Writer, session: DbSession, request: Request, file_name: FileName = "entries.csv"
+    principal: Writer,
+    session: DbSession,
+    request: Request,
+    file_name: FileName = "entries.csv",
+    strict: Strict = False,
 ) -> entries.EntryLoad:
-    """Load entry lines (CSV): every field validated, all or nothing, idempotent."""
+    """Load entry lines (CSV), all or nothing, idempotent: a value that cannot be read is kept
+    as written, not used as evidence and listed in `warnings` (row, column, value, reason);
+    a row that is no line (its id, a party, its field count) refuses the file (422)."""
     data = await read_upload(request, MAX_FILE_BYTES, "the file")
-    return entries.load_entry_lines(session, data, file_name, principal.username)
+    read = entries.read_entry_file(data, file_name, strict)
+    return entries.load_entry_lines(session, data, file_name, principal.username, read)
 
 
 @router.post("/screen", **FILE_ROUTE)
@@ -243,20 +270,29 @@ async def screen(
     request: Request,
     file_name: FileName = "entries.csv",
     chosen: ChosenLists = None,
+    strict: Strict = False,
 ) -> ScreenOut:
     """Batch: load the entry lines (idempotent), screen every one against the approved official
     lists and the lists chosen (`?list=`), store and return decisions."""
     data = await read_upload(request, MAX_FILE_BYTES, "the file")
-    lines = entries.read_entry_lines(data, file_name)
-    entries.load_entry_lines(session, data, file_name, principal.username)
+    read = entries.read_entry_file(data, file_name, strict)
+    entries.load_entry_lines(session, data, file_name, principal.username, read)
     screener = service.build_screener(session, chosen=chosen or ())
-    decisions = service.screen_lines(lines, screener)
+    decisions = service.screen_lines(read.lines, screener)
     service.record_screenings(session, decisions, principal.username, "local", screener.editions)
     counts = {
         k: sum(1 for d in decisions if d.decision == k) for k in ("detain", "review", "release")
     }
     out = [DecisionOut.of(d) for d in decisions]
-    return ScreenOut(engine="local", lines=len(decisions), decisions=out, **counts)
+    warned = [WarningOut(**asdict(w)) for w in read.warnings]
+    return ScreenOut(
+        engine="local",
+        lines=len(decisions),
+        decisions=out,
+        values_not_read=len(warned),
+        warnings=warned,
+        **counts,
+    )
 
 
 @router.get("/lines")
@@ -279,7 +315,7 @@ def _line_out(s: service.ScreenedLine) -> ScreenedLineOut:
         manufacturer=line.manufacturer,
         country_of_origin=line.country_of_origin,
         hts_code=line.hts_code,
-        value_usd=str(line.value_usd),
+        value_usd="" if line.value_usd is None else str(line.value_usd),
         decision=s.decision,
         score=s.score,
         features=[FeatureOut(**f) for f in s.features],

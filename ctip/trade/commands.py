@@ -75,25 +75,26 @@ def _print_load(file: Path, already_loaded: bool, stored: str) -> None:
 
 def _read_entries(
     data: bytes, file: Path, strict: bool, warnings: Path | None
-) -> list[entries.EntryLine]:
-    """The file's entry lines; optional values that could not be read are reported (and
+) -> entries.EntryFile:
+    """The file's entry lines, read once; values that could not be read are reported (and
     refuse the file with `strict`)."""
     with reports_errors("nothing was stored"):
-        lines, warned = entries.read_entry_file(data, file.name)
-        reject_if_strict(file.name, warned, strict)
-    report_warnings(file.name, warned, warnings)
-    return lines
+        read = entries.read_entry_file(data, file.name, strict)
+    report_warnings(file.name, read.warnings, warnings)
+    return read
 
 
 @entries_app.command("load")
 def entries_load(
     file: ReadableFile, strict: StrictOption = False, warnings: WarningsOption = None
 ) -> None:
-    """Load entry lines from CSV: every field validated, all or nothing, idempotent."""
+    """Load entry lines from CSV, all or nothing, idempotent. A value that cannot be read (a
+    date, a country, an amount) is kept as written, not used as evidence, and warned about;
+    a row that is no line (its id, a party, its field count) refuses the file."""
     data = file.read_bytes()
-    _read_entries(data, file, strict, warnings)
+    read = _read_entries(data, file, strict, warnings)
     with store_session() as session:
-        outcome = entries.load_entry_lines(session, data, file.name, cli_actor())
+        outcome = entries.load_entry_lines(session, data, file.name, cli_actor(), read)
     _print_load(file, outcome.already_loaded, f"{outcome.lines} lines, {outcome.lines_new} new")
 
 
@@ -119,10 +120,11 @@ def screen(
     if engine not in service.ENGINES:
         raise fail(f"engine {engine!r}: choose one of {', '.join(service.ENGINES)}")
     data = file.read_bytes()
-    lines = _read_entries(data, file, strict, warnings)
+    read = _read_entries(data, file, strict, warnings)
+    lines = read.lines
     with store_session() as session:
         if record:
-            entries.load_entry_lines(session, data, file.name, cli_actor())
+            entries.load_entry_lines(session, data, file.name, cli_actor(), read)
         screener = service.build_screener(session, chosen=chosen or ())
         with _progress(f"screening {file.name} ({engine})", len(lines)) as advance:
             decisions = service.screen_lines(lines, screener, engine, advance)

@@ -49,6 +49,13 @@ UFLPA_PRESUMPTION: Final = Reference(
 )
 UFLPA_SECTORS: Final = "uflpa-high-priority-sectors"
 NO_EVIDENCE: Final = "no list, region, goods or tier evidence"
+NOT_READ: Final = "not_read"
+"""The feature that says a declared value was not read, so not used as evidence."""
+SCREENED_VALUES: Final = {
+    "country_of_origin": "Country of origin",
+    "hts_code": "HTS code",
+}
+"""The declared values screening reads, as an explanation names them."""
 
 
 class Decision(StrEnum):
@@ -194,7 +201,9 @@ class LineDecision:
     def explanation(self) -> str:
         """How the score met the thresholds, then every feature's sentence, strongest first."""
         text = self.explained().text()
-        return text if self.features else f"{text} {NO_EVIDENCE[0].upper()}{NO_EVIDENCE[1:]}."
+        if any(f.name != NOT_READ for f in self.features):
+            return text
+        return f"{text} {NO_EVIDENCE[0].upper()}{NO_EVIDENCE[1:]}."
 
 
 @dataclass(frozen=True)
@@ -289,6 +298,7 @@ class Screener:
             *self.tier_features(line),
         ]
         features.sort(key=lambda f: (-f.contribution, f.name, f.sentence))
+        features.extend(not_read_features(line))
         line_score = combine(features)
         decision = self.policy.decide(line_score)
         return LineDecision(
@@ -338,7 +348,9 @@ class Screener:
 
     def goods_features(self, line: EntryLine) -> list[Feature]:
         """The TVPRA list for the origin and the goods; UFLPA high-priority sectors."""
-        features = []
+        features = [*self.place_rule_features(line)]
+        if not line.hts_code:
+            return features  # not read: no goods list or sector can be told
         risks = self.goods_rule(line.country_of_origin, line.hts_code)
         forced = [r for r in risks if r.forced_labor]
         listed = forced or [r for r in risks if r.child_labor]
@@ -346,7 +358,6 @@ class Screener:
             kind = "forced labour" if forced else "child labour"
             weight = self.policy.tvpra_forced_weight if forced else self.policy.tvpra_child_weight
             features.append(_tvpra_feature(line, listed, kind, weight))
-        features.extend(self.place_rule_features(line))
         sector = self.sector_rule(line.hts_code)
         if sector:
             features.append(self._sector_feature(line, sector))
@@ -395,6 +406,21 @@ class Screener:
     def screen_all(self, lines: Iterable[EntryLine]) -> list[LineDecision]:
         """Screen lines in order."""
         return [self.screen(line) for line in lines]
+
+
+def not_read_features(line: EntryLine) -> list[Feature]:
+    """A declared value screening needs but could not read (or was not declared): said, with
+    what was written, and weighing nothing, since it is not evidence either way."""
+    found = []
+    for column, label in SCREENED_VALUES.items():
+        if getattr(line, column):
+            continue
+        written = line.written(column)
+        told = f"written {written!r}" if written is not None else "not declared"
+        sentence = f"{label} not read ({told}): not used as evidence."
+        refs = (Reference(RefKind.FIELD, column, label),)
+        found.append(Feature(NOT_READ, 0.0, 0.0, sentence, refs, detail=written or ""))
+    return found
 
 
 def _match_order(result: MatchResult) -> tuple[float, str, str, str]:

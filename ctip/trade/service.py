@@ -284,7 +284,7 @@ def screened_listing() -> Listing[ScreenedLine]:
         "importer": ListingField(EntryLineRow.importer, searched=True),
         "origin": ListingField(EntryLineRow.country_of_origin, match="contains"),
         "hts": ListingField(EntryLineRow.hts_code, match="contains", searched=True),
-        "value": ListingField(cast(EntryLineRow.value_usd, Numeric(18, 2))),
+        "value": ListingField(cast(func.nullif(EntryLineRow.value_usd, ""), Numeric(18, 2))),
         "arrival": ListingField(EntryLineRow.arrival_date),
     }
     return Listing(

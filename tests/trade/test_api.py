@@ -32,13 +32,37 @@ def test_batch_screen_explains_each_line_and_stores_it(
 
 
 def test_a_bad_file_is_refused_with_its_rows(client: TestClient, role_headers: TokenFor) -> None:
-    bad = entry_csv([raw_row(hts_code="123")])
+    bad = entry_csv([raw_row(line_number="first")])
     response = client.post(f"{API}/entries", content=bad, headers=role_headers(Role.ADMIN))
     assert response.status_code == 422
     (detail,) = response.json()["error"]["details"]
-    assert detail["row"] == 2 and "hts_code" in detail["reason"]
+    assert detail["row"] == 2 and "line_number" in detail["reason"]
     lines = client.get(f"{API}/lines", headers=role_headers(Role.ADMIN)).json()
     assert lines == []
+
+
+def test_an_unreadable_value_is_listed_and_not_evidence(
+    client: TestClient, role_headers: TokenFor
+) -> None:
+    headers = role_headers(Role.TRADE_ANALYST)
+    odd = entry_csv([raw_row(hts_code="123", country_of_origin="Atlantis")])
+    strict = client.post(f"{API}/screen", params={"strict": True}, content=odd, headers=headers)
+    assert strict.status_code == 422
+    assert [d["row"] for d in strict.json()["error"]["details"]] == [2, 2]
+    body = client.post(f"{API}/screen", content=odd, headers=headers).json()
+    assert body["values_not_read"] == 2
+    found = [(w["row"], w["column"], w["value"]) for w in body["warnings"]]
+    assert found == [(2, "country_of_origin", "Atlantis"), (2, "hts_code", "123")]
+    (decision,) = body["decisions"]
+    sentences = [f["evidence"] for f in decision["features"] if f["name"] == "not_read"]
+    assert sentences == [
+        "Country of origin not read (written 'Atlantis'): not used as evidence.",
+        "HTS code not read (written '123'): not used as evidence.",
+    ]
+    assert decision["decision"] == "release" and decision["score"] == 0.0
+    again = client.post(f"{API}/entries", content=odd, headers=headers).json()
+    assert (again["already_loaded"], again["values_not_read"]) == (True, 2)
+    assert again["warnings"][0]["column"] == "country_of_origin"
 
 
 def test_a_detention_from_flagged_to_decided(client: TestClient, role_headers: TokenFor) -> None:

@@ -10,8 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 from ctip.cli import app
+from ctip.commands.common import store_session
 from ctip.config import get_settings
+from ctip.ingest import tables
+from ctip.ingest.tables import Columns, Table
 from ctip.model.errors import Conflict, InvalidInput
+from ctip.trade.entries import all_lines
 from tests.trade.conftest import entry_csv, raw_row
 
 runner = CliRunner()
@@ -59,12 +63,73 @@ def test_screen_trace_and_detain_from_the_command_line(tmp_path: Path) -> None:
     assert twice.exit_code == Conflict.exit_code and "already seized" in twice.output
 
 
-def test_a_bad_file_names_the_row_and_stores_nothing(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.csv"
-    bad.write_bytes(entry_csv([raw_row(country_of_origin="Atlantis")]))
-    result = runner.invoke(app, ["trade", "entries", "load", str(bad)])
+def _stored_lines() -> list[tuple[str, int, str, str]]:
+    with store_session() as session:
+        return [
+            (x.entry_number, x.line_number, x.country_of_origin, x.arrival_date)
+            for x in all_lines(session)
+        ]
+
+
+def test_an_unreadable_value_is_stored_as_not_read_and_warned(tmp_path: Path) -> None:
+    data = entry_csv(
+        [raw_row(country_of_origin="Atlantis"), raw_row(line_number="2", arrival_date="7/16/2025")]
+    )
+    (tmp_path / "e.csv").write_bytes(data)
+    report = tmp_path / "warnings.csv"
+    strict = runner.invoke(app, ["trade", "entries", "load", str(tmp_path / "e.csv"), "--strict"])
+    assert strict.exit_code == InvalidInput.exit_code
+    assert "line 2" in strict.output and "ISO 3166" in strict.output
+    assert _stored_lines() == []
+    args = ["trade", "entries", "load", str(tmp_path / "e.csv"), "--warnings", str(report)]
+    loaded = runner.invoke(app, args)
+    assert loaded.exit_code == 0, loaded.output
+    assert "loaded e.csv: 2 lines, 2 new" in loaded.output
+    assert "country_of_origin" in loaded.output and "kept as written" in loaded.output
+    rows = list(csv.DictReader(report.open(encoding="utf-8")))
+    assert [(r["row"], r["column"], r["value"]) for r in rows] == [
+        ("2", "country_of_origin", "Atlantis")
+    ]
+    assert _stored_lines() == [
+        ("ABC12345671", 1, "", "2025-03-04"),
+        ("ABC12345671", 2, "VN", "2025-07-16"),
+    ]
+
+
+def test_a_row_with_an_unquoted_comma_is_refused_with_its_field_count(tmp_path: Path) -> None:
+    header, row = entry_csv([raw_row()]).decode().splitlines()
+    broken = tmp_path / "broken.csv"
+    broken.write_text(
+        f"{header}\n{row}\n{row.replace(',1,', ',2,', 1).replace('toys', 'toys, dolls')}\n"
+    )
+    result = runner.invoke(app, ["trade", "entries", "load", str(broken)])
     assert result.exit_code == InvalidInput.exit_code
-    assert "line 2" in result.output and "ISO 3166" in result.output
+    assert "line 3: 16 fields, expected 15" in result.output
+    assert _stored_lines() == []
+
+
+def test_a_load_reads_the_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = tables.read_table
+
+    def counted(data: bytes, file_name: str, columns: Columns) -> Table:
+        calls.append(file_name)
+        return real(data, file_name, columns)
+
+    monkeypatch.setattr("ctip.trade.entries.read_table", counted)
+    (tmp_path / "e.csv").write_bytes(entry_csv([raw_row()]))
+    for command in (["entries", "load"], ["screen"]):
+        calls.clear()
+        result = runner.invoke(app, ["trade", *command, str(tmp_path / "e.csv")])
+        assert result.exit_code == 0, result.output
+        assert calls == ["e.csv"], command
+
+
+def test_load_help_lists_the_columns_each_file_takes() -> None:
+    result = runner.invoke(app, ["trade", "entries", "load", "--help"], terminal_width=200)
+    text = " ".join(result.output.split())
+    assert "required entry_number, line_number, importer, manufacturer" in text
+    assert "optional manufacturer_address" in text and "port" in text
 
 
 def test_a_watchlist_counts_only_when_the_person_screening_chooses_it(tmp_path: Path) -> None:

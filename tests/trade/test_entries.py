@@ -31,20 +31,14 @@ def test_a_good_file_reads_every_field_exactly() -> None:
 @pytest.mark.parametrize(
     ("column", "value", "reason"),
     [
-        ("hts_code", "610910001", "hts_code"),
-        ("hts_code", "61091000AB", "hts_code"),
-        ("country_of_origin", "XX", "ISO 3166"),
-        ("value_usd", "-5", "0 or more"),
-        ("value_usd", "12.345", "two decimal"),
-        ("value_usd", "lots", "not a number"),
-        ("quantity", "NaN", "0 or more"),
-        ("arrival_date", "03/04/2025", "YYYY-MM-DD"),
         ("entry_number", "12", "entry_number"),
         ("line_number", "0", "line_number"),
+        ("line_number", "", "line_number is empty"),
         ("importer", "", "importer is empty"),
+        ("manufacturer", "", "manufacturer is empty"),
     ],
 )
-def test_each_bad_field_rejects_its_row_with_the_reason(
+def test_a_row_that_is_no_line_rejects_the_file_with_its_row_and_reason(
     column: str, value: str, reason: str
 ) -> None:
     data = entry_csv([raw_row(), raw_row(**{"line_number": "2", column: value})])
@@ -53,6 +47,61 @@ def test_each_bad_field_rejects_its_row_with_the_reason(
     (error,) = caught.value.errors
     assert error.row == 3
     assert reason in error.reason
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "reason", "empty"),
+    [
+        ("hts_code", "610910001", "10 digits", ""),
+        ("hts_code", "61091000AB", "10 digits", ""),
+        ("country_of_origin", "Atlantis", "ISO 3166", ""),
+        ("value_usd", "-5", "0 or more", None),
+        ("value_usd", "12.345", "two decimal", None),
+        ("value_usd", "lots", "not a number", None),
+        ("quantity", "NaN", "0 or more", None),
+        ("arrival_date", "31/31/2025", "no day and month reading", ""),
+        ("arrival_date", "July 2025", "not a whole date", ""),
+        ("arrival_date", "1850-01-01", "year out of range", ""),
+    ],
+)
+def test_a_value_that_cannot_be_read_is_kept_as_written_and_warned(
+    column: str, value: str, reason: str, empty: object
+) -> None:
+    data = entry_csv([raw_row(), raw_row(**{"line_number": "2", column: value})])
+    read = entries.read_entry_file(data, "e.csv")
+    first, second = read.lines
+    assert getattr(second, column) == empty, "an unread value is not used"
+    assert second.written(column) == value and first.not_read == ()
+    (warning,) = read.warnings
+    assert (warning.row, warning.column, warning.value) == (3, column, value)
+    assert reason in warning.reason
+    with pytest.raises(FileRejected) as strict:
+        entries.read_entry_file(data, "e.csv", strict=True)
+    assert [(e.row, column in e.reason) for e in strict.value.errors] == [(3, True)]
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("2025-3-4", "2025-03-04"),
+        ("03/04/2025", "2025-03-04"),  # CBP writes month first
+        ("07/16/2025", "2025-07-16"),
+        ("16.07.2025", "2025-07-16"),
+        ("16 July 2025", "2025-07-16"),
+        ("20250716", "2025-07-16"),
+    ],
+)
+def test_arrival_dates_are_read_as_people_write_them(written: str, read: str) -> None:
+    (line,) = entries.read_entry_lines(entry_csv([raw_row(arrival_date=written)]), "e.csv")
+    assert line.arrival_date == read
+
+
+def test_an_empty_declared_value_is_warned_and_an_empty_optional_one_is_not() -> None:
+    data = entry_csv([raw_row(quantity="", port="", seller="")])
+    read = entries.read_entry_file(data, "e.csv")
+    (line,) = read.lines
+    assert (line.quantity, line.port, line.seller) == (None, "", "")
+    assert [(w.row, w.column, w.value) for w in read.warnings] == [(2, "quantity", "")]
 
 
 def test_a_repeated_line_and_a_missing_column_are_refused() -> None:
@@ -72,12 +121,33 @@ def _without(column: str, data: bytes) -> bytes:
 
 
 def test_optional_columns_may_be_left_out_and_an_unreadable_port_is_warned() -> None:
-    (line,) = entries.read_entry_lines(_without("port", entry_csv([raw_row()])), "e.csv")
-    assert line.port == ""
+    for optional in entries.OPTIONAL_COLUMNS:
+        (line,) = entries.read_entry_lines(_without(optional, entry_csv([raw_row()])), "e.csv")
+        assert getattr(line, optional) == ""
     data = entry_csv([raw_row(port="LAX", country_of_origin="China", arrival_date="2025-3-4")])
-    (line,), warnings = entries.read_entry_file(data, "e.csv")
+    read = entries.read_entry_file(data, "e.csv")
+    (line,) = read.lines
     assert (line.port, line.country_of_origin, line.arrival_date) == ("", "CN", "2025-03-04")
-    assert [(w.row, w.column, w.value) for w in warnings] == [(2, "port", "LAX")]
+    assert [(w.row, w.column, w.value) for w in read.warnings] == [(2, "port", "LAX")]
+
+
+def test_a_declared_column_left_out_refuses_the_file_and_names_the_columns() -> None:
+    with pytest.raises(FileRejected) as caught:
+        entries.read_entry_lines(_without("arrival_date", entry_csv([raw_row()])), "e.csv")
+    (error,) = caught.value.errors
+    assert error.row == 1 and "missing column(s): arrival_date" in error.reason
+    assert "optional manufacturer_address" in error.reason
+
+
+def test_an_extra_column_a_bom_and_latin1_text() -> None:
+    data = entry_csv([raw_row()]).decode()
+    header, row = data.splitlines()
+    extra = f"{header},remarks\n{row},checked\n".encode()
+    (line,) = entries.read_entry_lines(b"\xef\xbb\xbf" + extra, "e.csv")
+    assert line.entry_number == "ABC12345671"
+    latin1 = entry_csv([raw_row(importer="Caf\u00e9 Imports")]).decode().encode("latin-1")
+    with pytest.raises(FileRejected, match="not UTF-8"):
+        entries.read_entry_lines(latin1, "e.csv")
 
 
 def test_an_unquoted_comma_is_named_with_the_field_count() -> None:
@@ -97,7 +167,7 @@ def _stored(database: Database) -> int:
 
 def test_load_is_all_or_nothing_and_idempotent(database: Database) -> None:
     good = entry_csv([raw_row(), raw_row(line_number="2")])
-    bad = entry_csv([raw_row(entry_number="XYZ-7654321-0"), raw_row(line_number="2", hts_code="x")])
+    bad = entry_csv([raw_row(entry_number="XYZ-7654321-0"), raw_row(line_number="x")])
     with pytest.raises(FileRejected), database.session() as session:
         entries.load_entry_lines(session, bad, "bad.csv", "tester")
     assert _stored(database) == 0
