@@ -53,13 +53,19 @@ def load_prepared(
 
     data = file.read_bytes()
     with (
-        errors.status(f"loading {file.name} into {list_name}"),
+        errors.status(f"loading {file.name} into {list_name}") as status,
         store_session("nothing was loaded") as session,
     ):
         store.check_list_name(list_name)
         prepared = prepare(data, file.name, list_name)
         reject_if_strict(file.name, prepared.warnings, strict)
-        outcome = store.save_edition(session, list_name, prepared, cli_actor(), edition, kind)
+
+        def indexing(done: int, total: int) -> None:
+            status.update(f"indexing {list_name} for screening: {done:,} of {total:,} entries")
+
+        outcome = store.save_edition(
+            session, list_name, prepared, cli_actor(), edition, kind, indexing
+        )
     report_warnings(file.name, prepared.warnings, warnings)
     if outcome.already_loaded:
         console.print(

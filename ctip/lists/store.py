@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from typing import Any
@@ -23,6 +23,7 @@ from ctip.ingest.files import Counts, FileWrite, IncomingFile, import_file
 from ctip.ingest.ftm_import import import_ftm_bytes
 from ctip.lists.readers import GoodsRule, PreparedList, prepare_watchlist
 from ctip.lists.tables import GoodsPlaceRule, ListEdition, ListEntryRow
+from ctip.matching import warm
 from ctip.matching.types import ListEntry
 from ctip.model.errors import Conflict, InvalidInput, NotFound
 from ctip.store.db import utc_now
@@ -122,8 +123,13 @@ def save_edition(
     actor: str,
     edition: str | None = None,
     kind: str = "watchlist",
+    progress: Callable[[int, int], None] | None = None,
 ) -> LoadOutcome:
-    """Store a validated list file as a new edition (or find the same bytes loaded before)."""
+    """Store a validated list file as a new edition (or find the same bytes loaded before).
+
+    A new edition's screening index is built and saved here, once, before anyone screens
+    against it (`progress` hears how far the build is: entries indexed, entries in all);
+    screening then only opens it. A file refused before this point leaves no index."""
     incoming = IncomingFile(
         kind=FILE_KIND,
         scope=check_list_name(list_name),
@@ -138,7 +144,23 @@ def save_edition(
         session, incoming, partial(_new_label, session, load, edition), load.write
     )
     row = session.execute(select(ListEdition).where(ListEdition.file_id == outcome.id)).scalar_one()
+    if not outcome.already_imported:
+        save_index(session, row, outcome.content_sha256, progress)
     return _outcome(row, outcome.content_sha256, outcome.already_imported)
+
+
+def save_index(
+    session: Session,
+    row: ListEdition,
+    sha256: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Build and save an edition's screening index beside the store (kept open by this
+    process), keyed as screening looks it up: a later screening opens it in milliseconds."""
+    key = warm.edition_key(row.list_name, row.edition, row.id, sha256)
+    directory = warm.index_dir(session.get_bind().engine.url.render_as_string())
+    entries = partial(list_entries, session, row.list_name, row.edition)
+    warm.index_for(key, directory, entries, warm_names=False, progress=progress)
 
 
 @dataclass(frozen=True)

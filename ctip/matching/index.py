@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -44,8 +44,10 @@ AFFIX: Final = 4
 EXACT, PHONETIC, AFFIXED, TYPO = 1.0, 0.8, 0.6, 0.8
 TYPO_MIN: Final = 5  # shorter words are names of their own one letter apart ("Lee"/"Lea")
 
+PROGRESS_EVERY: Final = 5_000  # entries between two progress reports of a build
 WordKeys = tuple[tuple[str, float], ...]
 Posting = npt.NDArray[np.int32]
+Progress = Callable[[int, int], None]  # (entries indexed so far, entries in all)
 
 
 class Postings(Protocol):
@@ -152,14 +154,26 @@ class CandidateIndex:
     by a stable 64-bit hash of their key, and entries are decoded only when they are hits.
     """
 
-    def __init__(self, entries: Sequence[ListEntry]) -> None:
-        names.load_name_data()
+    def __init__(
+        self,
+        entries: Sequence[ListEntry],
+        *,
+        warm_names: bool = True,
+        progress: Progress | None = None,
+    ) -> None:
+        """Index the entries. `warm_names` also loads rigour's name data, so that the first
+        screening does not pay for it (an index built to be saved, at list load, need not);
+        `progress` hears how far a long build is, every PROGRESS_EVERY entries."""
+        if warm_names:
+            names.load_name_data()
         self.entries: Sequence[ListEntry] = list(entries)
         postings: dict[str, list[int]] = defaultdict(list)
         for position, entry in enumerate(self.entries):
             keys = frozenset().union(*(blocking_keys(n) for n in entry.all_names))
             for key in keys:
                 postings[key].append(position)
+            if progress is not None and position % PROGRESS_EVERY == 0:
+                progress(position, len(self.entries))
         total = max(1, len(self.entries))
         self._max_postings = max(50, int(total * COMMON_KEY_SHARE))
         # Arrays, and every word key kept: the index holds about a million keys.
@@ -171,6 +185,8 @@ class CandidateIndex:
         self._postings: Postings = kept
         self._unknown = math.log(1 + total)
         self._total = total
+        if progress is not None:
+            progress(len(self.entries), len(self.entries))
 
     @classmethod
     def _opened(cls, entries: Sequence[ListEntry], postings: Postings) -> CandidateIndex:

@@ -28,7 +28,7 @@ from typing import overload
 from sqlalchemy.orm import Session
 
 from ctip.matching import frozen, names
-from ctip.matching.index import CandidateIndex
+from ctip.matching.index import CandidateIndex, Progress
 from ctip.matching.types import ListEntry
 
 LOG = logging.getLogger(__name__)
@@ -124,10 +124,18 @@ def edition_key(list_name: str, edition: str, edition_id: int, content_sha256: s
 
 
 def index_for(
-    key: str, directory: Path | None, entries: Callable[[], Sequence[ListEntry]]
+    key: str,
+    directory: Path | None,
+    entries: Callable[[], Sequence[ListEntry]],
+    *,
+    warm_names: bool = True,
+    progress: Progress | None = None,
 ) -> CandidateIndex:
     """The edition's index: kept in this process, else opened from disk, else built from
-    `entries()` and saved (when a directory is given). One build per key at a time."""
+    `entries()` and saved (when a directory is given). One build per key at a time.
+
+    A list load builds with `warm_names=False` (it screens nothing, so it need not load
+    rigour's name data) and a `progress` callback for its progress bar."""
     with _lock:
         found = _open.get(key)
         if found is not None:
@@ -138,7 +146,7 @@ def index_for(
         with _lock:
             found = _open.get(key)
         if found is None:
-            found = _open_or_build(key, directory, entries)
+            found = _open_or_build(key, directory, entries, warm_names, progress)
         with _lock:
             _open[key] = found
             _open.move_to_end(key)
@@ -148,12 +156,16 @@ def index_for(
 
 
 def _open_or_build(
-    key: str, directory: Path | None, entries: Callable[[], Sequence[ListEntry]]
+    key: str,
+    directory: Path | None,
+    entries: Callable[[], Sequence[ListEntry]],
+    warm_names: bool = True,
+    progress: Progress | None = None,
 ) -> CandidateIndex:
     saved = directory / key if directory is not None else None
     if saved is not None and frozen.is_saved(saved):
         return CandidateIndex.open(saved)
-    index = CandidateIndex(entries())
+    index = CandidateIndex(entries(), warm_names=warm_names, progress=progress)
     if saved is None:
         return index
     try:

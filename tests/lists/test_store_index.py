@@ -11,8 +11,10 @@ from fastapi.testclient import TestClient
 
 from ctip.api.app import API_PREFIX, create_app
 from ctip.config import Environment, Settings
+from ctip.ingest.errors import FileRejected
 from ctip.lists import governance
-from ctip.lists.store import load_watchlist
+from ctip.lists.readers import prepare_watchlist
+from ctip.lists.store import UnknownList, load_watchlist, save_edition
 from ctip.matching import frozen, warm
 from ctip.matching.screening import screen_names
 from ctip.matching.types import MatchQuery
@@ -78,3 +80,46 @@ def test_health_is_503_while_warming_and_200_once_warm(tmp_path: Path) -> None:
     assert answer.status_code == 503 and answer.json()["status"] == "warming"
     warm.warm_up()
     assert client.get(f"{API_PREFIX}/health").json()["status"] == "ok"
+
+
+def test_a_loaded_edition_has_its_saved_index_before_anyone_screens(
+    database: Database, tmp_path: Path
+) -> None:
+    reports: list[tuple[int, int]] = []
+    with database.session() as session:
+        prepared = prepare_watchlist(LIST, "team.csv", "team")
+        save_edition(
+            session, "team", prepared, "tester", "v1", progress=lambda *p: reports.append(p)
+        )
+    saved = [p for p in (tmp_path / "indexes").iterdir() if frozen.is_saved(p)]
+    assert len(saved) == 1
+    assert reports[-1] == (2, 2)  # the build reported its end: both entries indexed
+    warm.mark_cold()  # a new process: nothing kept in memory, only what was saved
+    with database.session() as session:
+        entries = governance.entries_in_effect(session, "team")
+        assert isinstance(entries.warm_index.entries, frozen.FrozenEntries)  # type: ignore[attr-defined]
+    assert [p for p in (tmp_path / "indexes").iterdir() if frozen.is_saved(p)] == saved
+
+
+def test_a_list_refused_at_load_leaves_no_index(database: Database, tmp_path: Path) -> None:
+    broken = LIST + b"A1,Duplicate Id Trading,,Company,,,\n"
+    with pytest.raises(FileRejected), database.session() as session:
+        load_watchlist(session, broken, "team.csv", "team", "tester", "v1")
+    index_dir = tmp_path / "indexes"
+    assert not index_dir.exists() or not any(frozen.is_saved(p) for p in index_dir.iterdir())
+    with database.session() as session, pytest.raises(UnknownList):
+        governance.entries_in_effect(session, "team")
+
+
+def test_loading_the_same_file_again_builds_nothing(database: Database, tmp_path: Path) -> None:
+    with database.session() as session:
+        load_watchlist(session, LIST, "team.csv", "team", "tester", "v1")
+    first = sorted((tmp_path / "indexes").iterdir())
+    reports: list[tuple[int, int]] = []
+    with database.session() as session:
+        prepared = prepare_watchlist(LIST, "team.csv", "team")
+        outcome = save_edition(
+            session, "team", prepared, "tester", progress=lambda *p: reports.append(p)
+        )
+    assert outcome.already_loaded and reports == []
+    assert sorted((tmp_path / "indexes").iterdir()) == first

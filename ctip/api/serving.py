@@ -1,0 +1,88 @@
+"""Serving the API with one or several worker processes, each warm before it answers.
+
+One Python process screens with one core at a time (the interpreter's lock), so on a
+machine with two cores a single worker leaves half of it idle while eight clients queue.
+Several uvicorn workers share the listening socket and the memory-mapped screening indexes
+(the pages of a saved index are mapped once, by the kernel, for all of them); each keeps
+its own copy of rigour's name data.
+
+With one worker (the default) the server starts answering at once and warms in the
+background: `GET /api/v1/health` says 503 "warming" until it is done. With several, each
+worker warms before it takes its first connection (uvicorn accepts only once the app is
+built), so no request ever reaches a cold worker: connections wait in the socket's queue
+for the first warm one.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Final
+
+from fastapi import FastAPI
+
+from ctip.api.app import create_app
+from ctip.config import Settings
+from ctip.matching import warm
+from ctip.model.errors import InvalidInput
+
+WORKERS_ENV: Final = "CTIP_WORKERS"
+WORKERS_PER_CORE: Final = 4
+WARM_APP: Final = "ctip.api.serving:warm_app"
+
+
+def most_workers() -> int:
+    """The most workers worth starting: four per core this process may use."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return WORKERS_PER_CORE * max(1, cores or 1)
+
+
+def check_workers(value: int | str | None) -> int:
+    """A worker count from an option or `CTIP_WORKERS`: 1 by default, else a whole number
+    from 1 to four per core; anything else is refused with what is allowed."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 1
+    top = most_workers()
+    try:
+        workers = int(value)
+    except ValueError:
+        raise InvalidInput(f"workers {value!r}: a whole number from 1 to {top}") from None
+    if not 1 <= workers <= top:
+        raise InvalidInput(
+            f"workers {workers}: from 1 to {top} ({WORKERS_PER_CORE} per core on this machine)"
+        )
+    return workers
+
+
+def workers_from_env() -> int:
+    """The worker count `CTIP_WORKERS` asks for (1 when unset)."""
+    return check_workers(os.environ.get(WORKERS_ENV))
+
+
+def warm_app() -> FastAPI:
+    """The app of one worker, built and warmed (name data, every list's index) before it
+    is handed to uvicorn, so the worker accepts its first connection warm."""
+    app = create_app()
+    warm.warm_up(app.state.database.session)
+    return app
+
+
+def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+    """Run the server: one worker warming in the background, or `workers` processes each
+    warm before it answers. uvicorn is imported here, so `ctip --help` stays quick."""
+    import uvicorn  # a third-party server only serving needs
+
+    workers = check_workers(workers)
+    if workers == 1:
+        app = create_app(settings)
+        warm.start_warming(app.state.database.session)  # health answers 503 until warm
+        uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+        return
+    uvicorn.run(
+        WARM_APP,
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=False,
+    )
