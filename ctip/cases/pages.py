@@ -16,11 +16,12 @@ from fastapi import APIRouter, Depends, Request, Response
 from ctip.authz.policy import Principal, can
 from ctip.cases import arrests, evidence, service, subjects, views
 from ctip.cases.access import CaseAction
+from ctip.cases.tables import CaseRow
 from ctip.model.errors import CtipError
-from ctip.web.auth import WebSession, csrf_ok, page_for
-from ctip.web.forms import EMPTY_FORM, FormState, FormText, Token, date_errors, refused
-from ctip.web.frame import error_page, form_expired, page_context
-from ctip.web.rendering import redirect, render
+from ctip.web.auth import WebSession, page_for
+from ctip.web.forms import EMPTY_FORM, FormState, FormText, Token, take_form
+from ctip.web.frame import error_page, page_context
+from ctip.web.rendering import render
 from ctip.web.table import (
     Column,
     FilterKind,
@@ -122,20 +123,21 @@ def open_case(
     token: Token = "",
 ) -> Response:
     """Open the case, then show it; a refusal keeps what was typed."""
-    if not csrf_ok(request, token):
-        return form_expired(request, principal)
     values = {"title": title, "case_type": case_type, "opened_on": opened_on}
     values |= {"office": office, "lead": lead}
-    bad = date_errors(values, ("opened_on",))
-    if bad:
-        return _new_page(request, principal, FormState(values, bad), 400)
-    try:
-        row = service.open_case(
+
+    def step() -> CaseRow:
+        return service.open_case(
             session, principal, title[:300], case_type, opened_on or None, office[:100], lead[:100]
         )
-    except CtipError as error:
-        return _new_page(request, principal, refused(values, error), 400)
-    return redirect(f"/cases/{row.number}")
+
+    def show(form: FormState, _status: int) -> Response:
+        return _new_page(request, principal, form, 400)
+
+    def opened(row: CaseRow) -> str:
+        return f"/cases/{row.number}"
+
+    return take_form(request, principal, token, values, step, show, opened, ("opened_on",))
 
 
 def _case_page(
@@ -187,20 +189,20 @@ def _post(
     dates: tuple[str, ...] = (),
 ) -> Response:
     """Take a case form: done -> back to the case; refused -> the case page with the form as
-    it was typed and the reason next to the field."""
-    if not csrf_ok(request, token):
-        return form_expired(request, principal)
-    bad = date_errors(values, dates)
-    if bad:
-        return _case_page(request, principal, session, number, (form, FormState(values, bad)))
-    try:
-        with session.begin_nested():  # a refused step leaves nothing half written
+    it was typed and the reason next to the field (a case not found or closed to the person:
+    the error page). A refused step leaves nothing half written."""
+
+    def nested() -> None:
+        with session.begin_nested():
             step()
-    except CtipError as error:
-        if error.http_status in (403, 404):
-            return error_page(request, principal, error.http_status, error.message)
-        return _case_page(request, principal, session, number, (form, refused(values, error)))
-    return redirect(f"/cases/{number}#{form}")
+
+    def show(state: FormState, status: int) -> Response:
+        if status in (403, 404):
+            return error_page(request, principal, status, state.reason)
+        return _case_page(request, principal, session, number, (form, state))
+
+    done = f"/cases/{number}#{form}"
+    return take_form(request, principal, token, values, nested, show, done, dates)
 
 
 @router.post("/cases/{number}/subjects")

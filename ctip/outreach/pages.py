@@ -11,15 +11,14 @@ from fastapi import APIRouter, Depends, Request, Response
 from ctip.authz.policy import Principal, can
 from ctip.model.calendar import FiscalYear
 from ctip.model.clock import SYSTEM_CLOCK
-from ctip.model.errors import CtipError
 from ctip.outreach import imports, listings, records
 from ctip.outreach.access import OutreachAction
 from ctip.outreach.records import AUDIENCES, COMPONENTS, INITIATIVES, NewActivity, NewPartner
 from ctip.store.paging import Listing
-from ctip.web.auth import WebSession, csrf_ok, page_for
-from ctip.web.forms import EMPTY_FORM, FormState, FormText, Token, date_errors, refused
-from ctip.web.frame import form_expired, page_context
-from ctip.web.rendering import redirect, render
+from ctip.web.auth import WebSession, page_for
+from ctip.web.forms import EMPTY_FORM, FormState, FormText, Token, take_form
+from ctip.web.frame import page_context
+from ctip.web.rendering import render
 from ctip.web.table import (
     Column,
     FilterKind,
@@ -155,16 +154,11 @@ def _record(
 ) -> Response:
     """A form that records one thing: a stale form is refused; a bad `day` or a refused record
     shows the form again as it was typed (400); a record saved returns to `done`."""
-    if not csrf_ok(request, token):
-        return form_expired(request, principal)
-    bad = date_errors(values, (day,))
-    if bad:
-        return page(request, principal, session, FormState(values, bad), 400)
-    try:
-        save()
-    except CtipError as error:
-        return page(request, principal, session, refused(values, error), 400)
-    return redirect(done)
+
+    def show(form: FormState, _status: int) -> Response:
+        return page(request, principal, session, form, 400)
+
+    return take_form(request, principal, token, values, save, show, done, (day,))
 
 
 def _activities_page(

@@ -9,20 +9,21 @@ session's CSRF token, and a refused step shows the page again with the reason.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, Response
 
 from ctip.authz.policy import Action, Principal, can
 from ctip.authz.protected import CompartmentClosed
-from ctip.model.errors import CtipError, NotFound
+from ctip.model.errors import Forbidden, NotFound
 from ctip.protection import htcds, queue, relief, service, victims
 from ctip.protection.access import ProtectionAction
 from ctip.protection.tables import VictimRow
-from ctip.web.auth import WebSession, csrf_ok, page_for
-from ctip.web.forms import FormText, Token
-from ctip.web.frame import error_page, form_expired, page_context
-from ctip.web.rendering import redirect, render
+from ctip.web.auth import CSRF_FIELD, WebSession, page_for
+from ctip.web.forms import FormState, FormText, Token, take_form
+from ctip.web.frame import error_page, page_context
+from ctip.web.rendering import render
 from ctip.web.table import Column, FilterKind, Table, table_page
 
 router = APIRouter(include_in_schema=False)
@@ -133,19 +134,9 @@ async def add_victim(request: Request, principal: VictimWriter, session: WebSess
     """Record a victim; a refusal shows the form again with the reason (never a 500)."""
     form = await request.form()
     values = {k: str(v)[:MAX_FIELD] for k, v in form.items() if isinstance(v, str)}
-    if not csrf_ok(request, values.get("csrf_token", "")):
-        return form_expired(request, principal)
-    identity = victims.Identity(
-        names=(values.get("name", ""),),
-        birth_date=values.get("birth_date", ""),
-        nationality=values.get("nationality", ""),
-        contact=values.get("contact", ""),
-        address=values.get("address", ""),
-        languages=_split(values.get("languages", "")),
-        documents=_split(values.get("documents", "")),
-    )
     age = values.get("age", "").strip()
-    try:
+
+    def step() -> str:  # every check runs before the first write
         context = victims.Context(
             trafficking_status=values.get("status", "") or htcds.ACTUAL_VICTIM,
             exploitation=tuple(str(x) for x in form.getlist("exploitation")),
@@ -154,18 +145,37 @@ async def add_victim(request: Request, principal: VictimWriter, session: WebSess
             age_when_trafficked=int(age) if age.isdigit() else None,
         )
         assign = _split(values.get("assign", "")) or (principal.username,)
-        pseudonym = victims.add_victim(
+        return victims.add_victim(
             session,
             principal.username,
-            identity,
+            _identity(values),
             context,
             list(assign),
             list(_split(values.get("cases", ""))),
             values.get("identified_on") or None,
         )
-    except CtipError as error:  # every check runs before the first write
-        return _new_victim_form(request, principal, values, error.message, 400)
-    return redirect(f"/protection/victims/{pseudonym}")
+
+    def show(refusal: FormState, _status: int) -> Response:
+        return _new_victim_form(request, principal, values, refusal.reason, 400)
+
+    def recorded(pseudonym: str) -> str:
+        return f"/protection/victims/{pseudonym}"
+
+    token = values.get(CSRF_FIELD, "")
+    return take_form(request, principal, token, values, step, show, recorded)
+
+
+def _identity(values: dict[str, str]) -> victims.Identity:
+    """The sealed identity fields of the new-victim form."""
+    return victims.Identity(
+        names=(values.get("name", ""),),
+        birth_date=values.get("birth_date", ""),
+        nationality=values.get("nationality", ""),
+        contact=values.get("contact", ""),
+        address=values.get("address", ""),
+        languages=_split(values.get("languages", "")),
+        documents=_split(values.get("documents", "")),
+    )
 
 
 def _victim_page(
@@ -215,14 +225,34 @@ def break_glass(
     reason: FormText = "",
     token: Token = "",
 ) -> Response:
-    """Open the compartment with a written reason (audited, shown to the specialists)."""
-    if not csrf_ok(request, token):
-        return form_expired(request, principal)
-    try:
-        victims.open_by_break_glass(session, principal, victim, reason[:MAX_FIELD])
-    except CtipError as error:  # the page answers normally, so a refusal's audit row commits
-        return _victim_page(request, principal, session, victim, error.message, error.http_status)
-    return redirect(f"/protection/victims/{victim}")
+    """Open the compartment with a written reason (audited, shown to the specialists); the
+    page answers normally on a refusal, so the refusal's audit row commits."""
+    return _victim_form(
+        request,
+        principal,
+        session,
+        victim,
+        token,
+        lambda: victims.open_by_break_glass(session, principal, victim, reason[:MAX_FIELD]),
+    )
+
+
+def _victim_form(
+    request: Request,
+    principal: Principal,
+    session: WebSession,
+    victim: str,
+    token: str,
+    step: Callable[[], object],
+) -> Response:
+    """Take a form of the victim page: done -> back to the victim; refused -> the victim page
+    with the reason on top and the refusal's own status."""
+
+    def show(form: FormState, status: int) -> Response:
+        return _victim_page(request, principal, session, victim, form.reason, status)
+
+    done = f"/protection/victims/{victim}"
+    return take_form(request, principal, token, {}, step, show, done)
 
 
 Assigner = Annotated[Principal, Depends(page_for(ProtectionAction.ASSIGN))]
@@ -239,13 +269,12 @@ def assign_specialist(
     token: Token = "",
 ) -> Response:
     """A supervisor assigns a victim specialist (or takes one off)."""
-    if not csrf_ok(request, token):
-        return form_expired(request, principal)
-    try:
-        victims.assign(session, principal.username, victim, username[:100].strip(), remove == "yes")
-    except CtipError as error:
-        return _victim_page(request, principal, session, victim, error.message, error.http_status)
-    return redirect(f"/protection/victims/{victim}")
+
+    def step() -> None:
+        who = username[:100].strip()
+        victims.assign(session, principal.username, victim, who, remove == "yes")
+
+    return _victim_form(request, principal, session, victim, token, step)
 
 
 @router.post("/protection/victims/{victim}/referrals")
@@ -260,13 +289,13 @@ def refer(
     token: Token = "",
 ) -> Response:
     """Record a service referral (shelter, medical, legal, interpreter...)."""
-    if not csrf_ok(request, token):
-        return form_expired(request, principal)
-    try:
-        victims.refer(session, principal.username, victim, service_name, status, provider[:200])
-    except CtipError as error:
-        return _victim_page(request, principal, session, victim, error.message, error.http_status)
-    return redirect(f"/protection/victims/{victim}")
+
+    def step() -> object:
+        return victims.refer(
+            session, principal.username, victim, service_name, status, provider[:200]
+        )
+
+    return _victim_form(request, principal, session, victim, token, step)
 
 
 @router.get("/protection/deadlines")
@@ -349,9 +378,8 @@ def record_step(
     outcome: FormText = "",
     token: Token = "",
 ) -> Response:
-    """Append a step (or, with step 'decided', the decision) to the relief's ledger."""
-    if not csrf_ok(request, token):
-        return form_expired(request, principal)
+    """Append a step (or, with step 'granted' or 'denied', the decision) to the relief's
+    ledger; a role that may not decide gets the 403 page, any other refusal the relief page."""
     detail = {
         "receipt": receipt,
         "by": by[:200],
@@ -359,23 +387,25 @@ def record_step(
         "member": member,
         "outcome": outcome,
     }
-    try:
+
+    def record() -> object:
         service.relief_for(session, principal, relief_id)
-        if step in ("granted", "denied"):
-            if not can(principal, ProtectionAction.RELIEF_DECIDE):
-                return error_page(request, principal, 403, "Your role may not decide relief.")
-            relief.decide(
-                session,
-                principal.username,
-                relief_id,
-                step == "granted",
-                on or None,
-                reason[:MAX_FIELD],
+        if step not in ("granted", "denied"):
+            note = reason[:MAX_FIELD]
+            return relief.record(
+                session, principal.username, relief_id, step, on or None, note, detail
             )
-        else:
-            relief.record(
-                session, principal.username, relief_id, step, on or None, reason[:MAX_FIELD], detail
-            )
-    except CtipError as error:
-        return _relief_page(request, principal, session, relief_id, error.message, 400)
-    return redirect(f"/protection/relief/{relief_id}")
+        if not can(principal, ProtectionAction.RELIEF_DECIDE):
+            raise Forbidden("Your role may not decide relief.")
+        granted = step == "granted"
+        return relief.decide(
+            session, principal.username, relief_id, granted, on or None, reason[:MAX_FIELD]
+        )
+
+    def show(form: FormState, status: int) -> Response:
+        if status == 403:
+            return error_page(request, principal, 403, form.reason)
+        return _relief_page(request, principal, session, relief_id, form.reason, 400)
+
+    done = f"/protection/relief/{relief_id}"
+    return take_form(request, principal, token, {}, record, show, done)

@@ -7,7 +7,6 @@ with the session's CSRF token, and a refused step re-shows the page with the rea
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -19,10 +18,10 @@ from ctip.store.paging import RecordListing
 from ctip.trade import detentions, service, tiers
 from ctip.trade.access import TradeAction
 from ctip.trade.tables import DetentionRow
-from ctip.web.auth import WebSession, csrf_ok, page_for
-from ctip.web.forms import EMPTY_FORM, FormState, FormText, Token, date_errors, refused
-from ctip.web.frame import error_page, form_expired, page_context
-from ctip.web.rendering import redirect, render
+from ctip.web.auth import WebSession, page_for
+from ctip.web.forms import EMPTY_FORM, FormState, FormText, Token, take_form
+from ctip.web.frame import error_page, page_context
+from ctip.web.rendering import render
 from ctip.web.table import (
     Column,
     FilterKind,
@@ -40,6 +39,8 @@ TradeWriter = Annotated[Principal, Depends(page_for(TradeAction.WRITE))]
 TradeDecider = Annotated[Principal, Depends(page_for(TradeAction.DECIDE))]
 DECISIONS = ("detain", "review", "release")
 MAX_FIELD = 2000
+REFUSALS = (CtipError, ValueError, LookupError)
+"""What a trade step may refuse with (the detention ledger raises the standard errors too)."""
 
 
 LINES = Table(
@@ -134,15 +135,20 @@ def detain_line(
     token: Token = "",
 ) -> Response:
     """Open a detention for the flagged line, then show it."""
-    if not csrf_ok(request, token):
-        return form_expired(request, principal)
-    try:
-        state = detentions.open_detention(
+
+    def step() -> detentions.DetentionState:
+        return detentions.open_detention(
             session, entry_number, line_number, principal.username, reason[:MAX_FIELD]
         )
-    except (ValueError, LookupError) as error:
-        return _line_page(request, principal, session, entry_number, line_number, str(error), 400)
-    return redirect(f"/trade/detentions/{state.id}")
+
+    def show(form: FormState, _status: int) -> Response:
+        return _line_page(request, principal, session, entry_number, line_number, form.reason, 400)
+
+    def opened(state: detentions.DetentionState) -> str:
+        return f"/trade/detentions/{state.id}"
+
+    values = {"reason": reason}
+    return take_form(request, principal, token, values, step, show, opened, (), REFUSALS)
 
 
 DETENTION_STATUSES = ("detained", "deemed_excluded", "released", "excluded", "seized")
@@ -290,21 +296,21 @@ def record_step(
     token: Token = "",
 ) -> Response:
     """Append a step to the ledger; a refusal shows the form again as it was typed."""
-    if not csrf_ok(request, token):
-        return form_expired(request, principal)
     values = {"kind": kind, "reason": reason[:MAX_FIELD], "occurred_on": occurred_on}
     values |= {"title": title[:500], "dated": dated}
     detail = {"title": values["title"], "dated": dated[:10]}
-    step = _submitted(
-        values,
-        ("occurred_on", "dated"),
-        lambda: detentions.record_step(
+
+    def step() -> object:
+        return detentions.record_step(
             session, det_id, kind, principal.username, values["reason"], occurred_on or None, detail
-        ),
-    )
-    if step is not None:
-        return _detention_page(request, principal, session, det_id, 400, step=step)
-    return redirect(f"/trade/detentions/{det_id}")
+        )
+
+    def show(form: FormState, _status: int) -> Response:
+        return _detention_page(request, principal, session, det_id, 400, step=form)
+
+    dates = ("occurred_on", "dated")
+    done = f"/trade/detentions/{det_id}"
+    return take_form(request, principal, token, values, step, show, done, dates, REFUSALS)
 
 
 @router.post("/trade/detentions/{det_id}/decide")
@@ -320,14 +326,11 @@ def decide(
     token: Token = "",
 ) -> Response:
     """Record the decision: release, exclusion or seizure; a refusal keeps what was typed."""
-    if not csrf_ok(request, token):
-        return form_expired(request, principal)
     values = {"outcome": outcome, "reason": reason[:MAX_FIELD], "decided_on": decided_on}
     values["correction"] = correction
-    form = _submitted(
-        values,
-        ("decided_on",),
-        lambda: detentions.decide(
+
+    def step() -> object:
+        return detentions.decide(
             session,
             det_id,
             outcome,
@@ -335,26 +338,13 @@ def decide(
             values["reason"],
             decided_on or None,
             correction == "yes",
-        ),
-    )
-    if form is not None:
+        )
+
+    def show(form: FormState, _status: int) -> Response:
         return _detention_page(request, principal, session, det_id, 400, decision=form)
-    return redirect(f"/trade/detentions/{det_id}")
 
-
-def _submitted(
-    values: dict[str, str], dates: tuple[str, ...], step: Callable[[], object]
-) -> FormState | None:
-    """Take a detention form's step; None when it is done, else the form to show again as it
-    was typed, with the field that is not a date or the service's refusal."""
-    bad_dates = date_errors(values, dates)
-    if bad_dates:
-        return FormState(values, bad_dates)
-    try:
-        step()
-    except (CtipError, ValueError, LookupError) as error:
-        return refused(values, error if isinstance(error, CtipError) else str(error))
-    return None
+    done = f"/trade/detentions/{det_id}"
+    return take_form(request, principal, token, values, step, show, done, ("decided_on",), REFUSALS)
 
 
 @router.get("/trade/tiers")

@@ -8,15 +8,17 @@ and a screen reader must hear which field is wrong: the error is linked to its i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Form
+from fastapi import Form, Request, Response
 
+from ctip.authz.policy import Principal
 from ctip.model.errors import CtipError
-from ctip.web.auth import CSRF_FIELD
+from ctip.web.auth import CSRF_FIELD, csrf_ok
+from ctip.web.rendering import redirect
 
 DATE_HINT = "Use the date picker, or type the date as YYYY-MM-DD."
 FORM_EXPIRED = "This form has expired. Please try again."
@@ -41,6 +43,11 @@ class FormState:
     def error(self, name: str) -> str:
         """The error about a field ('' when it is fine)."""
         return self.errors.get(name, "")
+
+    @property
+    def reason(self) -> str:
+        """The refusal in one line (for a page that shows one message, not one per field)."""
+        return self.message or next(iter(self.errors.values()), "")
 
     @property
     def failed(self) -> bool:
@@ -86,3 +93,47 @@ def _field_errors(details: Iterable[Any], values: Mapping[str, str]) -> Iterable
     for detail in details:
         if isinstance(detail, Mapping) and detail.get("field") in values:
             yield str(detail["field"]), str(detail.get("reason", detail.get("message", "")))
+
+
+Done = TypeVar("Done")
+ShowForm = Callable[[FormState, int], Response]
+"""The page that shows a refused form again: the form as typed, and the refusal's status
+(400 for a field that is not a date or a plain `ValueError`; a service refusal's own status)."""
+
+
+def take_form(
+    request: Request,
+    principal: Principal,
+    token: str,
+    values: Mapping[str, str],
+    step: Callable[[], Done],
+    show: ShowForm,
+    done: str | Callable[[Done], str],
+    dates: Iterable[str] = (),
+    refusals: tuple[type[Exception], ...] = (CtipError,),
+) -> Response:
+    """Take a posted workbench form the one way every page does.
+
+    A stale token gets the 403 "form expired" page; a field that is not a date, or a step the
+    service refuses (any of `refusals`), shows the form again through `show` as it was typed,
+    each reason beside its field; a step done answers 303 to `done` (or to the address `done`
+    makes of what the step returned, e.g. a new record), so a reload never posts twice.
+    """
+    if not csrf_ok(request, token):
+        from ctip.web.frame import form_expired  # the frame imports this module's wording
+
+        return form_expired(request, principal)
+    bad = date_errors(values, dates)
+    if bad:
+        return show(FormState(dict(values), bad), 400)
+    try:
+        outcome = step()
+    except refusals as error:
+        return show(*_refusal(values, error))
+    return redirect(done if isinstance(done, str) else done(outcome))
+
+
+def _refusal(values: Mapping[str, str], error: Exception) -> tuple[FormState, int]:
+    if isinstance(error, CtipError):
+        return refused(values, error), error.http_status
+    return refused(values, str(error)), 400
