@@ -201,9 +201,9 @@ def scan(principal: Writer, database: Annotated[Database, Depends(get_database)]
 def flags(principal: Reader, session: DbSession, flagged: bool | None = None) -> list[FlagOut]:
     """FLAGS.csv as JSON: every account of the newest scan (or only flagged ones)."""
     rows = []
-    for account_id, score, is_flagged, typologies, red_flags, text in service.flag_rows(session):
-        if flagged is not None and (is_flagged == "true") != flagged:
-            continue
+    for account_id, score, is_flagged, typologies, red_flags, text in service.flag_rows(
+        session, flagged
+    ):
         rows.append(
             FlagOut(
                 account_id=account_id,

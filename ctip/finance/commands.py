@@ -124,12 +124,17 @@ def flag(
 ) -> None:
     """One row per account with any payment: account_id, score, flagged, typologies,
     red_flags, explanation."""
-    with store_session() as session:
+    with store_session() as session, progress_bar() as bar:
+        task = bar.add_task("writing FLAGS.csv", total=service.flags_total(session))
+
+        def advance(rows: int) -> None:
+            bar.advance(task, rows)
+
         if out is None:
-            service.flags_csv(session, sys.stdout)
+            service.flags_csv(session, sys.stdout, advance)
             return
         with out.open("w", encoding="utf-8", newline="") as handle:
-            count = service.flags_csv(session, handle)
+            count = service.flags_csv(session, handle, advance)
     errors.print(f"wrote {count} accounts to {out}")
 
 

@@ -12,16 +12,17 @@ import csv
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, TextIO
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
-from sqlalchemy import Float, cast, func, select
+from sqlalchemy import Float, Select, cast, func, select
 from sqlalchemy.orm import Session
 
 from ctip.authz import audit
 from ctip.finance import detect, ftm, redflags, scoring, spark
 from ctip.finance.access import FinanceAction
 from ctip.finance.detect import Pattern, Settings
-from ctip.finance.readers import Account, Transaction
+from ctip.finance.readers import Account, Transaction, readable_amount
 from ctip.finance.scoring import AccountScore, Link
 from ctip.finance.tables import (
     AccountFindingRow,
@@ -93,6 +94,89 @@ def stored_transactions(session: Session) -> Iterator[Transaction]:
         session.expunge_all()
 
 
+DETECTOR_COLUMNS: Final = (
+    "tx_id",
+    "source",
+    "target",
+    "amount",
+    "step",
+    "channel",
+    "memo",
+    "counterparty",
+    "occurred_at",
+)
+
+
+def stored_table(session: Session, progress: Progress | None = None) -> pa.Table:
+    """Every stored payment as the detector's columns (those of `detect.arrow_table`), in
+    id order: read in batches straight into Arrow, with no object per payment, so ten
+    million payments cost their columns and one batch of rows, not two copies of each.
+    `progress` is told how many payments were read, batch by batch."""
+    import pyarrow as pa
+
+    columns = [getattr(TransactionRow, name) for name in DETECTOR_COLUMNS]
+    query = select(*columns).order_by(TransactionRow.id)
+    advance = progress or (lambda _n: None)
+    batches = []
+    for rows in driver_batches(session, query):
+        batches.append(_record_batch(rows))
+        advance(len(rows))
+    schema = pa.schema([(name, kind()) for name, kind in _detector_types().items()])
+    return pa.Table.from_batches(batches, schema)
+
+
+def driver_batches(session: Session, query: Select[Any]) -> Iterator[Sequence[Any]]:
+    """A query's rows as the driver gives them (plain tuples, READ_BATCH at a time), in the
+    session's transaction: a read of millions of rows skips the per-row work of result
+    objects. PostgreSQL reads through a server-side cursor, so the rows are never all held
+    at once."""
+    bind = session.get_bind()
+    sql = str(query.compile(bind, compile_kwargs={"literal_binds": True}))
+    driver = session.connection().connection
+    server_side = bind.dialect.name == "postgresql"
+    cursor = driver.cursor(name="ctip_finance_read") if server_side else driver.cursor()
+    try:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(READ_BATCH):
+            yield rows
+    finally:
+        cursor.close()
+
+
+def _detector_types() -> dict[str, Callable[[], Any]]:
+    import pyarrow as pa
+
+    text, number, whole = pa.string, pa.float64, pa.int64
+    kinds = {"amount": number, "step": whole}
+    return {name: kinds.get(name, text) for name in DETECTOR_COLUMNS}
+
+
+def _record_batch(rows: Sequence[Any]) -> pa.RecordBatch:
+    import pyarrow as pa
+
+    values = list(zip(*rows, strict=True))
+    arrays = []
+    for (name, kind), column in zip(_detector_types().items(), values, strict=True):
+        arrays.append(amounts(column) if name == "amount" else pa.array(column, kind()))
+    return pa.RecordBatch.from_arrays(arrays, names=list(DETECTOR_COLUMNS))
+
+
+def amounts(texts: Sequence[str]) -> pa.Array:
+    """Stored amounts (decimal text) as numbers, as `readable_amount` reads each: a batch
+    of plain numbers is cast at once; one that holds anything else is read value by value.
+    A negative, infinite or unreadable amount is null (left out of the amount rules)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+    raw = pa.array(texts, pa.string())
+    try:
+        values = pc.cast(raw, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return pa.array([readable_amount(t) for t in texts], pa.float64())
+    readable = pc.and_(pc.greater_equal(values, 0.0), pc.less(values, float("inf")))
+    return pc.if_else(pc.fill_null(readable, False), values, pa.scalar(None, pa.float64()))
+
+
 def stored_accounts(session: Session) -> Iterator[Account]:
     """Every stored account, in id order."""
     query = select(AccountRow).order_by(AccountRow.account_id)
@@ -145,7 +229,7 @@ def scan(
     engine the irregular payments are found by Spark (`ctip.finance.spark`)."""
     chosen = settings or Settings()
     advance = progress or (lambda _n: None)
-    data = table if table is not None else detect.arrow_table(stored_transactions(session))
+    data = table if table is not None else stored_table(session)
     advance(1)
     irregular = spark.irregular_ids(data, chosen) if engine == "spark" else None
     found = detect.detect(data, chosen, advance, irregular)
@@ -254,37 +338,60 @@ def _require_scan(session: Session) -> ScanRow:
     return scan_row
 
 
-def findings(session: Session, flagged_only: bool = False) -> Iterator[AccountFindingRow]:
-    """The newest scan's findings, highest score first."""
+FlagRow = tuple[str, str, str, str, str, str]
+
+
+@lru_cache(maxsize=4096)
+def explanation_text(stored: str) -> str:
+    """A stored explanation (JSON) as its one paragraph of text. Cached by the JSON itself:
+    most accounts of a large scan share one explanation (nothing found), read once."""
+    return Explanation.from_json(stored).text()
+
+
+def flag_rows(
+    session: Session, flagged: bool | None = None, progress: Progress | None = None
+) -> Iterator[FlagRow]:
+    """FLAGS.csv rows of the newest scan, one per account with any payment, in account
+    order: one streamed query over the findings' key (no row objects, no query per account);
+    `flagged` keeps only the flagged (True) or unflagged (False) ones. `progress` is told
+    how many rows were read, batch by batch."""
     scan_row = _require_scan(session)
-    query = select(AccountFindingRow).where(AccountFindingRow.scan_id == scan_row.id)
-    if flagged_only:
-        query = query.where(AccountFindingRow.flagged == 1)
-    query = query.order_by(AccountFindingRow.account_id)
-    yield from session.execute(query.execution_options(yield_per=WRITE_BATCH)).scalars()
+    finding = AccountFindingRow
+    query = select(
+        finding.account_id,
+        finding.score,
+        finding.flagged,
+        finding.typologies,
+        finding.red_flags,
+        finding.explanation,
+    ).where(finding.scan_id == scan_row.id)
+    if flagged is not None:
+        query = query.where(finding.flagged == int(flagged))
+    query = query.order_by(finding.account_id).execution_options(yield_per=READ_BATCH)
+    advance = progress or (lambda _n: None)
+    for batch in session.execute(query).partitions():
+        for account_id, score, is_flagged, typologies, red_flags, stored in batch:
+            text = explanation_text(stored)
+            yield (account_id, score, FLAG_VALUES[bool(is_flagged)], typologies, red_flags, text)
+        advance(len(batch))
 
 
-def flag_rows(session: Session) -> Iterator[tuple[str, str, str, str, str, str]]:
-    """FLAGS.csv rows: one per account with any payment."""
-    for row in findings(session):
-        text = Explanation.from_json(row.explanation).text()
-        yield (
-            row.account_id,
-            row.score,
-            "true" if row.flagged else "false",
-            row.typologies,
-            row.red_flags,
-            text,
-        )
+FLAG_VALUES: Final = {True: "true", False: "false"}
 
 
-def flags_csv(session: Session, out: TextIO) -> int:
-    """Write FLAGS.csv (values made safe for spreadsheets); returns the rows written."""
+def flags_total(session: Session) -> int:
+    """How many rows FLAGS.csv of the newest scan has (the scan counted them)."""
+    return _require_scan(session).accounts
+
+
+def flags_csv(session: Session, out: TextIO, progress: Progress | None = None) -> int:
+    """Write FLAGS.csv (values made safe for spreadsheets) in one pass over the newest
+    scan's findings; returns the rows written."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(FLAG_COLUMNS)
     count = 0
-    for row in flag_rows(session):
-        writer.writerow([row[0], row[1], row[2], row[3], row[4], safe_text(row[5])])
+    for row in flag_rows(session, progress=progress):
+        writer.writerow((*row[:5], safe_text(row[5])))
         count += 1
     return count
 
