@@ -16,6 +16,7 @@ from ctip.outreach.access import OutreachAction
 from ctip.outreach.records import AUDIENCES, COMPONENTS, INITIATIVES, NewActivity, NewPartner
 from ctip.store.paging import Listing
 from ctip.web.auth import WebSession, page_for
+from ctip.web.fiscal import BadFiscalYear, asked_fiscal_year, bad_fiscal_year_page
 from ctip.web.forms import EMPTY_FORM, FormState, FormText, Token, take_form
 from ctip.web.frame import page_context
 from ctip.web.rendering import render
@@ -37,7 +38,6 @@ KINDS = ("training", "presentation")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 """An outreach file is a year of events: a few hundred kilobytes at most."""
 LOADERS = {"activities": imports.load_activities, "partners": imports.load_partners}
-EARLIEST_FY, LATEST_FY = 2000, 2100
 
 ACTIVITIES = Table(
     "activities",
@@ -116,13 +116,6 @@ MATERIALS = Table(
 )
 
 
-def _fiscal_year(text: str) -> int | None:
-    """The `fy` the address names, or None for every year (anything else is ignored)."""
-    if text.isascii() and text.isdigit() and EARLIEST_FY <= int(text) <= LATEST_FY:
-        return int(text)
-    return None
-
-
 def _listing_page(
     request: Request,
     principal: Principal,
@@ -169,7 +162,10 @@ def _activities_page(
     status: int = 200,
     outcome: UploadOutcome | None = None,
 ) -> Response:
-    fy = _fiscal_year(request.query_params.get("fy", ""))
+    try:
+        fy = asked_fiscal_year(request)
+    except BadFiscalYear as bad:
+        return bad_fiscal_year_page(request, principal, bad)
     upcoming = request.query_params.get("upcoming") == "1"
     from_day = SYSTEM_CLOCK.today() if upcoming else None
     listing: Listing[object] = listings.activities(fy, from_day)  # type: ignore[assignment]
@@ -232,7 +228,10 @@ def _partners_page(
     form: FormState = EMPTY_FORM,
     status: int = 200,
 ) -> Response:
-    fy = _fiscal_year(request.query_params.get("fy", ""))
+    try:
+        fy = asked_fiscal_year(request)
+    except BadFiscalYear as bad:
+        return bad_fiscal_year_page(request, principal, bad)
     listing: Listing[object] = listings.partners(fy)  # type: ignore[assignment]
     return _listing_page(
         request,

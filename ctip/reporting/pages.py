@@ -16,6 +16,7 @@ from ctip.reporting.access import ReportAction
 from ctip.reporting.charts import section_svg
 from ctip.reporting.report import Figure
 from ctip.web.auth import WebSession, page_for
+from ctip.web.fiscal import BadFiscalYear, asked_fiscal_year, bad_fiscal_year_page
 from ctip.web.frame import error_page, page_context
 from ctip.web.rendering import harden, render
 
@@ -33,14 +34,6 @@ def _last_complete_year() -> int:
     return fiscal_year_of(SYSTEM_CLOCK.today()) - 1
 
 
-def _year(text: str) -> int | None:
-    """The `fy` the address names, or None when it is not a year the report can be made for."""
-    if not (text.isascii() and text.isdigit() and len(text) == 4):
-        return None
-    year = int(text)
-    return year if report.EARLIEST_YEAR <= year <= report.LATEST_YEAR else None
-
-
 def _link(principal: Principal, figure: Figure) -> str:
     """The records behind the figure, only for roles allowed to open them."""
     if not figure.records or figure.action is None or not can(principal, figure.action):
@@ -51,11 +44,12 @@ def _link(principal: Principal, figure: Figure) -> str:
 @router.get("/reports")
 def report_page(request: Request, principal: Reader, session: WebSession) -> Response:
     """The report for `fy` (default: the last complete fiscal year), the year before beside
-    each figure, a chart per section and the downloads."""
-    asked = request.query_params.get("fy", "")
-    year = _year(asked) if asked else _last_complete_year()
-    if year is None:
-        return error_page(request, principal, 422, "Give the fiscal year as four digits.")
+    each figure, a chart per section and the downloads; a `fy` that is not a year answers 400."""
+    try:
+        asked = asked_fiscal_year(request, report.EARLIEST_YEAR, report.LATEST_YEAR)
+    except BadFiscalYear as bad:
+        return bad_fiscal_year_page(request, principal, bad)
+    year = _last_complete_year() if asked is None else asked
     made = report.read(session, year, principal.username, "web")
     charts = {s.area: Markup(section_svg(s, year)) for s in made.sections}  # escaped in section_svg
     links = {f.id: _link(principal, f) for f in made.figures}
@@ -79,7 +73,7 @@ def report_download(
     request: Request, principal: Reader, session: WebSession, year: int, kind: str
 ) -> Response:
     """The report as a file: json, csv, html or pdf."""
-    if _year(str(year)) is None or kind not in (*DOWNLOADS, "pdf"):
+    if not report.EARLIEST_YEAR <= year <= report.LATEST_YEAR or kind not in (*DOWNLOADS, "pdf"):
         return error_page(request, principal, 404, "No such report file.")
     made = report.read(session, year, principal.username, f"web:{kind}")
     name = f"ctip-fy{year}-report.{kind}"

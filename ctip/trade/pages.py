@@ -19,6 +19,7 @@ from ctip.trade import detentions, service, tiers
 from ctip.trade.access import TradeAction
 from ctip.trade.tables import DetentionRow
 from ctip.web.auth import WebSession, page_for
+from ctip.web.fiscal import BadFiscalYear, asked_fiscal_year, bad_fiscal_year_page
 from ctip.web.forms import EMPTY_FORM, FormState, FormText, Token, take_form
 from ctip.web.frame import error_page, page_context
 from ctip.web.rendering import render
@@ -210,23 +211,21 @@ def _queue_listing(
     )
 
 
-def _fiscal_year(text: str) -> int | None:
-    return int(text) if text.isascii() and text.isdigit() and len(text) == 4 else None
-
-
 @router.get("/trade/detentions")
 def detention_queue(
     request: Request,
     principal: TradeReader,
     session: WebSession,
     closed: str = "",
-    fy: str = "",
 ) -> Response:
     """Open detentions, the legal deadline due first at the top; closed ones and one fiscal
     year on request (the records behind a year's figures). Paged, filtered and exported whole;
-    every detention's state is computed once per view."""
+    every detention's state is computed once per view; a `fy` that is not a year answers 400."""
+    try:
+        fiscal_year = asked_fiscal_year(request)
+    except BadFiscalYear as bad:
+        return bad_fiscal_year_page(request, principal, bad)
     states = detentions.list_detentions(session)
-    fiscal_year = _fiscal_year(fy)
     listing = _queue_listing(states, bool(closed) or fiscal_year is not None, fiscal_year)
     query = parse_query(request.query_params, DETENTIONS)
     if wants_export(request):

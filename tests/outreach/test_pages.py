@@ -30,6 +30,9 @@ def test_outreach_staff_record_a_presentation_and_see_it_in_the_table(web: TestC
     listed = web.get("/outreach?fy=2021")
     assert "Recognizing the indicators" in listed.text and "Blue Campaign" in listed.text
     assert "Recognizing the indicators" not in web.get("/outreach?fy=2020").text
+    for address in ("/outreach?fy=21", "/outreach/partners?fy=FY2021"):
+        refused = web.get(address)
+        assert refused.status_code == 400 and "is not a fiscal year" in refused.text, address
     export = web.get("/outreach?export=csv")
     assert export.headers["content-type"].startswith("text/csv") and "63" in export.text
     home = web.get("/")

@@ -136,6 +136,10 @@ def test_the_page_shows_charts_and_links_only_to_allowed_records(web: TestClient
     assert page.text.count("<svg") >= 2 and '<script src="http' not in page.text
     assert 'href="/outreach?fy=2021' in page.text  # oversight may open outreach records
     assert 'href="/reports/fy/2021.pdf"' in page.text
+    for bad in ("21", "1999", "FY2021"):
+        refused = web.get(f"/reports?fy={bad}")
+        assert refused.status_code == 400 and "four digits from 2000" in refused.text, bad
+    assert web.get("/reports/fy/1999.pdf").status_code == 404
     pdf = web.get("/reports/fy/2021.pdf")
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
 

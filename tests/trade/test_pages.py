@@ -75,6 +75,18 @@ def test_a_form_without_its_token_is_refused(trade_web: TestClient) -> None:
     assert "DET-" not in trade_web.get("/trade/detentions").text
 
 
+def test_the_queue_of_one_fiscal_year_and_a_year_that_is_not_one(trade_web: TestClient) -> None:
+    sign_in(trade_web, Role.TRADE_ANALYST)
+    token = form_token(trade_web.get(LINE_URL).text)
+    trade_web.post(f"{LINE_URL}/detain", data={"reason": "XUAR", "csrf_token": token})
+    year = trade_web.get("/trade/detentions").text.count("DET-")
+    assert year >= 1
+    assert trade_web.get("/trade/detentions?fy=2001").text.count("DET-") == 0
+    for bad in ("21", "FY2021", "2021x"):
+        refused = trade_web.get(f"/trade/detentions?fy={bad}")
+        assert refused.status_code == 400 and "is not a fiscal year" in refused.text, bad
+
+
 def test_tiers_page_names_the_nearest_xinjiang_supplier(trade_web: TestClient) -> None:
     sign_in(trade_web, Role.TRADE_ANALYST)
     html = trade_web.get("/trade/tiers", params={"entity": "Saigon Knitwear JSC"}).text
