@@ -68,3 +68,34 @@ def test_partners_load(sqlite_database: Database) -> None:
         assert imports.load_partners(session, data, "p.csv", "olivia").rows == 1
         row = session.scalars(select(PartnerRow)).one()
     assert (row.initiative, row.joined_on) == ("Blue Lightning Initiative", "2021-04-01")
+
+
+def test_an_unquoted_comma_rejects_its_row_instead_of_cutting_the_value(
+    sqlite_database: Database,
+) -> None:
+    """`1,200` unquoted made eight fields: the reader once kept 1 attendee and dropped 200."""
+    with sqlite_database.session() as session, pytest.raises(FileRejected) as caught:
+        imports.load_activities(session, GOOD, "unquoted.csv", "olivia")
+    assert [(e.row, e.reason) for e in caught.value.errors] == [
+        (2, "8 fields, expected 7 (an unquoted comma in a value?)")
+    ]
+    assert _count(sqlite_database, ActivityRow) == 0
+
+
+def test_a_column_named_twice_is_refused_not_read_as_the_last_one(
+    sqlite_database: Database,
+) -> None:
+    data = b"name,joined,joined_on\nCascade Air,2021-04-01,2019-01-01\n"
+    with sqlite_database.session() as session, pytest.raises(FileRejected, match="twice"):
+        imports.load_partners(session, data, "p.csv", "olivia")
+    assert _count(sqlite_database, PartnerRow) == 0
+
+
+def test_headers_are_read_without_regard_to_case_spaces_or_hyphens(
+    sqlite_database: Database,
+) -> None:
+    data = b"\xef\xbb\xbfName , Joined-On\n  Cascade Air , 2021-04-01 \n"
+    with sqlite_database.session() as session:
+        assert imports.load_partners(session, data, "p.csv", "olivia").rows == 1
+        row = session.scalars(select(PartnerRow)).one()
+    assert (row.name, row.joined_on) == ("Cascade Air", "2021-04-01")
