@@ -3,9 +3,11 @@ every time they are asked for (the source document's CBP lines: shipments detain
 their value, and the Withhold Release Orders issued).
 
 A detention's outcome lives in its ledger stream. The figures need only when each detention
-was opened, what its line was worth and its last decision, so each call reads the detention
-rows once and the ledger's decision events once (not every step of every stream, and no
-legal clock): a report of six figures over two years reads the ledger six times, each small.
+was opened, what its line was worth and its last decision: the detention rows and the
+ledger's decision events (not every step of every stream, and no legal clock). A report asks
+for seven trade figures (three over two years, and a breakdown), so that read is made once
+per session and kept in the session until it writes, commits, rolls back or closes: one
+report, one read, and never a figure older than the records the session itself changed.
 Nothing here is stored.
 """
 
@@ -13,10 +15,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import event, exists, func, select
 from sqlalchemy.orm import Session
 
 from ctip.model.area import Metric
@@ -51,18 +55,58 @@ def last_decisions(session: Session) -> dict[str, tuple[str, str]]:
     return decided
 
 
+@dataclass(frozen=True)
+class DetentionBook:
+    """What the year figures read: each detention (id, day opened, value) and the last
+    decision of those decided."""
+
+    detentions: tuple[tuple[str, str, str], ...]
+    decided: Mapping[str, tuple[str, str]]
+
+
+BOOK_KEY = "ctip.trade.metrics.detention_book"
+"""Where the session keeps its read of the book (`Session.info`)."""
+FORGET_ON = ("after_flush", "after_transaction_end")
+"""The session events after which the read may be stale: a write, a commit, a rollback."""
+
+
+def detention_book(session: Session) -> DetentionBook:
+    """The book as this session reads it, read once until the session next changes."""
+    book = session.info.get(BOOK_KEY)
+    if not isinstance(book, DetentionBook):
+        book = _read_book(session)
+        session.info[BOOK_KEY] = book
+        _forget_on_change(session)
+    return book
+
+
+def _read_book(session: Session) -> DetentionBook:
+    rows = select(DetentionRow.id, DetentionRow.opened_on, DetentionRow.value_usd)
+    found = tuple((str(i), str(o), str(v)) for i, o, v in session.execute(rows))
+    return DetentionBook(found, last_decisions(session))
+
+
+def _forget_on_change(session: Session) -> None:
+    for name in FORGET_ON:
+        if not event.contains(session, name, _forget):
+            event.listen(session, name, _forget)
+
+
+def _forget(session: Session, *_event: Any) -> None:
+    session.info.pop(BOOK_KEY, None)
+
+
 def year_figures(session: Session, fiscal_year: int) -> detentions.YearFigures:
     """One fiscal year's detention figures: detained by the year opened; released, excluded
     and seized (and the value seized) by the year of the last decision."""
     counts = dict.fromkeys(("detained", "released", "excluded", "seized"), 0)
     value_detained, value_seized = Decimal(0), Decimal(0)
-    decided = last_decisions(session)
-    rows = select(DetentionRow.id, DetentionRow.opened_on, DetentionRow.value_usd)
-    for det_id, opened_on, value_usd in session.execute(rows):
+    book = detention_book(session)
+    for det_id, opened_on, value_usd in book.detentions:
         if fiscal_year_of(opened_on) == fiscal_year:
             counts["detained"] += 1
             value_detained += Decimal(value_usd)
-        outcome, day = decided.get(det_id, ("", ""))
+        outcome, day = book.decided.get(det_id, ("", ""))
         if outcome in DECIDED_OUTCOMES and fiscal_year_of(day) == fiscal_year:
             counts[outcome] += 1
             if outcome == detentions.Outcome.SEIZED:

@@ -92,3 +92,30 @@ def test_the_home_counts_of_trade_work(sqlite_database: Database) -> None:
         overdue = metrics.detentions_due(session, "ana", date.today() + timedelta(days=40))
     assert today == 0  # the notice is due in five working days: a week away
     assert soon == 1 and overdue == 1
+
+
+def test_a_report_reads_the_detention_book_once_until_the_session_writes(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[int] = []
+    read_book = metrics._read_book
+
+    def counted(session: Session) -> metrics.DetentionBook:
+        reads.append(1)
+        return read_book(session)
+
+    monkeypatch.setattr(metrics, "_read_book", counted)
+    with database.session() as session:
+        det_id = _detain_a_line(session, "2021-01-04")
+        session.flush()
+        first, _before = _figures(session, 2021), _figures(session, 2020)
+        assert metrics.outcomes(session, 2021) == {"released": 0, "excluded": 0, "seized": 0}
+        assert len(reads) == 1  # seven figures, one read
+        detentions.decide(session, det_id, "seized", "sup", "forced labour", "2021-02-01")
+        seized = _figures(session, 2021)
+        assert len(reads) == 2  # the session wrote: read again
+    with database.session() as session:
+        again = _figures(session, 2021)
+    assert first["cbp_shipments_detained"] == 1 and first["cbp_shipments_seized"] == 0
+    assert seized["cbp_shipments_seized"] == 1 == again["cbp_shipments_seized"]
+    assert len(reads) == 3  # a new session reads for itself
