@@ -102,7 +102,7 @@ def sar_page(
     account_id: str,
     format: str = "text",
 ) -> Response:
-    """The draft SAR narrative: text on the page, or the PDF."""
+    """The draft SAR narrative: on the page, or downloaded as text (`txt`) or PDF."""
     try:
         narrative = sar.draft(service.account_view(session, account_id, principal.username))
     except NotFound as error:
@@ -111,9 +111,21 @@ def sar_page(
         return Response(
             sar.pdf_bytes(narrative),
             media_type="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="sar-draft-{account_id}.pdf"'},
+            headers=_attachment(account_id, "pdf"),
+        )
+    if format == "txt":
+        return Response(
+            narrative.text(),
+            media_type="text/plain; charset=utf-8",
+            headers=_attachment(account_id, "txt"),
         )
     context = page_context(
         request, principal, active="/finance", narrative=narrative, account_id=account_id
     )
     return render(request, "finance/sar.html", context)
+
+
+def _attachment(account_id: str, suffix: str) -> dict[str, str]:
+    """Download headers naming the draft after its account (only safe characters kept)."""
+    name = "".join(c if c.isalnum() or c in "-_." else "_" for c in account_id)[:80]
+    return {"Content-Disposition": f'attachment; filename="sar-draft-{name}.{suffix}"'}

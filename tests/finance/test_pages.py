@@ -48,6 +48,10 @@ def test_queue_account_pattern_and_sar_pages(web: TestClient, seeded_settings: S
     assert "HUMAN TRAFFICKING FIN-2020-A008" in sar.text and "DRAFT" in sar.text
     pdf = web.get("/finance/accounts/HUB/sar", params={"format": "pdf"})
     assert pdf.headers["content-type"] == "application/pdf"
+    text = web.get("/finance/accounts/HUB/sar", params={"format": "txt"})
+    assert text.headers["content-type"].startswith("text/plain")
+    assert 'filename="sar-draft-HUB.txt"' in text.headers["content-disposition"]
+    assert text.text.startswith("DRAFT") and "HUMAN TRAFFICKING FIN-2020-A008" in text.text
     assert web.get("/finance/accounts/nobody").status_code == 404
 
 
