@@ -14,8 +14,9 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, overload
 
@@ -30,12 +31,85 @@ TUPLE_FIELDS = tuple(f.name for f in fields(ListEntry) if f.type == "tuple[str, 
 Posting = npt.NDArray[np.int32]
 
 
+CHUNK = 20_000  # entries whose (key, position) pairs are gathered before becoming arrays
+
+
+@lru_cache(maxsize=1 << 18)
 def key_hash(key: str) -> int:
     """A stable 64-bit hash of a key (Python's own `hash` changes with every process)."""
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
 
 
-def save(directory: Path, entries: Sequence[ListEntry], postings: Mapping[str, Posting]) -> None:
+class HashedPostings:
+    """Key -> postings from three arrays: the keys' hashes sorted, where each key's
+    postings start in the flat array, and the flat array of entry positions. Held in
+    memory by a new index, memory-mapped from disk by a saved one."""
+
+    def __init__(self, hashes: npt.NDArray[np.uint64], offsets: npt.NDArray[np.int64],
+                 flat: Posting) -> None:  # fmt: skip
+        self.hashes, self.offsets, self.flat = hashes, offsets, flat
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def get(self, key: str, /) -> Posting | None:
+        """The positions filed under the key, or None when the index has no such key."""
+        wanted = np.uint64(key_hash(key))
+        slot = int(np.searchsorted(self.hashes, wanted))
+        if slot >= len(self.hashes) or self.hashes[slot] != wanted:
+            return None
+        return np.asarray(self.flat[self.offsets[slot] : self.offsets[slot + 1]])
+
+
+def build_postings(keys_of: Iterable[Iterable[str]], max_postings: int) -> HashedPostings:
+    """The postings of every key of every entry (`keys_of` gives each entry's keys, in
+    entry order), as sorted arrays; a key on more than `max_postings` entries is left out
+    unless it is a whole word ("w:"), whose frequency the ranking reads.
+
+    Gathered as (hash, position) pairs a chunk of entries at a time and sorted once, so a
+    list of a million entries and fifty million keys never holds a Python object per key.
+    """
+    hashes: list[npt.NDArray[np.uint64]] = []
+    positions: list[Posting] = []
+    words: set[int] = set()
+    chunk_hashes: list[int] = []
+    chunk_positions: list[int] = []
+    for position, keys in enumerate(keys_of):
+        for key in keys:
+            hashed = key_hash(key)
+            chunk_hashes.append(hashed)
+            chunk_positions.append(position)
+            if key[0] == "w":
+                words.add(hashed)
+        if len(chunk_positions) >= CHUNK * 50:
+            hashes.append(np.array(chunk_hashes, dtype=np.uint64))
+            positions.append(np.array(chunk_positions, dtype=np.int32))
+            chunk_hashes, chunk_positions = [], []
+    hashes.append(np.array(chunk_hashes, dtype=np.uint64))
+    positions.append(np.array(chunk_positions, dtype=np.int32))
+    return _sorted_postings(np.concatenate(hashes), np.concatenate(positions), words, max_postings)
+
+
+def _sorted_postings(
+    hashes: npt.NDArray[np.uint64], positions: Posting, words: set[int], max_postings: int
+) -> HashedPostings:
+    """Pairs sorted by key hash (stable: each key's positions stay in entry order),
+    common non-word keys dropped, as the arrays of `HashedPostings`."""
+    order = np.argsort(hashes, kind="stable")
+    hashes = hashes[order]
+    positions = positions[order]
+    del order
+    keys, starts, counts = np.unique(hashes, return_index=True, return_counts=True)
+    del hashes, starts
+    word_hashes = np.fromiter(words, dtype=np.uint64, count=len(words))
+    keep = np.isin(keys, word_hashes) | (counts <= max_postings)
+    flat = positions[np.repeat(keep, counts)]
+    offsets = np.zeros(int(keep.sum()) + 1, dtype=np.int64)
+    np.cumsum(counts[keep], out=offsets[1:])
+    return HashedPostings(keys[keep], offsets, flat)
+
+
+def save(directory: Path, entries: Sequence[ListEntry], postings: HashedPostings) -> None:
     """Write the index's arrays to `directory`, which must not exist yet.
 
     Written to a temporary directory beside it and renamed, so a reader sees either no
@@ -56,19 +130,10 @@ def save(directory: Path, entries: Sequence[ListEntry], postings: Mapping[str, P
         raise
 
 
-def _write_postings(work: Path, postings: Mapping[str, Posting]) -> None:
-    keys = list(postings)
-    hashes = np.fromiter((key_hash(k) for k in keys), dtype=np.uint64, count=len(keys))
-    order = np.argsort(hashes, kind="stable")
-    lengths = np.fromiter((len(postings[keys[i]]) for i in order), np.int64, count=len(keys))
-    offsets = np.zeros(len(keys) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    flat = np.empty(int(offsets[-1]), dtype=np.int32)
-    for slot, i in enumerate(order):
-        flat[offsets[slot] : offsets[slot + 1]] = postings[keys[i]]
-    np.save(work / "hashes.npy", hashes[order])
-    np.save(work / "offsets.npy", offsets)
-    np.save(work / "postings.npy", flat)
+def _write_postings(work: Path, postings: HashedPostings) -> None:
+    np.save(work / "hashes.npy", postings.hashes)
+    np.save(work / "offsets.npy", postings.offsets)
+    np.save(work / "postings.npy", postings.flat)
 
 
 def _write_entries(work: Path, entries: Sequence[ListEntry]) -> None:
@@ -81,21 +146,15 @@ def _write_entries(work: Path, entries: Sequence[ListEntry]) -> None:
     np.save(work / "entry_offsets.npy", offsets)
 
 
-class FrozenPostings:
-    """Key -> postings from the saved arrays: a binary search over the sorted hashes."""
+class FrozenPostings(HashedPostings):
+    """Key -> postings from the saved arrays, memory-mapped."""
 
     def __init__(self, directory: Path) -> None:
-        self._hashes: npt.NDArray[np.uint64] = np.load(directory / "hashes.npy", mmap_mode="r")
-        self._offsets: npt.NDArray[np.int64] = np.load(directory / "offsets.npy", mmap_mode="r")
-        self._flat: Posting = np.load(directory / "postings.npy", mmap_mode="r")
-
-    def get(self, key: str, /) -> Posting | None:
-        """The positions filed under the key, or None when the index has no such key."""
-        wanted = np.uint64(key_hash(key))
-        slot = int(np.searchsorted(self._hashes, wanted))
-        if slot >= len(self._hashes) or self._hashes[slot] != wanted:
-            return None
-        return np.asarray(self._flat[self._offsets[slot] : self._offsets[slot + 1]])
+        super().__init__(
+            np.load(directory / "hashes.npy", mmap_mode="r"),
+            np.load(directory / "offsets.npy", mmap_mode="r"),
+            np.load(directory / "postings.npy", mmap_mode="r"),
+        )
 
 
 class FrozenEntries(Sequence[ListEntry]):

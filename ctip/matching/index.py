@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import sys
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
@@ -144,6 +143,16 @@ def blocking_keys(name: str) -> frozenset[str]:
     return frozenset(map(sys.intern, keys))  # one copy of each key, however many names
 
 
+def _entry_keys(
+    entries: Sequence[ListEntry], progress: Progress | None
+) -> Iterator[frozenset[str]]:
+    """Each entry's blocking keys (of its name and aliases), in entry order."""
+    for position, entry in enumerate(entries):
+        if progress is not None and position % PROGRESS_EVERY == 0:
+            progress(position, len(entries))
+        yield frozenset().union(*(blocking_keys(n) for n in entry.all_names))
+
+
 class CandidateIndex:
     """Inverted index from blocking keys to the list entries whose names carry them.
 
@@ -167,22 +176,11 @@ class CandidateIndex:
         if warm_names:
             names.load_name_data()
         self.entries: Sequence[ListEntry] = list(entries)
-        postings: dict[str, list[int]] = defaultdict(list)
-        for position, entry in enumerate(self.entries):
-            keys = frozenset().union(*(blocking_keys(n) for n in entry.all_names))
-            for key in keys:
-                postings[key].append(position)
-            if progress is not None and position % PROGRESS_EVERY == 0:
-                progress(position, len(self.entries))
         total = max(1, len(self.entries))
         self._max_postings = max(50, int(total * COMMON_KEY_SHARE))
-        # Arrays, and every word key kept: the index holds about a million keys.
-        kept: dict[str, Posting] = {}
-        for key in list(postings):
-            found = postings.pop(key)
-            if key[0] == "w" or len(found) <= self._max_postings:
-                kept[key] = np.array(found, dtype=np.int32)
-        self._postings: Postings = kept
+        self._postings: Postings = frozen.build_postings(
+            _entry_keys(self.entries, progress), self._max_postings
+        )
         self._unknown = math.log(1 + total)
         self._total = total
         if progress is not None:
@@ -201,7 +199,9 @@ class CandidateIndex:
 
     def save(self, directory: Path) -> None:
         """Write the index to a new directory (atomically: a half-written one never opens)."""
-        if not isinstance(self._postings, dict):
+        if not isinstance(self._postings, frozen.HashedPostings) or isinstance(
+            self._postings, frozen.FrozenPostings
+        ):
             raise ValueError("this index was opened from a saved one: it is saved already")
         frozen.save(directory, self.entries, self._postings)
 
