@@ -1,114 +1,106 @@
 """The CBP table of Withhold Release Orders and Findings, as CBP publishes it (CSV or XLSX).
 
-Columns: date, country, entity, merchandise, status, type (WRO or Finding). Each entity
-string is split by `wro.parse_listing` into parties (list entries) and place-wide orders
-(goods x place rules, with the HTS headings of the goods where the TVPRA table knows them).
+Columns: date, entity, type (WRO or Finding) required; country, merchandise, status optional.
+Each entity string is split by `wro.parse_listing` into parties (list entries) and place-wide
+orders (goods x place rules, with the HTS headings of the goods where the TVPRA table knows
+them). A date, country, type or status that cannot be read keeps its order: the value is kept
+as written (`as written: date` in the entry's extra fields), not used, and warned about.
 """
 
 from __future__ import annotations
 
-import io
-import re
-from datetime import date, datetime
+from datetime import datetime
+from typing import Final
 
-from followthemoney import registry
 from normality import slugify
 
 from ctip.ingest.errors import FileRejected, RowError
-from ctip.lists.readers import GoodsRule, PreparedList, content_hash, csv_rows, ftm_lines
+from ctip.ingest.tables import Columns, Row
+from ctip.ingest.values import RowValues, Unreadable, ValueWarning, read_date
+from ctip.lists.readers import GoodsRule, PreparedList, content_hash, ftm_lines
 from ctip.matching.types import ListEntry
 from ctip.model.errors import InvalidInput
+from ctip.trade.lists.reading import LIST_DATE_REGION, kept_as_written, list_rows
 from ctip.trade.lists.tvpra import goods_headings
 from ctip.trade.lists.wro import ListedParty, ParsedListing, PlaceRule, parse_listing
 
-COLUMNS = ("date", "country", "entity", "merchandise", "status", "type")
 ORDER_TYPES = {"wro": "WRO", "finding": "Finding"}
 STATUSES = {"active", "inactive", "modified", "revoked", "partially active", "partially modified"}
-DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%d %B %Y", "%B %d, %Y")
+ORDER_COLUMNS: Final = Columns(
+    ("date", "entity", "type"),
+    ("country", "merchandise", "status"),
+    {
+        "date": "date of the order, e.g. 2019-09-30 or 9/30/2019 (month first)",
+        "entity": "CBP's entity string: parties, aliases, subsidiaries or a place",
+        "type": "WRO or Finding",
+        "country": "the country the order names",
+        "merchandise": "the goods the order covers",
+        "status": f"one of {', '.join(sorted(STATUSES))}",
+    },
+    id_column=None,
+)
+COLUMNS = ORDER_COLUMNS.known
 
 
-def order_date(text: str) -> str:
-    """An order's date as ISO 8601 (CBP writes 9/30/2019; spreadsheets give dates)."""
-    text = text.strip()
-    if re.match(r"^\d{4}-\d{2}-\d{2}", text):
-        text = text[:10]
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, pattern).date().isoformat()
-        except ValueError:
-            continue
-    raise ValueError(f"date {text!r}: use YYYY-MM-DD or M/D/YYYY")
-
-
-def xlsx_rows(data: bytes, file_name: str) -> list[tuple[int, dict[str, str]]]:
-    """The first sheet of a workbook as (row number, row) with text values."""
+def read_order_date(text: str) -> str:
+    """An order's date as ISO 8601: as people write dates (month first, as CBP does:
+    9/30/2019), or with a two-digit year (9/30/19), or a spreadsheet's date."""
     try:
-        from openpyxl import load_workbook  # loaded for a spreadsheet only, not at start
-
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a damaged workbook
-        raise FileRejected(
-            file_name, [RowError(1, f"not a readable XLSX workbook ({error})")]
-        ) from None
-    rows = list(book.worksheets[0].iter_rows(values_only=True))
-    if not rows:
-        raise FileRejected(file_name, [RowError(1, "the sheet is empty")])
-    header = [str(h or "").strip().lower().replace(" ", "_") for h in rows[0]]
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise FileRejected(file_name, [RowError(1, f"missing column(s): {', '.join(missing)}")])
-    found = []
-    for number, values in enumerate(rows[1:], start=2):
-        row = {h: _cell_text(v) for h, v in zip(header, values, strict=False) if h}
-        if any(row.values()):
-            found.append((number, row))
-    return found
+        return read_date(text, LIST_DATE_REGION)
+    except Unreadable:
+        try:
+            return datetime.strptime(text.strip(), "%m/%d/%y").date().isoformat()
+        except ValueError:
+            raise Unreadable(f"date {text!r}: use YYYY-MM-DD or M/D/YYYY") from None
 
 
-def _cell_text(value: object) -> str:
-    if isinstance(value, datetime | date):
-        return value.strftime("%Y-%m-%d")
-    return "" if value is None else str(value).strip()
-
-
-def is_xlsx(data: bytes) -> bool:
-    """XLSX files are zip archives."""
-    return data.startswith(b"PK\x03\x04")
-
-
-def read_order_rows(data: bytes, file_name: str) -> list[tuple[int, dict[str, str]]]:
-    """Rows of either file type."""
-    if is_xlsx(data):
-        return xlsx_rows(data, file_name)
-    return csv_rows(data, file_name, COLUMNS)
-
-
-def check_order(row: dict[str, str]) -> dict[str, str]:
-    """The order's own fields validated: date, country code, type, status."""
-    kind = ORDER_TYPES.get(row.get("type", "").strip().lower())
+def read_order_type(text: str) -> str:
+    """'WRO' or 'Finding', however cased."""
+    kind = ORDER_TYPES.get(text.strip().lower())
     if kind is None:
-        raise ValueError(f"type {row.get('type')!r}: WRO or Finding")
-    status = row.get("status", "").strip()
-    if status.lower() not in STATUSES:
-        raise ValueError(f"status {status!r}: one of {', '.join(sorted(STATUSES))}")
-    country = registry.country.clean(row.get("country", ""))
-    if country is None:
-        raise ValueError(f"country {row.get('country')!r} is not a country")
-    if not row.get("entity", "").strip():
-        raise ValueError("entity is empty")
-    return {
-        "type": kind,
-        "status": status,
-        "country": str(country),
-        "date": order_date(row.get("date", "")),
-        "merchandise": row.get("merchandise", "").strip(),
-        "listing": " ".join(row["entity"].split()),
+        raise Unreadable(f"type {text!r}: WRO or Finding")
+    return kind
+
+
+def read_status(text: str) -> str:
+    """One of the statuses CBP gives an order (Active, Modified, Revoked...)."""
+    if text.strip().lower() not in STATUSES:
+        raise Unreadable(f"status {text!r}: one of {', '.join(sorted(STATUSES))}")
+    return text.strip()
+
+
+def check_order(row: Row, values: RowValues) -> dict[str, str]:
+    """The order's own fields read (date, country, type, status); what cannot be read is
+    empty here and kept as written under `as written: <column>`."""
+    first = len(values.warnings)
+    order = {
+        "type": values.read("type", row.get("type"), read_order_type) or "",
+        "status": values.read("status", row.get("status"), read_status) or "",
+        "country": values.country("country", row.get("country")) or "",
+        "date": values.read("date", row.get("date"), read_order_date) or "",
+        "merchandise": row.get("merchandise"),
+        "listing": " ".join(row.get("entity").split()),
     }
+    return {**order, **kept_as_written(values, first)}
+
+
+def _order_key(order: dict[str, str]) -> str:
+    """'wro-2019-09-30': the order's type and date, as written when they were not read."""
+    kind = order["type"].lower() or slugify(order.get("as written: type", "")) or "order"
+    when = order["date"] or slugify(order.get("as written: date", "")) or "undated"
+    return f"{kind}-{when}"
+
+
+def _order_name(order: dict[str, str]) -> str:
+    """'WRO of 2019-09-30' as a basis names the order."""
+    kind = order["type"] or order.get("as written: type", "order")
+    when = order["date"] or order.get("as written: date", "")
+    return f"{kind} of {when}"
 
 
 def party_entry(order: dict[str, str], party: ListedParty) -> ListEntry:
     """One party of an order as a list entry; the order's facts ride in `extra`."""
-    entry_id = f"{order['type'].lower()}-{order['date']}-{slugify(party.name) or 'party'}"
+    entry_id = f"{_order_key(order)}-{slugify(party.name) or 'party'}"
     return ListEntry(
         list_name="",
         edition="",
@@ -116,7 +108,7 @@ def party_entry(order: dict[str, str], party: ListedParty) -> ListEntry:
         schema=party.schema,
         name=party.name,
         aliases=tuple(party.screening_names),
-        countries=(party.country or order["country"],),
+        countries=tuple(c for c in (party.country or order["country"],) if c),
         addresses=(party.address,) if party.address else (),
         includes_subsidiaries=party.includes_subsidiaries,
         notes=party.notes,
@@ -129,31 +121,38 @@ def place_rule(order: dict[str, str], rule: PlaceRule) -> GoodsRule:
     goods = order["merchandise"] or rule.goods
     country = rule.country or order["country"]
     return GoodsRule(
-        rule_id=f"{order['type'].lower()}-{order['date']}-{slugify(goods) or 'goods'}-{country}",
+        rule_id=f"{_order_key(order)}-{slugify(goods) or 'goods'}-{country}",
         goods=goods,
         country=country,
         place=rule.place,
         hts_headings=goods_headings(rule.goods) or goods_headings(goods),
         labour=("forced_labor",),
-        basis=f"CBP {order['type']} of {order['date']} ({order['status']}): {order['listing']}",
+        basis=f"CBP {_order_name(order)} ({order['status'] or 'status unknown'}): "
+        f"{order['listing']}",
     )
 
 
-def read_orders(data: bytes, file_name: str) -> tuple[list[ListEntry], list[GoodsRule]]:
-    """Every row validated; parties become entries, place-wide orders rules."""
+def read_orders(
+    data: bytes, file_name: str
+) -> tuple[list[ListEntry], list[GoodsRule], list[ValueWarning]]:
+    """Every row read; parties become entries, place-wide orders rules, and the values that
+    could not be read warnings. A row that is no row, or names no party or place, rejects."""
     entries: dict[str, ListEntry] = {}
     rules: dict[str, GoodsRule] = {}
     errors: list[RowError] = []
-    for number, row in read_order_rows(data, file_name):
+    warnings: list[ValueWarning] = []
+    for row in list_rows(data, file_name, ORDER_COLUMNS):
+        values = RowValues(row.line, LIST_DATE_REGION)
         try:
-            order = check_order(row)
+            order = check_order(row, values)
             listing = parse_listing(order["listing"], order["country"], order["merchandise"])
             _collect(order, listing, entries, rules)
         except ValueError as error:
-            errors.append(RowError(number, str(error)))
+            errors.append(RowError(row.line, str(error)))
+        warnings.extend(values.warnings)
     if errors or not (entries or rules):
         raise FileRejected(file_name, errors or [RowError(1, "the file holds no orders")])
-    return list(entries.values()), list(rules.values())
+    return list(entries.values()), list(rules.values()), warnings
 
 
 def _collect(
@@ -167,9 +166,7 @@ def _collect(
     for party in listing.parties:
         entry = party_entry(order, party)
         if entry.entry_id in entries:
-            raise InvalidInput(
-                f"{party.name!r} is listed twice on {order['date']} as {order['type']}"
-            )
+            raise InvalidInput(f"{party.name!r} is listed twice in the {_order_name(order)}")
         entries[entry.entry_id] = entry
     for found in listing.rules:
         rule = place_rule(order, found)
@@ -177,8 +174,8 @@ def _collect(
 
 
 def prepare_orders(data: bytes, file_name: str, list_name: str) -> PreparedList:
-    """A CBP WRO/Findings table validated whole, ready to store as an edition."""
-    entries, rules = read_orders(data, file_name)
-    return PreparedList(
-        file_name, content_hash(data), entries, rules, ftm_lines(list_name, entries)
-    )
+    """A CBP WRO/Findings table read whole, ready to store as an edition (with the values
+    kept as written in `warnings`)."""
+    entries, rules, warnings = read_orders(data, file_name)
+    lines = ftm_lines(list_name, entries)
+    return PreparedList(file_name, content_hash(data), entries, rules, lines, warnings=warnings)

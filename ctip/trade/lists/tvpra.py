@@ -6,7 +6,9 @@ goods, not tariff lines; an import entry names an HTS code. The reviewed table
 cotton yarn (5205) from Turkmenistan meets the listing "Cotton, Turkmenistan, forced labor".
 Two file shapes are read: the 2023 snapshot (good, country, child_labor, forced_labor,
 forced_child_labor: Yes/No) and DOL's 2016 spreadsheet (Country, Good, Child Labor, Forced
-Labor: "X").
+Labor: "X"). A country or a labour flag that cannot be read keeps its listing: the value is
+kept as written (the listing's place, the rule's basis), not used, and warned about; a
+listing whose country was not read matches no entry line.
 """
 
 from __future__ import annotations
@@ -16,20 +18,38 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Final
 
 from followthemoney import registry
 from sqlalchemy.orm import Session
 
 from ctip.ingest.errors import FileRejected, RowError
-from ctip.lists.readers import GoodsRule, PreparedList, content_hash, csv_rows
+from ctip.ingest.tables import Columns, Row
+from ctip.ingest.values import RowValues, Unreadable, ValueWarning
+from ctip.lists.readers import GoodsRule, PreparedList, content_hash
 from ctip.lists.store import goods_rules
 from ctip.trade.lists import TVPRA_LIST
+from ctip.trade.lists.reading import list_table
 from ctip.trade.lists.sectors import hts_heading, read_package_csv, split_headings
 
 CHILD, FORCED, FORCED_CHILD = "child_labor", "forced_labor", "forced_child_labor"
 LABOUR_TYPES = (CHILD, FORCED, FORCED_CHILD)
 SNAPSHOT_COLUMNS = ("good", "country", "child_labor", "forced_labor")
 OFFICIAL_2016_COLUMNS = ("country", "good", "child_labor", "forced_labor")
+TVPRA_COLUMNS: Final = Columns(
+    ("good", "country"),
+    (CHILD, FORCED, FORCED_CHILD, "sector", "region"),
+    {
+        "good": "the good as DOL names it, e.g. Cotton",
+        "country": "the country as DOL names it, e.g. Turkey (Türkiye)",
+        CHILD: "Yes/No, or X for listed (at least one labour column)",
+        FORCED: "Yes/No, or X for listed",
+        FORCED_CHILD: "Yes/No, or X for listed",
+        "sector": "DOL's sector (kept for people, not read)",
+        "region": "DOL's region (kept for people, not read)",
+    },
+    id_column=None,
+)
 YES = {"yes", "x", "y", "true", "1"}
 NO = {"no", "", "n", "false", "0"}
 BASIS = "DOL ILAB List of Goods Produced by Child Labor or Forced Labor"
@@ -88,22 +108,24 @@ def goods_headings(good: str) -> tuple[str, ...]:
     return ()
 
 
-def _flag(value: str, column: str) -> bool:
-    text = value.strip().lower()
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    raise ValueError(f"{column} {value!r}: use Yes/No (or X for listed)")
+def read_flag(text: str) -> str:
+    """'yes' or 'no' from Yes/No, X (listed) or blank (not listed)."""
+    value = text.strip().lower()
+    if value in YES:
+        return "yes"
+    if value in NO:
+        return "no"
+    raise Unreadable(f"{text!r}: use Yes/No (or X for listed)")
 
 
-def listing_from_row(row: dict[str, str]) -> TvpraListing:
-    """One row of either file shape; ValueError names the bad field."""
-    good, country_name = row.get("good", "").strip(), row.get("country", "").strip()
-    if not good or not country_name:
-        raise ValueError("good and country are required")
-    country = read_country(country_name)
-    labour = tuple(t for t in LABOUR_TYPES if t in row and _flag(row[t], t))
+def listing_from_row(row: Row, values: RowValues) -> TvpraListing:
+    """One row of either file shape; a country or flag that cannot be read is warned about
+    in `values` (the listing keeps the country as written and leaves the flag out)."""
+    good, country_name = row.get("good"), row.get("country")
+    country = values.read("country", country_name, read_country) or ""
+    labour = tuple(
+        t for t in LABOUR_TYPES if values.read(t, row.get(t) or "no", read_flag) == "yes"
+    )
     return TvpraListing(unicodedata.normalize("NFC", good), country, country_name, labour)
 
 
@@ -117,49 +139,71 @@ def read_country(name: str) -> str:
         code = registry.country.clean(candidate.strip())
         if code is not None:
             return str(code)
-    raise ValueError(f"country {name!r} is not a country FollowTheMoney knows")
+    raise Unreadable(f"country {name!r} is not a country FollowTheMoney knows")
+
+
+def read_tvpra_file(data: bytes, file_name: str) -> tuple[list[TvpraListing], list[ValueWarning]]:
+    """Every listing of a TVPRA CSV or XLSX (either shape) and the values that could not be
+    read; a row that is no row, or a good x country listed twice, rejects the file."""
+    read = _read_listings(data, file_name)
+    return [listing for listing, _ in read], [w for _, warned in read for w in warned]
+
+
+def _read_listings(data: bytes, file_name: str) -> list[tuple[TvpraListing, list[ValueWarning]]]:
+    """Each listing with the warnings of its own row."""
+    table = list_table(data, file_name, TVPRA_COLUMNS)
+    if not any(t in table.header for t in LABOUR_TYPES):
+        reason = f"no labour column ({', '.join(LABOUR_TYPES)}); {TVPRA_COLUMNS.help_text()}"
+        raise FileRejected(file_name, [RowError(1, reason)])
+    read: list[tuple[TvpraListing, list[ValueWarning]]] = []
+    errors: list[RowError] = []
+    seen: dict[tuple[str, str], int] = {}
+    for row in table.rows:
+        values = RowValues(row.line)
+        listing = listing_from_row(row, values)
+        key = listing_key(listing)
+        if key in seen:
+            again = f"{listing.good} x {listing.country_name} also on row {seen[key]}"
+            errors.append(RowError(row.line, again))
+            continue
+        seen[key] = row.line
+        read.append((listing, values.warnings))
+    if errors:
+        raise FileRejected(file_name, errors)
+    return read
 
 
 def read_tvpra(data: bytes, file_name: str) -> list[TvpraListing]:
-    """Every listing of a TVPRA CSV (either shape), validated whole."""
-    rows = csv_rows(data, file_name, ("good", "country", "child_labor", "forced_labor"))
-    listings: list[TvpraListing] = []
-    errors: list[RowError] = []
-    seen: dict[tuple[str, str], int] = {}
-    for number, row in rows:
-        try:
-            listing = listing_from_row(row)
-        except ValueError as error:
-            errors.append(RowError(number, str(error)))
-            continue
-        key = (good_key(listing.good), listing.country)
-        if key in seen:
-            errors.append(
-                RowError(number, f"{listing.good} x {listing.country_name} also on row {seen[key]}")
-            )
-            continue
-        seen[key] = number
-        listings.append(listing)
-    if errors or not listings:
-        raise FileRejected(file_name, errors or [RowError(1, "the file holds no listings")])
-    return listings
+    """Every listing of a TVPRA file (either shape); see `read_tvpra_file`."""
+    return read_tvpra_file(data, file_name)[0]
+
+
+def listing_key(listing: TvpraListing) -> tuple[str, str]:
+    """A listing's identity: the good and the country (as written when it was not read)."""
+    return good_key(listing.good), listing.country or good_key(listing.country_name)
 
 
 def prepare_tvpra(data: bytes, file_name: str) -> PreparedList:
-    """A TVPRA file as goods x country rules carrying their HTS headings, ready to store."""
-    rules = [
-        GoodsRule(
-            rule_id=f"{good_key(x.good)}|{x.country}",
-            goods=x.good,
-            country=x.country,
-            place=x.country_name,
-            hts_headings=goods_headings(x.good),
-            labour=x.labour,
-            basis=BASIS,
-        )
-        for x in read_tvpra(data, file_name)
-    ]
-    return PreparedList(file_name, content_hash(data), [], rules)
+    """A TVPRA file as goods x country rules carrying their HTS headings, ready to store
+    (the values not read named in each rule's basis, and listed in `warnings`)."""
+    read = _read_listings(data, file_name)
+    rules = [_rule(listing, warned) for listing, warned in read]
+    warnings = [w for _, warned in read for w in warned]
+    return PreparedList(file_name, content_hash(data), [], rules, warnings=warnings)
+
+
+def _rule(listing: TvpraListing, warned: list[ValueWarning]) -> GoodsRule:
+    good, country = listing_key(listing)
+    unread = "".join(f"; {w.column} {w.value!r} not read" for w in warned)
+    return GoodsRule(
+        rule_id=f"{good}|{country}",
+        goods=listing.good,
+        country=listing.country,
+        place=listing.country_name,
+        hts_headings=goods_headings(listing.good),
+        labour=listing.labour,
+        basis=BASIS + unread,
+    )
 
 
 def listings_from_rules(rules: Iterable[GoodsRule]) -> list[TvpraListing]:
@@ -200,6 +244,8 @@ def tvpra_risk(
     """
     heading = hts_heading(hts_code)
     country = country_code.strip().lower()
+    if not country:
+        return []  # an origin not read meets no listing
     return [
         TvpraRisk(x.good, x.country, heading, x.labour)
         for x in (_process_listings if listings is None else listings)
@@ -228,8 +274,8 @@ class TvpraDiff:
 
 def tvpra_diff(old: Iterable[TvpraListing], new: Iterable[TvpraListing]) -> TvpraDiff:
     """Compare two editions by good (case and accents ignored) and country code."""
-    before = {(good_key(x.good), x.country): x for x in old}
-    after = {(good_key(x.good), x.country): x for x in new}
+    before = {listing_key(x): x for x in old}
+    after = {listing_key(x): x for x in new}
     changed = [
         TvpraChange(after[k].good, k[1], before[k].labour, after[k].labour)
         for k in sorted(after)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 
 import pytest
 
@@ -15,6 +16,7 @@ from ctip.trade.lists.tvpra import (
     good_key,
     prepare_tvpra,
     read_tvpra,
+    read_tvpra_file,
     tvpra_diff,
     tvpra_hts_table,
     tvpra_listings,
@@ -73,14 +75,50 @@ def test_diff_2016_to_2023() -> None:
     )
 
 
-def test_bad_rows_are_named() -> None:
-    data = (
-        b"good,country,child_labor,forced_labor\n"
-        b"Cotton,Atlantis,Yes,No\nRice,India,Maybe,No\nTea,,No,Yes\n"
-    )
-    with pytest.raises(FileRejected) as rejected:
-        read_tvpra(data, "bad.csv")
-    assert [e.row for e in rejected.value.errors] == [2, 3, 4]
+def test_values_not_read_are_kept_as_written_and_never_match() -> None:
+    data = b"good,country,child_labor,forced_labor\nCotton,Atlantis,Yes,Yes\nRice,India,Maybe,Yes\n"
+    prepared = prepare_tvpra(data, "odd.csv")
+    warned = [(w.row, w.column, w.value) for w in prepared.warnings]
+    assert warned == [(2, "country", "Atlantis"), (3, "child_labor", "Maybe")]
+    cotton, rice = prepared.rules
+    assert (cotton.country, cotton.place) == ("", "Atlantis")
+    assert "country 'Atlantis' not read" in cotton.basis
+    assert rice.labour == (FORCED,) and "child_labor 'Maybe' not read" in rice.basis
+    listings = read_tvpra(data, "odd.csv")
+    assert tvpra_risk("", "5201000000", listings) == [], "an unread origin meets no listing"
+
+
+def _snapshot_mangled() -> bytes:
+    """The 2023 snapshot as people send it: a BOM, no sector or region column, one country
+    and one flag nobody can read."""
+    rows = list(csv.DictReader(SNAPSHOT.open(encoding="utf-8")))
+    rows[0]["country"], rows[1]["forced_labor"] = "Atlantis", "perhaps"
+    out = io.StringIO()
+    columns = ["good", "country", "child_labor", "forced_labor", "forced_child_labor"]
+    writer = csv.DictWriter(out, columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return b"\xef\xbb\xbf" + out.getvalue().encode()
+
+
+def test_the_real_snapshot_mangled_keeps_every_listing() -> None:
+    listings, warnings = read_tvpra_file(_snapshot_mangled(), "snapshot.csv")
+    assert len(listings) == 467
+    assert [(w.row, w.column) for w in warnings] == [(2, "country"), (3, "forced_labor")]
+
+
+def test_rows_that_are_no_rows_reject_the_file() -> None:
+    text = OFFICIAL_2016.read_text(encoding="utf-8")
+    with pytest.raises(FileRejected, match="line 2: 5 fields, expected 4"):
+        read_tvpra(text.replace("Afghanistan,Bricks", "Afghanistan,Bricks, tiles", 1).encode(), "t")
+    with pytest.raises(FileRejected, match="good is empty"):
+        read_tvpra(text.replace("Afghanistan,Bricks", "Afghanistan,", 1).encode(), "t")
+    with pytest.raises(FileRejected, match="also on row"):
+        read_tvpra((text + text.splitlines()[1] + "\n").encode(), "t")
+    with pytest.raises(FileRejected, match="not UTF-8"):
+        read_tvpra("good,country,child_labor\nCafé,Brazil,X\n".encode("latin-1"), "t")
+    with pytest.raises(FileRejected, match="no labour column"):
+        read_tvpra(b"good,country\nCotton,China\n", "t")
 
 
 def test_stored_edition_serves_risk(database: Database) -> None:
