@@ -226,13 +226,17 @@ def scan(
     engine: str = "local",
 ) -> ScanOutcome:
     """Scan every stored payment and store the findings as one new scan. On the Spark
-    engine the irregular payments are found by Spark (`ctip.finance.spark`)."""
+    engine the irregular payments and the fan-in and fan-out patterns are found by Spark
+    (`ctip.finance.spark`)."""
     chosen = settings or Settings()
     advance = progress or (lambda _n: None)
     data = table if table is not None else stored_table(session)
     advance(1)
     irregular = spark.irregular_ids(data, chosen) if engine == "spark" else None
     found = detect.detect(data, chosen, advance, irregular)
+    if engine == "spark":  # the fans found on Spark are the ones stored
+        fans = spark.fan_patterns(data, chosen)
+        found.patterns = [p for p in found.patterns if p.kind not in spark.FAN_KINDS] + fans
     if table is None:
         found.accounts = _loaded_accounts(session, found.accounts)
     hits = redflags.evaluate(data)
