@@ -9,7 +9,8 @@ list, an export, a deadline or an error.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from dataclasses import asdict
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import Field
@@ -20,6 +21,7 @@ from ctip.api.schemas import RequestBody
 from ctip.authz import audit
 from ctip.authz.policy import Action, Principal, can
 from ctip.authz.protected import CompartmentClosed
+from ctip.model.errors import Forbidden
 from ctip.protection import queue, relief, service, victims
 from ctip.protection.access import ProtectionAction
 from ctip.protection.victims import Context, Identity
@@ -35,6 +37,7 @@ Assigner = Annotated[Principal, Depends(require(ProtectionAction.ASSIGN))]
 IdentityReader = Annotated[Principal, Depends(require(Action.VICTIM_IDENTITY_READ))]
 IdentityWriter = Annotated[Principal, Depends(require(Action.VICTIM_IDENTITY_WRITE))]
 GlassBreaker = Annotated[Principal, Depends(require(Action.VICTIM_BREAK_GLASS))]
+Refusal = TypeVar("Refusal", bound=Forbidden)
 Short = Annotated[str, Field(max_length=300)]
 DateText = Annotated[str | None, Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
@@ -112,6 +115,12 @@ class ReferralIn(RequestBody):
     on: DateText = None
 
 
+class ReferralStatusIn(RequestBody):
+    """Where a service referral stands now."""
+
+    status: str = Field(min_length=1, max_length=20)
+
+
 class ReliefIn(RequestBody):
     """A relief request."""
 
@@ -171,7 +180,7 @@ def _view_json(page: service.VictimPage) -> dict[str, Any]:
     }
 
 
-def _refused_after_commit(session: Session, error: CompartmentClosed) -> CompartmentClosed:
+def _refused_after_commit(session: Session, error: Refusal) -> Refusal:
     """Keep the refusal's audit row (the request's transaction would roll it back)."""
     session.commit()
     return error
@@ -279,6 +288,23 @@ def refer(
         session, principal.username, victim, body.service, body.status, body.provider, body.on
     )
     return {"referral": number}
+
+
+@router.patch("/victims/{victim}/referrals/{referral_id}")
+def update_referral(
+    session: DbSession,
+    principal: IdentityWriter,
+    victim: str,
+    referral_id: int,
+    body: ReferralStatusIn,
+) -> dict[str, Any]:
+    """Move a referral on (accepted, receiving, completed, declined): a specialist assigned to
+    the victim only; the change, and a refusal, audited."""
+    try:
+        referral = victims.update_referral(session, principal, victim, referral_id, body.status)
+    except victims.ReferralClosed as error:
+        raise _refused_after_commit(session, error) from None
+    return {"pseudonym": victim, "referral": asdict(referral)}
 
 
 HTCDS_CSV: dict[int | str, dict[str, Any]] = {

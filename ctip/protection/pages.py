@@ -202,6 +202,7 @@ def _victim_page(
         can_break_glass=can(principal, Action.VICTIM_BREAK_GLASS) and found.identity is None,
         can_assign=can(principal, ProtectionAction.ASSIGN),
         can_refer=can(principal, ProtectionAction.VICTIM_WRITE),
+        can_move_referrals=assigned and can(principal, victims.REFERRAL_UPDATE),
         services=victims.SERVICES,
         statuses=victims.REFERRAL_STATUSES,
         error=error,
@@ -294,6 +295,28 @@ def refer(
         return victims.refer(
             session, principal.username, victim, service_name, status, provider[:200]
         )
+
+    return _victim_form(request, principal, session, victim, token, step)
+
+
+ReferralMover = Annotated[Principal, Depends(page_for(victims.REFERRAL_UPDATE))]
+
+
+@router.post("/protection/victims/{victim}/referrals/{referral_id}")
+def update_referral(
+    request: Request,
+    principal: ReferralMover,
+    session: WebSession,
+    victim: str,
+    referral_id: int,
+    status: FormText = "",
+    token: Token = "",
+) -> Response:
+    """Move a referral on (accepted, receiving, completed, declined): the assigned
+    specialists only; a refusal is audited and shown on the victim page."""
+
+    def step() -> object:
+        return victims.update_referral(session, principal, victim, referral_id, status[:20])
 
     return _victim_form(request, principal, session, victim, token, step)
 

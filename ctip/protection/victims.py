@@ -28,7 +28,7 @@ from ctip.authz.protected import (
 )
 from ctip.model.calendar import fiscal_year
 from ctip.model.clock import SYSTEM_CLOCK, Clock, iso_utc
-from ctip.model.errors import Conflict, InvalidInput, NotFound
+from ctip.model.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ctip.model.roles import Role
 from ctip.protection import crypto, htcds
 from ctip.protection.tables import (
@@ -55,6 +55,12 @@ BREAK_GLASS_MINUTES = 60
 """How long a recorded break-glass keeps the compartment open to its supervisor."""
 SERVICES = ("shelter", "medical", "legal", "interpreter", "mental_health", "case_management")
 REFERRAL_STATUSES = ("referred", "accepted", "receiving", "completed", "declined")
+
+
+class ReferralClosed(Forbidden):
+    """The person may not move this victim's referrals (not a specialist assigned to it)."""
+
+
 NEEDS = ("shelter", "medical", "legal", "interpreter", "mental_health", "food", "employment")
 MAX_TEXT = 300
 CASE_ID_MAX = 40
@@ -552,23 +558,44 @@ def refer(
     return referral.id
 
 
+REFERRAL_UPDATE = Action.VICTIM_IDENTITY_WRITE
+"""Moving a referral on is the assigned specialist's write to the victim's record: the policy
+grants it to victim specialists, and the victim's compartment opens it only to those assigned
+(a supervisor's break-glass reads, it does not write)."""
+
+
 def update_referral(
-    session: Session, actor: str, pseudonym: str, referral_id: int, status: str
-) -> None:
-    """Move a referral to a new status."""
+    session: Session, principal: Principal, pseudonym: str, referral_id: int, status: str
+) -> Referral:
+    """Move a referral to a new status (accepted, receiving, completed, declined...): only a
+    specialist assigned to the victim; the change and any refusal are audited."""
     row = victim_row(session, pseudonym)
+    _require_assigned(session, principal, row)
     referral = session.get(ReferralRow, referral_id)
     if referral is None or referral.victim_id != row.id:
         raise NotFound(f"no referral {referral_id} of {row.pseudonym}")
     if status not in REFERRAL_STATUSES:
-        raise InvalidInput(f"status: {status[:40]!r} unknown (use {', '.join(REFERRAL_STATUSES)})")
+        raise InvalidInput(
+            f"status: {status[:40]!r} unknown (use {', '.join(REFERRAL_STATUSES)})",
+            [{"field": "status", "reason": f"use {', '.join(REFERRAL_STATUSES)}"}],
+        )
+    detail = {"referral": referral_id, "status": status, "was": referral.status}
     referral.status = status
     referral.updated_at = utc_now()
-    referral.updated_by = actor
-    audit.record(
-        session,
-        actor,
-        "victim.referral",
-        f"{RESOURCE_KIND}:{row.pseudonym}",
-        {"referral": referral_id, "status": status},
-    )
+    referral.updated_by = principal.username
+    audit.record(session, principal.username, "victim.referral", _resource_id(row), detail)
+    return Referral(referral.id, referral.service, referral.provider, status, referral.referred_on)
+
+
+def _resource_id(row: VictimRow) -> str:
+    return f"{RESOURCE_KIND}:{row.pseudonym}"
+
+
+def _require_assigned(session: Session, principal: Principal, row: VictimRow) -> None:
+    """Refuse (audited) anyone but a victim specialist assigned to the victim."""
+    assigned = frozenset(specialists_of(session, row.id))
+    if can(principal, REFERRAL_UPDATE, Resource(RESOURCE_KIND, row.pseudonym, assigned)):
+        return
+    detail = {"role": principal.role.value, "assigned": principal.username in assigned}
+    audit.record(session, principal.username, "victim.referral.denied", _resource_id(row), detail)
+    raise ReferralClosed(f"only a victim specialist assigned to {row.pseudonym} may update it")

@@ -175,6 +175,9 @@ ACCESS: dict[RouteKey, frozenset[Role]] = {
     ("GET", "/api/v1/protection/victims/{victim}"): PSEUDONYM_READERS,
     ("POST", "/api/v1/protection/victims"): PROTECTION_TEAM,
     ("POST", "/api/v1/protection/victims/{victim}/referrals"): PROTECTION_TEAM,
+    ("PATCH", "/api/v1/protection/victims/{victim}/referrals/{referral_id}"): frozenset(
+        {Role.VICTIM_SPECIALIST}
+    ),
     ("GET", "/api/v1/protection/victims/{victim}/identity"): PROTECTION_TEAM,
     ("PUT", "/api/v1/protection/victims/{victim}/identity"): frozenset({Role.VICTIM_SPECIALIST}),
     ("POST", "/api/v1/protection/victims/{victim}/break-glass"): SUPERVISORS,
@@ -233,6 +236,7 @@ PATH_VALUES = {
     "charge_id": "HSI-2021-00001-A001-C01",
     "victim": "V-2021-0001",
     "relief_id": "CP-2021-00001",
+    "referral_id": "1",
     "year": "2021",
 }
 CASE_TO_REFER, CASE_TO_CLOSE, CASE_TO_REOPEN = "HSI-2021-00002", "HSI-2021-00003", "HSI-2021-00004"
@@ -403,6 +407,9 @@ CALLS: dict[RouteKey, Callable[[], RequestArgs]] = {
     ("POST", "/api/v1/protection/victims/{victim}/referrals"): lambda: {
         "json": {"service": "shelter"}
     },
+    ("PATCH", "/api/v1/protection/victims/{victim}/referrals/{referral_id}"): lambda: {
+        "json": {"status": "accepted"}
+    },
     ("POST", "/api/v1/protection/relief"): lambda: {
         "json": {"victim": PATH_VALUES["victim"], "kind": "continued-presence"}
     },
@@ -556,6 +563,8 @@ def _seed_victim(session: Session) -> None:
         "2021-03-05",
     )
     assert pseudonym == PATH_VALUES["victim"]
+    referral = victims.refer(session, "test-setup", pseudonym, "shelter")
+    assert str(referral) == PATH_VALUES["referral_id"]
     supervisor = users.principal_for_username(session, "supervisor")
     assert supervisor is not None
     victims.open_by_break_glass(session, supervisor, pseudonym, "a safety report needs checking")

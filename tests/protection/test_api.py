@@ -8,10 +8,11 @@ import json
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from ctip.authz import users
 from ctip.model.roles import Role
 from ctip.store.db import Database
 from ctip.store.tables import AuditEvent
-from tests.conftest import TokenFor
+from tests.conftest import TEST_PASSWORD, TokenFor
 from tests.protection.conftest import MARKER, MARKER_BITS
 
 SPECIALIST = "victim-specialist"
@@ -196,3 +197,74 @@ def test_investigators_see_only_victims_linked_to_a_case(
         "/api/v1/protection/victims", headers=role_headers(Role.SUPERVISOR)
     ).json()
     assert supervisor["total"] == 2
+
+
+def _referral(client: TestClient, role_headers: TokenFor, victim: str) -> int:
+    made = client.post(
+        f"/api/v1/protection/victims/{victim}/referrals",
+        json={"service": "shelter", "provider": "Safe House"},
+        headers=role_headers(Role.VICTIM_SPECIALIST),
+    )
+    assert made.status_code == 201, made.text
+    return int(made.json()["referral"])
+
+
+def _other_specialist(client: TestClient) -> dict[str, str]:
+    """A second victim specialist, assigned to no victim of the test."""
+    database: Database = client.app.state.database  # type: ignore[attr-defined]
+    with database.session() as session:
+        users.add_user(session, "test-setup", "vs-other", TEST_PASSWORD, Role.VICTIM_SPECIALIST)
+    body = {"username": "vs-other", "password": TEST_PASSWORD}
+    token = client.post("/api/v1/auth/token", json=body).json()["access_token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_only_an_assigned_specialist_moves_a_referral_on_and_each_change_is_audited(
+    client: TestClient, role_headers: TokenFor
+) -> None:
+    victim = _add(client, role_headers)
+    number = _referral(client, role_headers, victim)
+    url = f"/api/v1/protection/victims/{victim}/referrals/{number}"
+    moved = client.patch(
+        url, json={"status": "accepted"}, headers=role_headers(Role.VICTIM_SPECIALIST)
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["referral"]["status"] == "accepted"
+    for role in (Role.SUPERVISOR, Role.ADMIN, Role.INVESTIGATOR):
+        refused = client.patch(url, json={"status": "declined"}, headers=role_headers(role))
+        assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+    stranger = client.patch(url, json={"status": "declined"}, headers=_other_specialist(client))
+    assert stranger.status_code == 403 and "assigned" in stranger.json()["error"]["message"]
+    shown = client.get(
+        f"/api/v1/protection/victims/{victim}", headers=role_headers(Role.VICTIM_SPECIALIST)
+    )
+    assert [r["status"] for r in shown.json()["referrals"]] == ["accepted"]
+    database: Database = client.app.state.database  # type: ignore[attr-defined]
+    with database.session() as session:
+        rows = session.execute(
+            select(AuditEvent.actor, AuditEvent.action, AuditEvent.detail).where(
+                AuditEvent.action.like("victim.referral%")
+            )
+        ).all()
+    changes = [(actor, action) for actor, action, _ in rows]
+    assert changes[-2:] == [(SPECIALIST, "victim.referral"), ("vs-other", "victim.referral.denied")]
+    assert json.loads(rows[-2][2])["was"] == "referred"
+
+
+def test_a_bad_referral_update_is_a_4xx_with_json(
+    client: TestClient, role_headers: TokenFor
+) -> None:
+    victim = _add(client, role_headers)
+    number = _referral(client, role_headers, victim)
+    headers = role_headers(Role.VICTIM_SPECIALIST)
+    base = f"/api/v1/protection/victims/{victim}/referrals"
+    for url, body, status in (
+        (f"{base}/{number}", {"status": "lost"}, 422),
+        (f"{base}/{number}", {}, 422),
+        (f"{base}/not-a-number", {"status": "accepted"}, 422),
+        (f"{base}/{number + 99}", {"status": "accepted"}, 404),
+        (f"/api/v1/protection/victims/V-1999-0001/referrals/{number}", {"status": "accepted"}, 404),
+    ):
+        answer = client.patch(url, json=body, headers=headers)
+        assert answer.status_code == status, (url, body, answer.text)
+        assert set(answer.json()["error"]) == {"code", "message", "details"}

@@ -30,7 +30,7 @@ def _record(web: TestClient) -> str:
         },
     )
     assert response.status_code == 303, response.text
-    return response.headers["location"].rsplit("/", 1)[-1]
+    return str(response.headers["location"]).rsplit("/", 1)[-1]
 
 
 def test_a_specialist_records_and_reads_a_victim(web: TestClient) -> None:
@@ -163,3 +163,33 @@ def test_the_home_tile_counts_deadlines_due_soon(web: TestClient) -> None:
     web.cookies.clear()
     sign_in(web, Role.INVESTIGATOR)
     assert tile.search(web.get("/").text) is None
+
+
+def test_the_assigned_specialist_moves_a_referral_on_from_the_victim_page(web: TestClient) -> None:
+    victim = _record(web)
+    page = web.get(f"/protection/victims/{victim}")
+    token = form_token(page.text)
+    web.post(
+        f"/protection/victims/{victim}/referrals",
+        data={"csrf_token": token, "service": "legal", "provider": "Legal Aid"},
+    )
+    page = web.get(f"/protection/victims/{victim}")
+    action = re.search(rf'action="(/protection/victims/{victim}/referrals/\d+)"', page.text)
+    assert action is not None, "the assigned specialist sees a status form per referral"
+    url = action.group(1)
+    moved = web.post(url, data={"csrf_token": token, "status": "receiving"})
+    assert moved.status_code == 303
+    assert '<option value="receiving" selected>' in web.get(f"/protection/victims/{victim}").text
+    bad = web.post(url, data={"csrf_token": token, "status": "lost"})
+    assert bad.status_code == 422 and "unknown" in bad.text
+    stale = web.post(url, data={"csrf_token": "old", "status": "completed"})
+    assert stale.status_code == 403
+    web.cookies.clear()
+    sign_in(web, Role.SUPERVISOR)
+    seen = web.get(f"/protection/victims/{victim}").text
+    assert "Legal Aid" in seen and f'action="{url}"' not in seen
+    token = form_token(seen)
+    assert web.post(url, data={"csrf_token": token, "status": "completed"}).status_code == 403
+    web.cookies.clear()
+    sign_in(web, Role.VICTIM_SPECIALIST)
+    assert '<option value="receiving" selected>' in web.get(f"/protection/victims/{victim}").text
