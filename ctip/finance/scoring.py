@@ -16,7 +16,14 @@ from ctip.finance.detect import Detection, Pattern, Signal
 from ctip.model.explain import Explanation, Feature, Reference, RefKind, Threshold
 
 FLAG_AT: Final = 0.5
-SIGNAL_WEIGHTS: Final = {"split_payments": 0.7, "split_receipts": 0.7, "off_profile": 0.6}
+SIGNAL_WEIGHTS: Final = {
+    "split_payments": 0.7,
+    "split_receipts": 0.7,
+    "off_profile": 0.6,
+    "irregular_receipts": 0.55,
+}
+"""A receiver of an irregular payment weighs a little less than its payer: the departure is
+the payer's act, the receiver is where the odd money went; either alone is worth a look."""
 PATTERN_WEIGHT: Final = 0.6
 PASSIVE_SHARE: Final = 0.5
 ACTIVE_ROLES: Final = frozenset({"hub", "hop"})
@@ -26,6 +33,8 @@ SIGNAL_SENTENCES: Final = {
     "split_receipts": "Split receipts: the same amount received from one account several "
     "times in one step (structuring)",
     "off_profile": "Irregular amounts: the account pays one regular amount and departed from it",
+    "irregular_receipts": "Irregular receipts: the account was paid amounts its payers, who "
+    "each pay one regular amount, departed from it to pay",
 }
 
 
