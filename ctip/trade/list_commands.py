@@ -10,13 +10,14 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ctip.commands.common import fail
+from ctip.commands.common import StrictOption, WarningsOption, fail
 from ctip.ingest.errors import FileRejected
 from ctip.lists.commands import EditionOption, ReadableFile, load_prepared
+from ctip.lists.readers import PreparedList
 from ctip.trade.lists import TVPRA_LIST, UFLPA_LIST, WRO_LIST
-from ctip.trade.lists.orders import prepare_orders
-from ctip.trade.lists.tvpra import prepare_tvpra, read_tvpra, tvpra_diff
-from ctip.trade.lists.uflpa import prepare_uflpa, sample_bytes
+from ctip.trade.lists.orders import ORDER_COLUMNS, prepare_orders
+from ctip.trade.lists.tvpra import TVPRA_COLUMNS, prepare_tvpra, read_tvpra, tvpra_diff
+from ctip.trade.lists.uflpa import UFLPA_COLUMNS, prepare_uflpa, sample_bytes
 from ctip.trade.lists.wro import parse_listing as parse_entity_string
 
 app = typer.Typer(
@@ -27,9 +28,16 @@ ListName = Annotated[str, typer.Option("--name", help="the list to load into")]
 
 
 @app.command("load-wro")
-def load_wro(file: ReadableFile, name: ListName = WRO_LIST, edition: EditionOption = None) -> None:
-    """Load CBP's WRO/Findings table (CSV or XLSX: date, country, entity, merchandise, ...)."""
-    load_prepared(file, name, prepare_orders, edition, "wro")
+def load_wro(
+    file: ReadableFile,
+    name: ListName = WRO_LIST,
+    edition: EditionOption = None,
+    strict: StrictOption = False,
+    warnings: WarningsOption = None,
+) -> None:
+    """Load CBP's WRO/Findings table (CSV or XLSX). A date, country, type or status that
+    cannot be read is kept as written, not used, and warned about."""
+    load_prepared(file, name, prepare_orders, edition, "wro", strict, warnings)
 
 
 @app.command("load-uflpa")
@@ -40,15 +48,18 @@ def load_uflpa(
     sample: Annotated[bool, typer.Option(help="load the excerpt shipped with ctip")] = False,
     name: ListName = UFLPA_LIST,
     edition: EditionOption = None,
+    strict: StrictOption = False,
+    warnings: WarningsOption = None,
 ) -> None:
-    """Load the UFLPA Entity List (CSV: name, aliases, address, country, date_added, section)."""
+    """Load the UFLPA Entity List (CSV). A date, country or section that cannot be read is
+    kept as written, not used, and warned about."""
 
     if (file is None) == (not sample):
         raise fail("give the official CSV file, or --sample for the shipped excerpt")
     if file is None:
         _load_sample(name, edition)
         return
-    load_prepared(file, name, prepare_uflpa, edition, "uflpa")
+    load_prepared(file, name, prepare_uflpa, edition, "uflpa", strict, warnings)
 
 
 def _load_sample(name: str, edition: str | None) -> None:
@@ -62,12 +73,20 @@ def _load_sample(name: str, edition: str | None) -> None:
 
 @app.command("load-tvpra")
 def load_tvpra(
-    file: ReadableFile, name: ListName = TVPRA_LIST, edition: EditionOption = None
+    file: ReadableFile,
+    name: ListName = TVPRA_LIST,
+    edition: EditionOption = None,
+    strict: StrictOption = False,
+    warnings: WarningsOption = None,
 ) -> None:
-    """Load a DOL TVPRA goods list CSV (the 2023 snapshot or the 2016 official shape)."""
-    load_prepared(
-        file, name, lambda data, fname, _list: prepare_tvpra(data, fname), edition, "tvpra"
-    )
+    """Load a DOL TVPRA goods list, CSV or XLSX (the 2023 snapshot or the 2016 official
+    shape; at least one labour column). A country or labour flag that cannot be read is kept
+    as written, not used, and warned about."""
+    load_prepared(file, name, _prepare_tvpra, edition, "tvpra", strict, warnings)
+
+
+def _prepare_tvpra(data: bytes, file_name: str, _list_name: str) -> PreparedList:
+    return prepare_tvpra(data, file_name)
 
 
 @app.command("tvpra-diff")
@@ -98,6 +117,11 @@ def tvpra_diff_command(old: ReadableFile, new: ReadableFile) -> None:
         f"{len(result.added)} added, {len(result.removed)} removed, "
         f"{len(result.changed)} with changed labour types"
     )
+
+
+load_wro.__doc__ = f"{load_wro.__doc__}\n\n    {ORDER_COLUMNS.help_text()}"
+load_uflpa.__doc__ = f"{load_uflpa.__doc__}\n\n    {UFLPA_COLUMNS.help_text()}"
+load_tvpra.__doc__ = f"{load_tvpra.__doc__}\n\n    {TVPRA_COLUMNS.help_text()}"
 
 
 def parse_listing(

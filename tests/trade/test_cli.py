@@ -16,6 +16,7 @@ from ctip.ingest import tables
 from ctip.ingest.tables import Columns, Table
 from ctip.model.errors import Conflict, InvalidInput
 from ctip.trade.entries import all_lines
+from tests.conftest import shared_data
 from tests.trade.conftest import entry_csv, raw_row
 
 runner = CliRunner()
@@ -150,3 +151,33 @@ def test_a_watchlist_counts_only_when_the_person_screening_chooses_it(tmp_path: 
     assert "manufacturer_listed" in out.read_text(encoding="utf-8")
     unknown = runner.invoke(app, ["trade", "screen", str(lines), "--list", "nope"])
     assert unknown.exit_code == 3 and "nope" in unknown.output
+
+
+def test_trade_list_values_not_read_are_warned_and_strict_refuses(tmp_path: Path) -> None:
+    odd = tmp_path / "uflpa.csv"
+    odd.write_text("name,country,date_added\nA Co,Atlantis,6/21/2022\nB Co,cn,2022-6-21\n")
+    args = ["trade", "lists", "load-uflpa", str(odd), "--name", "odd"]
+    strict = runner.invoke(app, [*args, "--strict"])
+    assert strict.exit_code == InvalidInput.exit_code and "line 2" in strict.output
+    report = tmp_path / "warnings.csv"
+    kept = runner.invoke(app, [*args, "--warnings", str(report)])
+    assert kept.exit_code == 0, kept.output
+    assert "2 entries" in kept.output and "Atlantis" in kept.output
+    rows = list(csv.DictReader(report.open(encoding="utf-8")))
+    assert [(r["row"], r["column"], r["value"]) for r in rows] == [("2", "country", "Atlantis")]
+
+
+def test_the_dol_workbook_loads_as_a_tvpra_edition() -> None:
+    workbook = shared_data("ilab_tvpra_list", "TVPRA2016_0.xlsx")
+    loaded = runner.invoke(app, ["trade", "lists", "load-tvpra", str(workbook), "--name", "t16"])
+    assert loaded.exit_code == 0, loaded.output
+    assert "379 goods x place rules" in " ".join(loaded.output.split())
+
+
+@pytest.mark.parametrize(
+    ("command", "required"),
+    [("load-wro", "date, entity, type"), ("load-uflpa", "name"), ("load-tvpra", "good, country")],
+)
+def test_trade_list_load_help_lists_the_columns(command: str, required: str) -> None:
+    result = runner.invoke(app, ["trade", "lists", command, "--help"], terminal_width=200)
+    assert f"Columns: required {required}; optional" in " ".join(result.output.split())
