@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from ctip.finance import loading, readers, service
+from ctip.finance import detect, loading, readers, service
 from ctip.finance.tables import AccountRow, TransactionRow
 from ctip.ingest.errors import FileRejected
 from ctip.ingest.ftm_import import import_ftm_bytes
@@ -76,3 +76,28 @@ def test_holder_phone_meets_an_entity_of_another_area(database: Database) -> Non
         assert view.explanation is not None
         links = [f for f in view.explanation.features if f.name.startswith("link:")]
         assert links and "Poster of network 7" in links[0].sentence
+
+
+def test_stored_payments_read_as_columns_equal_the_payments_read_one_by_one(
+    database: Database,
+) -> None:
+    accounts, txs = fan_in_records()
+    with database.session() as session:
+        _load(session, accounts, txs)
+    with database.session() as session:
+        columns = service.stored_table(session)
+        assert columns.num_rows == 46
+        assert columns.equals(detect.arrow_table(service.stored_transactions(session)))
+
+
+@pytest.mark.parametrize(
+    "amounts",
+    [
+        ["12.50", "0", "1e3", "-3", "nan", "inf", "1e400", ".5"],  # numbers: cast at once
+        ["1,234.56", " 7 ", "", "abc", "+5", "1_000", "Infinity", "0x10"],  # read one by one
+    ],
+)
+def test_stored_amounts_are_read_as_the_reader_reads_them(amounts: list[str]) -> None:
+    expected = [readers.readable_amount(a) for a in amounts]
+    assert service.amounts(amounts).to_pylist() == expected
+    assert None in expected and any(e is not None for e in expected)
