@@ -12,11 +12,12 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
+from itertools import islice
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from ctip.ingest.files import Counts, FileWrite, IncomingFile, import_file
@@ -35,6 +36,7 @@ EDITION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$")
 LIST_FIELDS = ("aliases", "countries", "birth_dates", "addresses", "identifiers")
 COMPARED_FIELDS = ("schema", "name", *LIST_FIELDS, "includes_subsidiaries", "notes", "extra")
 FILE_KIND = "list-edition"
+ENTRY_BATCH = 5_000  # entry rows inserted in one statement
 
 
 class UnknownList(NotFound):
@@ -216,33 +218,41 @@ def _add_edition(
 def _write_entries(
     session: Session, edition: ListEdition, list_name: str, prepared: PreparedList
 ) -> None:
-    for entry in prepared.entries:
-        session.add(_entry_row(edition.id, prepared.entity_id(list_name, entry.entry_id), entry))
-    session.flush()
+    """Every entry's row, inserted in batches of plain rows (not one ORM object each: a
+    million-entry list would spend most of its load building and flushing objects)."""
+    rows = (
+        _entry_row(edition.id, prepared.entity_id(list_name, entry.entry_id), entry)
+        for entry in prepared.entries
+    )
+    while batch := list(islice(rows, ENTRY_BATCH)):
+        session.execute(insert(ListEntryRow), batch)
 
 
-def _entry_row(edition_id: int, entity_id: str, entry: ListEntry) -> ListEntryRow:
+def _entry_row(edition_id: int, entity_id: str, entry: ListEntry) -> dict[str, Any]:
     fields = entry_fields(entry)
-    return ListEntryRow(
-        edition_id=edition_id,
-        entry_id=entry.entry_id,
-        entity_id=entity_id,
-        schema=entry.schema,
-        name=entry.name,
-        includes_subsidiaries=entry.includes_subsidiaries,
-        notes=entry.notes,
-        extra=json.dumps(entry.extra, ensure_ascii=False, sort_keys=True),
-        content_sha256=hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest(),
+    return {
+        "edition_id": edition_id,
+        "entry_id": entry.entry_id,
+        "entity_id": entity_id,
+        "schema": entry.schema,
+        "name": entry.name,
+        "includes_subsidiaries": entry.includes_subsidiaries,
+        "notes": entry.notes,
+        "extra": json.dumps(entry.extra, ensure_ascii=False, sort_keys=True),
+        "content_sha256": hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest(),
         **{
             name: json.dumps(list(getattr(entry, name)), ensure_ascii=False) for name in LIST_FIELDS
         },
-    )
+    }
 
 
 def entry_fields(entry: ListEntry) -> dict[str, Any]:
-    """The fields that make an entry what it is (not which list or edition holds it)."""
-    data = asdict(entry)
-    return {name: data[name] for name in COMPARED_FIELDS}
+    """The fields that make an entry what it is (not which list or edition holds it):
+    tuples stay tuples and `extra` is copied, as `dataclasses.asdict` gave them, without
+    its deep copy of every value."""
+    data = {name: getattr(entry, name) for name in COMPARED_FIELDS}
+    data["extra"] = dict(entry.extra)
+    return data
 
 
 def _write_rules(session: Session, edition: ListEdition, rules: Sequence[GoodsRule]) -> None:

@@ -164,7 +164,9 @@ class FrozenEntries(Sequence[ListEntry]):
         self._offsets: npt.NDArray[np.int64] = np.load(
             directory / "entry_offsets.npy", mmap_mode="r"
         )
-        self._text = np.memmap(directory / "entries.jsonl", dtype=np.uint8, mode="r")
+        text = directory / "entries.jsonl"
+        empty = text.stat().st_size == 0  # a list of goods rules only: nothing to map
+        self._text = np.zeros(0, np.uint8) if empty else np.memmap(text, np.uint8, mode="r")
         self._decoded: dict[int, ListEntry] = {}
 
     def __len__(self) -> int:

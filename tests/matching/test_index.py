@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ctip.matching.index import CandidateIndex, screen
@@ -81,3 +83,28 @@ def test_a_typo_reaches_its_entry_when_the_word_ends_are_common() -> None:
     target = ListEntry("uflpa", "1", "T", "Company", "Guangcheng Cleaning Inc.")
     found = CandidateIndex([*fillers, target]).candidates(MatchQuery("q", "Guanghceng Cleaning"))
     assert [e.entry_id for e in found][:1] == ["T"]
+
+
+def test_an_edition_without_entries_saves_and_opens_an_empty_index(tmp_path: Path) -> None:
+    # a goods-rules-only list (the TVPRA goods list) has no entries to screen against
+    CandidateIndex([], warm_names=False).save(tmp_path / "empty")
+    opened = CandidateIndex.open(tmp_path / "empty")
+    assert len(opened.entries) == 0
+    assert opened.candidates(MatchQuery("q", "Acme Textiles")) == []
+
+
+def test_a_saved_index_finds_what_the_built_one_finds(tmp_path: Path) -> None:
+    entries = [
+        ListEntry(
+            "l", "1", "A1", "Company", "Xinjiang Huafu Textile Co., Ltd.", ("新疆华孚纺织有限公司",)
+        ),
+        ListEntry("l", "1", "A2", "Company", "Hoshine Silicon Industry"),
+        ListEntry("l", "1", "P1", "Person", "Ivan Petrov", ("Иван Петров",)),
+    ]
+    built = CandidateIndex(entries, warm_names=False)
+    built.save(tmp_path / "saved")
+    opened = CandidateIndex.open(tmp_path / "saved")
+    for name in ("Xinjiang Huafu Textil", "新疆华孚纺织", "Hoshine Silicon", "Petrov Ivan"):
+        query = MatchQuery("q", name)
+        found = [e.entry_id for e in built.candidates(query)]
+        assert found and [e.entry_id for e in opened.candidates(query)] == found
