@@ -416,7 +416,7 @@ def not_read_features(line: EntryLine) -> list[Feature]:
         if getattr(line, column):
             continue
         written = line.written(column)
-        told = f"written {written!r}" if written is not None else "not declared"
+        told = f"written {written!r}" if written is not None else "left empty"
         sentence = f"{label} not read ({told}): not used as evidence."
         refs = (Reference(RefKind.FIELD, column, label),)
         found.append(Feature(NOT_READ, 0.0, 0.0, sentence, refs, detail=written or ""))
