@@ -127,6 +127,8 @@ DATE_REGION = "US"
 ENTRY_NUMBER = re.compile(r"^[A-Z0-9]{3}-?\d{7}-?\d$")
 PORT_CODE = re.compile(r"^\d{4}$")  # CBP Schedule D port codes
 MAX_TEXT = 300
+TEXT_LIMITS: Final = {"unit": 20, "description": MAX_TEXT * 4, "manufacturer_address": MAX_TEXT * 4}
+"""How long a text may be where the store holds more or less than `MAX_TEXT` (a party's name)."""
 MAX_LINE_NUMBER = 999
 MONEY_PLACES = Decimal("0.01")
 FILE_KIND = "trade-entries"
@@ -355,7 +357,7 @@ def read_line(row: Row) -> tuple[EntryLine, list[ValueWarning]]:
         if column in VALUE_PARSERS:
             cells[column] = values.typed(column)
         else:
-            limit = 20 if column == "unit" else MAX_TEXT * 4
+            limit = TEXT_LIMITS.get(column, MAX_TEXT)
             cells[column] = _text(row.get(column), column, limit)
     cells["not_read"] = tuple(values.not_read)
     return EntryLine(**cells), values.warnings  # type: ignore[arg-type]

@@ -36,6 +36,7 @@ def test_a_good_file_reads_every_field_exactly() -> None:
         ("line_number", "", "line_number is empty"),
         ("importer", "", "importer is empty"),
         ("manufacturer", "", "manufacturer is empty"),
+        ("importer", "Harbor " * 50, "longer than 300 characters"),
     ],
 )
 def test_a_row_that_is_no_line_rejects_the_file_with_its_row_and_reason(
