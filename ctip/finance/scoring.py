@@ -21,6 +21,7 @@ SIGNAL_WEIGHTS: Final = {
     "split_receipts": 0.7,
     "off_profile": 0.6,
     "irregular_receipts": 0.55,
+    "relay_gap": 0.5,
 }
 """A receiver of an irregular payment weighs a little less than its payer: the departure is
 the payer's act, the receiver is where the odd money went; either alone is worth a look."""
@@ -35,6 +36,8 @@ SIGNAL_SENTENCES: Final = {
     "off_profile": "Irregular amounts: the account pays one regular amount and departed from it",
     "irregular_receipts": "Irregular receipts: the account was paid amounts its payers, who "
     "each pay one regular amount, departed from it to pay",
+    "relay_gap": "Missing link of a relayed amount: an amount relayed in split payments "
+    "stopped at the account that paid this one and started again at the account this one paid",
 }
 
 

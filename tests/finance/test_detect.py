@@ -89,3 +89,49 @@ def test_red_flag_pack_cites_both_advisories() -> None:
     sources = " ".join(r.source for r in rules)
     assert "FIN-2014-A008" in sources and "FIN-2020-A008" in sources
     assert len({r.id for r in rules}) == len(rules) >= 8
+
+
+def _tx(n: str, source: str, target: str, amount: str, step: int) -> readers.Transaction:
+    return readers.Transaction(n, source, target, amount, step)
+
+
+def _regular(accounts: str, amount: str = "500") -> list[readers.Transaction]:
+    """Each account pays its regular amount three times to a bystander."""
+    return [_tx(f"r{a}{i}", a, f"Z{i}", amount, 1 + i) for a in accounts for i in range(3)]
+
+
+def test_the_accounts_paid_an_irregular_amount_are_flagged_with_their_payer() -> None:
+    odd = [_tx("o1", "H", "S1", "150", 9), _tx("o2", "H", "S2", "170", 10)]
+    found = detect.detect(detect.arrow_table([*_regular("H"), *odd]))
+    scores = {s.account_id: s for s in scoring.score_all(found)}
+    for sink in ("S1", "S2"):
+        features = {f.name: f for f in scores[sink].explanation.features}
+        assert scores[sink].flagged and "irregular_receipts" in features
+        assert "from H, who regularly pays 500.00" in features["irregular_receipts"].sentence
+    assert not scores["Z0"].flagged  # paid only H's regular amount
+
+
+def test_a_burst_of_identical_payments_does_not_become_the_regular_amount() -> None:
+    burst = [_tx(f"b{i}", "H", "C", "12.50", 7) for i in range(5)]
+    found = detect.detect(detect.arrow_table([*_regular("H"), *burst]))
+    off = next(s for s in found.signals["H"] if s.name == "off_profile")
+    assert "pays 500.00 regularly" in off.detail and set(off.transactions) == {
+        f"b{i}" for i in range(5)
+    }
+    assert "irregular_receipts" in [s.name for s in found.signals["C"]]
+    assert "irregular_receipts" not in [s.name for s in found.signals.get("Z0", [])]
+
+
+def test_the_missing_link_of_a_relayed_amount_is_flagged_and_only_it() -> None:
+    bursts = [_tx(f"a{i}", "A", "E", "12.50", 5) for i in range(3)]
+    bursts += [_tx(f"s{i}", "S", "B", "12.50", 9) for i in range(3)]
+    bridge = [_tx("x1", "E", "X", "500", 6), _tx("x2", "X", "S", "500", 8)]  # regular
+    side = [_tx("y1", "E", "Y", "500", 6)]  # paid by E, but never paid S
+    found = detect.detect(detect.arrow_table([*_regular("AESXY"), *bursts, *bridge, *side]))
+    gaps = {a for a, signals in found.signals.items() for s in signals if s.name == "relay_gap"}
+    assert gaps == {"X"}
+    gap = next(s for s in found.signals["X"] if s.name == "relay_gap")
+    assert {"x1", "x2"} <= set(gap.transactions) and "E received 12.50" in gap.detail
+    scores = {s.account_id: s for s in scoring.score_all(found)}
+    assert scores["X"].flagged and not scores["Y"].flagged
+    assert [f.name for f in scores["X"].explanation.features] == ["relay_gap"]
