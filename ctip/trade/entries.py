@@ -454,7 +454,7 @@ def _write_lines(target: FileWrite, read: tuple[EntryFile, list[EntryLine]]) -> 
     target.session.add_all(_row(line, target.file_id) for line in new)
     target.progress(len(new))
     if whole.warnings:
-        target.notes["values_not_read"] = _noted(whole.warnings)
+        target.notes["values_not_read_as_written"] = _noted(whole.warnings)
     counts = {"lines": len(whole.lines), "lines_new": len(new)}
     return {**counts, "values_not_read": len(whole.warnings)}
 

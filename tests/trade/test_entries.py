@@ -11,8 +11,10 @@ from sqlalchemy import func, select
 
 from ctip.ingest.errors import FileRejected
 from ctip.store.db import Database
+from ctip.store.paging import PageQuery
 from ctip.store.tables import AuditEvent
-from ctip.trade import entries
+from ctip.trade import entries, service
+from ctip.trade.screening import Screener
 from ctip.trade.tables import EntryLineRow
 from tests.trade.conftest import entry_csv, line, raw_row
 
@@ -204,3 +206,28 @@ def test_written_lines_hold_no_cell_a_spreadsheet_would_run() -> None:
     assert row["description"] == "'" + formula and row["seller"] == "'@SUM(A1)"
     assert row["value_usd"] == "-5.00", "an amount is a number, not a formula"
     assert row["importer"] == "Harbor Goods LLC"
+
+
+def test_a_line_with_values_not_read_is_stored_empty_and_sorts_last(database: Database) -> None:
+    odd = raw_row(line_number="2", value_usd="about 5k", country_of_origin="Atlantis")
+    data = entry_csv([raw_row(), odd])
+    read = entries.read_entry_file(data, "odd.csv")
+    with database.session() as session:
+        loaded = entries.load_entry_lines(session, data, "odd.csv", "tester", read)
+        decisions = service.screen_lines(read.lines, Screener(()))
+        service.record_screenings(session, decisions, "tester", "local")
+    assert (loaded.lines_new, loaded.values_not_read) == (2, 2)
+    with database.session() as session:
+        stored = entries.get_line(session, "ABC12345671", 2)
+        note = session.execute(
+            select(AuditEvent.detail).where(AuditEvent.action == "trade.entries.load")
+        ).scalar_one()
+        by_value = PageQuery(sort="value", descending=True)
+        page = service.screened_listing().page(session, by_value)
+    assert stored is not None
+    assert (stored.value_usd, stored.country_of_origin, stored.hts_code) == (None, "", "9503000073")
+    assert "'about 5k' as written" in note and "'Atlantis' as written" in note
+    assert {s.line.line_number for s in page.rows} == {1, 2}
+    with database.session() as session:
+        again = entries.load_entry_lines(session, data, "odd.csv", "tester")
+    assert (again.already_loaded, again.values_not_read) == (True, 2), "counted when first read"
