@@ -5,6 +5,9 @@ Each area declares itself once, in its own package (`ctip/<area>/area.py`, an `A
 an area is a new folder and one line in `AREAS` below. `install` hands the cores what they
 hold for the areas (grants to the policy, migration folders to the store); the app factory
 and the CLI read the rest from the registry itself.
+
+Importing the registry is cheap: the descriptors name where each area's heavy parts live,
+and the registry imports a part where it hands it out (`routers()`, `commands()`...).
 """
 
 from __future__ import annotations
@@ -12,11 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import typer
-from fastapi import APIRouter
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from ctip.authz import need_to_know, policy
 from ctip.cases.area import AREA as CASES
@@ -26,15 +25,19 @@ from ctip.intake.area import AREA as INTAKE
 from ctip.lists import formats
 from ctip.lists.area import AREA as LISTS
 from ctip.model import figures
-from ctip.model.area import Area, HomeTile, Metric, NavEntry
+from ctip.model.area import Area, CommandRef, HomeTile, Metric, NavEntry, resolve
 from ctip.networks.area import AREA as NETWORKS
 from ctip.outreach.area import AREA as OUTREACH
 from ctip.protection.area import AREA as PROTECTION
 from ctip.reporting.area import AREA as REPORTING
 from ctip.resolve.area import AREA as RESOLVE
-from ctip.store import db
-from ctip.store import jobs as _jobs  # noqa: F401  (the jobs table joins the shared metadata)
+from ctip.store import area_migrations
 from ctip.trade.area import AREA as TRADE
+
+if TYPE_CHECKING:
+    import typer
+    from fastapi import APIRouter
+    from sqlalchemy.orm import Session
 
 AREAS: tuple[Area, ...] = (
     LISTS,
@@ -66,12 +69,12 @@ class Registry:
     def routers(self) -> Iterator[APIRouter]:
         """Every area's API routers (mounted under /api/v1)."""
         for area in self.areas:
-            yield from area.routers
+            yield from area.api_routers()
 
     def pages(self) -> Iterator[APIRouter]:
         """Every area's workbench page routers."""
         for area in self.areas:
-            yield from area.pages
+            yield from area.page_routers()
 
     def navigation(self) -> tuple[NavEntry, ...]:
         """Every area's navigation entries, in registry order."""
@@ -82,12 +85,27 @@ class Registry:
         return tuple(area.templates for area in self.areas if area.templates is not None)
 
     def command_groups(self) -> Iterator[tuple[str, typer.Typer]]:
-        """(name, group) of every `ctip NAME ...` group."""
+        """(name, group) of every `ctip NAME ...` group, imported."""
+        for name, group in self.declared_command_groups():
+            yield name, resolve(group)
+
+    def commands(self) -> Iterator[tuple[str, Callable[..., Any]]]:
+        """(name, function) of every single `ctip NAME` command, imported."""
+        for name, command in self.declared_commands():
+            yield name, resolve(command)
+
+    def declared_command_groups(
+        self,
+    ) -> Iterator[tuple[str, typer.Typer | CommandRef[typer.Typer]]]:
+        """(name, group or where it lives) of every `ctip NAME ...` group, nothing imported:
+        what the CLI lists."""
         for area in self.areas:
             yield from area.command_groups.items()
 
-    def commands(self) -> Iterator[tuple[str, Callable[..., Any]]]:
-        """(name, function) of every single `ctip NAME` command."""
+    def declared_commands(
+        self,
+    ) -> Iterator[tuple[str, Callable[..., Any] | CommandRef[Callable[..., Any]]]]:
+        """(name, function or where it lives) of every single `ctip NAME` command."""
         for area in self.areas:
             yield from area.commands.items()
 
@@ -103,22 +121,23 @@ class Registry:
     def metrics(self) -> Iterator[tuple[str, Metric]]:
         """(area, metric) of every fiscal-year figure the areas compute."""
         for area in self.areas:
-            for metric in area.metrics:
+            for metric in area.metric_list():
                 yield area.name, metric
 
     def home_tiles(self) -> tuple[HomeTile, ...]:
         """Every area's counts of a person's own work, in registry order."""
-        return tuple(tile for area in self.areas for tile in area.home)
+        return tuple(tile for area in self.areas for tile in area.home_tiles())
 
     def install(self) -> None:
         """Hand the cores what they keep for the areas: grants, owned entity sources, list
-        formats, migrations, fiscal-year metrics."""
+        formats, migrations, fiscal-year metrics. Nothing of an area is imported here: readers
+        and metrics given as refs are imported by the core on first use."""
         for area in self.areas:
             policy.declare_grants(area.grants)
             need_to_know.declare_sources(area.entity_sources)
             formats.declare_formats(area.list_formats)
             figures.declare_metrics(area.name, area.metrics)
-        db.add_version_locations(self.migration_dirs())
+        area_migrations.add_version_locations(self.migration_dirs())
 
     def uninstall(self) -> None:
         """Take back what `install` handed over (a throwaway area in a test)."""
@@ -126,8 +145,8 @@ class Registry:
             policy.withdraw_grants(area.grants)
             need_to_know.withdraw_sources(area.entity_sources)
             formats.withdraw_formats(area.list_formats)
-            figures.withdraw_metrics(area.metrics)
-        db.remove_version_locations(self.migration_dirs())
+            figures.withdraw_metrics(area.name)
+        area_migrations.remove_version_locations(self.migration_dirs())
 
 
 REGISTRY = Registry(AREAS)

@@ -4,8 +4,10 @@ API, the workbench (page, navigation, template), the CLI, the policy and the mig
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+from inspect import cleandoc
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pytest
 import typer
@@ -14,16 +16,32 @@ from fastapi.testclient import TestClient
 from sqlalchemy import inspect
 from typer.testing import CliRunner
 
+from ctip import cli
 from ctip.api.app import create_app
 from ctip.api.deps import require
 from ctip.areas import AREAS, REGISTRY, Registry
 from ctip.authz.policy import Principal, allowed_roles
-from ctip.cli import build_app
+from ctip.cli import PLATFORM_GROUPS, build_app, declared_commands
+from ctip.commands.group import Declared, loaded_command
 from ctip.config import Settings
 from ctip.model import figures
-from ctip.model.area import Area, AreaAction, DemoStep, HomeTile, Metric, NavEntry, grants_of
+from ctip.model.area import (
+    Area,
+    AreaAction,
+    CommandRef,
+    DemoStep,
+    HomeTile,
+    Metric,
+    NavEntry,
+    Ref,
+    TablesIn,
+    TupleRef,
+    grants_of,
+    resolve,
+)
 from ctip.model.roles import Role
 from ctip.store.db import Database
+from ctip.store.tables import Base
 from ctip.web.auth import page_for
 from ctip.web.frame import page_context
 from ctip.web.rendering import render
@@ -192,6 +210,77 @@ def test_demo_steps_run_lists_first_and_resolution_last() -> None:
 
 def test_every_navigation_entry_leads_to_a_page_of_its_area() -> None:
     for area in AREAS:
-        paths = {getattr(route, "path", None) for router in area.pages for route in router.routes}
+        routes = [route for router in area.page_routers() for route in router.routes]
+        paths = {getattr(route, "path", None) for route in routes}
         for entry in area.nav:
             assert entry.path in paths, (area.name, entry.path)
+
+
+def _named_parts(area: Area) -> list[tuple[Ref[Any] | TablesIn, type | None]]:
+    """Every part the descriptor names by where it lives, with the kind it must load as."""
+    parts: list[tuple[object, type | None]] = []
+    parts += [(router, APIRouter) for router in (*area.routers, *area.pages)]
+    parts += [(group, typer.Typer) for group in area.command_groups.values()]
+    parts += [(command, None) for command in area.commands.values()]
+    parts += [(tile.count, None) for tile in _declared_tiles(area)]
+    parts += [(reader, None) for reader in area.list_formats.values()]
+    parts += [(area.demo.seed, None)] if area.demo is not None else []
+    parts += [(part, tuple) for part in (area.metrics, area.home, area.tables)]
+    return [(part, kind) for part, kind in parts if isinstance(part, Ref | TablesIn)]
+
+
+def _declared_tiles(area: Area) -> tuple[HomeTile, ...]:
+    return () if isinstance(area.home, TupleRef) else area.home
+
+
+@pytest.mark.parametrize("area", AREAS, ids=lambda area: area.name)
+def test_every_named_part_loads_from_its_own_area(area: Area) -> None:
+    """A descriptor names its parts as text; each must exist, be what its field says, and live
+    in the area's own package (a name cannot slip past the layer contracts)."""
+    parts = _named_parts(area)
+    assert parts, "the descriptor names no part: nothing is loaded on first use"
+    for part, kind in parts:
+        targets = part.modules if isinstance(part, TablesIn) else (part.target,)
+        assert all(t.startswith(f"ctip.{area.name}.") for t in targets), targets
+        loaded = part.load()
+        assert loaded and (isinstance(loaded, kind) if kind else callable(loaded)), targets
+
+
+def test_the_tables_an_area_names_are_its_models() -> None:
+    tables = [model for area in AREAS for model in area.table_models()]
+    assert tables and all(issubclass(model, Base) and model is not Base for model in tables)
+    assert {model.__table__.name for model in tables} <= set(Base.metadata.tables)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("name", "declared"), sorted(declared_commands(REGISTRY).items()), ids=lambda v: str(v)[:20]
+)
+def test_each_declared_help_line_is_the_commands_own(name: str, declared: Declared) -> None:
+    """`ctip --help` shows the declared line without importing the command: it must be the
+    first paragraph of the command's own help, so the two cannot drift."""
+    assert isinstance(declared, CommandRef)
+    own = loaded_command(name, declared).help or ""
+    assert declared.help == cleandoc(own).split("\n\n")[0]
+
+
+def test_ctip_help_lists_each_command_as_it_shows_when_loaded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The lazy listing and the listing of every command imported are the same text."""
+    loaded_areas = tuple(
+        replace(
+            area,
+            command_groups={name: resolve(g) for name, g in area.command_groups.items()},
+            commands={name: resolve(c) for name, c in area.commands.items()},
+        )
+        for area in AREAS
+    )
+    lazy_help = CliRunner().invoke(build_app(REGISTRY), ["--help"], terminal_width=200)
+    monkeypatch.setattr(cli, "PLATFORM_GROUPS", {n: r.load() for n, r in PLATFORM_GROUPS.items()})
+    loaded_help = CliRunner().invoke(
+        build_app(Registry(loaded_areas)), ["--help"], terminal_width=200
+    )
+    REGISTRY.install()
+    assert lazy_help.exit_code == loaded_help.exit_code == 0
+    assert "finance" in lazy_help.output and "entities" in lazy_help.output
+    assert lazy_help.output == loaded_help.output

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import resource
 import subprocess
 import sys
 import time
@@ -14,12 +16,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ctip.cli import app
-from ctip.config import get_settings
+from ctip.areas import AREAS
+from ctip.cli import DEFAULT_HOST, DEFAULT_PORT, app
+from ctip.config import Settings, get_settings
 from ctip.model.errors import Conflict, InvalidInput, NotFound
 from tests.conftest import shared_data
 
 runner = CliRunner()
+AREA_NAMES = {area.name for area in AREAS}
 
 
 @pytest.fixture(autouse=True)
@@ -195,8 +199,9 @@ def test_audit_verify_catches_a_cut_tail_against_its_checkpoint(
     assert full.exit_code == 1 and "broken at row 3" in full.output, full.output
 
 
-HELP_SECONDS = 2.0
-"""A generous bound for `ctip --help` (the issue's target is 1 s on an idle machine)."""
+HELP_SECONDS = 1.0
+"""The issue's bound for `ctip --help`, in CPU seconds: on this shared machine the wall clock
+mostly measures the neighbours, so it is printed beside, not asserted."""
 LAZY_AT_START = (
     "datasketch",
     "scipy",
@@ -207,33 +212,78 @@ LAZY_AT_START = (
     "sklearn",
     "pandas",
     "reportlab",
+    "fastapi",
+    "followthemoney",
+    "splink",
+    "duckdb",
+    "pyarrow",
+    "numpy",
+    "networkx",
+    "igraph",
 )
 """Libraries a command loads where it uses them, never at start."""
-SLOW_START = (
-    "ctip --help still imports every area's modules and with them splink, pyarrow, duckdb, "
-    "numpy, igraph, leidenalg and networkx (several seconds on this machine)"
-)
+AREA_PARTS_AT_START = {"area", "access", "formats"}
+"""The only modules of an area `ctip --help` imports: its descriptor and its actions (and the
+lists core's catalogue of file formats, which the registry hands the readers to)."""
+ADAPTERS = {"commands", "api", "pages", "demo", "metrics"}
 
 
-def _loaded_at_start() -> set[str]:
-    probe = "import sys, ctip.cli; print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
+def _modules_after(*args: str) -> set[str]:
+    """The modules loaded by `ctip ARGS` (its output discarded)."""
+    probe = (
+        "import sys, contextlib, io\n"
+        "from ctip.cli import app\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        f"    app({list(args)!r})\n"
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr)"
+    )
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
-    return set(result.stdout.split())
+    return set(result.stderr.strip().splitlines()[-1].split())
+
+
+def _libraries(modules: set[str]) -> set[str]:
+    return {module.split(".")[0] for module in modules}
+
+
+def _area_parts(modules: set[str]) -> set[str]:
+    """`ctip.<area>.<part>` modules loaded, other than descriptors and actions."""
+    parts = {m for m in modules if m.count(".") >= 2 and m.split(".")[1] in AREA_NAMES}
+    return {m for m in parts if m.split(".")[2] not in AREA_PARTS_AT_START}
 
 
 def test_the_cli_loads_no_lazy_library_at_start() -> None:
-    assert sorted(set(LAZY_AT_START) & _loaded_at_start()) == []
+    loaded = _modules_after("--help")
+    assert "typer" in _libraries(loaded)
+    assert sorted(set(LAZY_AT_START) & _libraries(loaded)) == []
+    assert sorted(_area_parts(loaded)) == []
 
 
-@pytest.mark.xfail(reason=SLOW_START, strict=True)
+def test_a_group_loads_its_own_area_only() -> None:
+    loaded = _modules_after("finance", "--help")
+    assert "ctip.finance.commands" in loaded
+    adapters = {m for m in _area_parts(loaded) if m.split(".")[2] in ADAPTERS}
+    assert {m.split(".")[1] for m in adapters} == {"finance"}
+
+
+def test_serve_help_names_the_settings_defaults() -> None:
+    fields = Settings.model_fields
+    assert (fields["host"].default, fields["port"].default) == (DEFAULT_HOST, DEFAULT_PORT)
+    shown = runner.invoke(app, ["serve", "--help"], terminal_width=200)
+    assert f"default: CTIP_HOST ({fields['host'].default})" in shown.output
+
+
 def test_ctip_help_answers_quickly() -> None:
     command = [sys.executable, "-m", "ctip.cli", "--help"]
     subprocess.run(command, capture_output=True, check=True)  # warm the file cache
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     shown = subprocess.run(command, capture_output=True, text=True, check=True)
     seconds = time.perf_counter() - started
-    print(f"ctip --help: {seconds:.2f} s")
-    assert "screen" in shown.stdout
-    assert seconds < HELP_SECONDS
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    load = os.getloadavg()[0]
+    print(f"ctip --help: {cpu:.2f} s CPU, {seconds:.2f} s wall (load average {load:.1f})")
+    assert "screen" in shown.stdout and "finance" in shown.stdout
+    assert cpu < HELP_SECONDS

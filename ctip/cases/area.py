@@ -1,34 +1,34 @@
 """The cases area declared once: investigations with subjects, arrests, charges, evidence
-links to other areas' records, deconfliction between cases, and the HSI figures."""
+links to other areas' records, deconfliction between cases, and the HSI figures.
+
+Parts are named by where they live and imported on first use (`ctip.model.area.Ref`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
-from ctip.cases import api, commands, demo, metrics, pages, service, subjects, tables
 from ctip.cases.access import CaseAction
-from ctip.model.area import Area, DemoStep, HomeTile, NavEntry, grants_of
-from ctip.store.tables import tables_in
+from ctip.model.area import (
+    Area,
+    CommandRef,
+    DemoStep,
+    FunctionRef,
+    HomeTile,
+    NavEntry,
+    Ref,
+    TablesIn,
+    TupleRef,
+    grants_of,
+)
 
 HERE = Path(__file__).parent
-
-
-def _open_cases(session: Session, username: str) -> int:
-    return service.count_open_led_by(session, username)
-
-
-def _cases_with_notices(session: Session, username: str) -> int:
-    return subjects.count_cases_with_notices(session, username)
-
 
 AREA = Area(
     name="cases",
     title="Cases",
     grants=grants_of(CaseAction),
-    routers=(api.router,),
-    pages=(pages.router,),
+    routers=(Ref("ctip.cases.api:router"),),
+    pages=(Ref("ctip.cases.pages:router"),),
     nav=(
         NavEntry(
             "Cases",
@@ -39,18 +39,27 @@ AREA = Area(
         ),
     ),
     templates=HERE / "templates",
-    command_groups={"cases": commands.app},
-    tables=tables_in(tables),
+    command_groups={
+        "cases": CommandRef(
+            "ctip.cases.commands:app", "Investigations: cases, subjects, arrests, evidence."
+        )
+    },
+    tables=TablesIn("ctip.cases.tables"),
     migrations=HERE / "migrations",
-    demo=DemoStep(demo.seed_demo, order=60),
-    metrics=metrics.METRICS,
+    demo=DemoStep(FunctionRef("ctip.cases.demo:seed_demo"), order=60),
+    metrics=TupleRef("ctip.cases.metrics:METRICS"),
     home=(
         HomeTile(
             "Cases with deconfliction notices",
             "/cases#deconfliction",
             CaseAction.READ,
-            _cases_with_notices,
+            FunctionRef("ctip.cases.subjects:count_cases_with_notices"),
         ),
-        HomeTile("Your open cases", "/cases?status=open", CaseAction.READ, _open_cases),
+        HomeTile(
+            "Your open cases",
+            "/cases?status=open",
+            CaseAction.READ,
+            FunctionRef("ctip.cases.service:count_open_led_by"),
+        ),
     ),
 )

@@ -2,7 +2,9 @@
 listings as a table, CSV or JSON, readable `--help`, the settings, the database migrated to
 head and a transaction on it, the actor the audit log names, and a progress bar.
 
-Area command modules import these; nothing here imports an area or `ctip.cli`.
+Area command modules import these; nothing here imports an area or `ctip.cli`. The root
+group, the consoles and the error mapping live in `ctip.commands.group` (cheap to import, for
+`ctip --help`) and are re-exported here.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import csv
 import getpass
 import json
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
@@ -27,108 +29,23 @@ from rich.measure import Measurement
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 from sqlalchemy.orm import Session
-from typer import _click
-from typer.core import TyperArgument, TyperGroup, TyperOption
 
+from ctip.commands.group import CtipGroup as CtipGroup  # re-exported: cheap at start
+from ctip.commands.group import console as console
+from ctip.commands.group import errors as errors
+from ctip.commands.group import fail as fail
+from ctip.commands.group import readable_help as readable_help
+from ctip.commands.group import reports_errors as reports_errors
 from ctip.config import Settings, get_settings
-from ctip.ingest.errors import FileRejected
 from ctip.ingest.values import ValueWarning, check_region, summarise, warnings_csv
 from ctip.model.csvsafe import safe_text
-from ctip.model.errors import CtipError
 from ctip.store.db import Database
-
-console = Console()
-errors = Console(stderr=True)
 
 Cell = str | int | float | bool | Decimal | date | None
 """One value of a listing: kept whole for CSV and JSON, shown as text in a table."""
 
 MAX_PIPED_WIDTH = 100_000
 """Wide enough for any row of a piped table (rich needs a bound to measure against)."""
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print an error and return the exit to raise."""
-    errors.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
-    return typer.Exit(code)
-
-
-@contextmanager
-def reports_errors(nothing_done: str = "nothing was stored") -> Iterator[None]:
-    """The one place the CLI maps the error hierarchy: the message, then the class's exit code.
-
-    A rejected file prints each bad row first, so a person can fix them all in one pass.
-    Anything that is not a `CtipError` is a bug and keeps its traceback.
-    """
-    try:
-        yield
-    except FileRejected as error:
-        for row_error in error.errors:
-            errors.print(f"{escape(error.file_name)}: {escape(str(row_error))}", highlight=False)
-        raise fail(f"{error.total_errors} bad row(s); {nothing_done}", error.exit_code) from None
-    except CtipError as error:
-        raise fail(error.message, error.exit_code) from None
-
-
-class CtipGroup(TyperGroup):
-    """The root `ctip` group: every command under it maps errors and has a readable `--help`."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        for command in _commands(self):
-            readable_help(command)
-
-    def invoke(self, ctx: _click.Context) -> Any:
-        """Run the command; a `CtipError` from any of them leaves as a message and exit code."""
-        with reports_errors():
-            return super().invoke(ctx)
-
-
-def _commands(group: _click.Command) -> Iterator[_click.Command]:
-    yield group
-    for command in getattr(group, "commands", {}).values():
-        yield from _commands(command)
-
-
-TYPE_LABELS = {
-    "str": "TEXT",
-    "int": "INTEGER",
-    "int range": "INTEGER",
-    "float": "FLOAT",
-    "float range": "FLOAT",
-    "path": "PATH",
-    "file": "FILE",
-    "bool": "",
-}
-
-
-def readable_help(command: _click.Command) -> None:
-    """Name each parameter's type as click does (TEXT, INTEGER, PATH; none for a flag).
-
-    Typer 0.29 labels every parameter with its Python annotation (`<str>`, `<bool>` even for
-    `--help`), which reads like a placeholder and hides nothing useful.
-    """
-    help_option = command.get_help_option(_click.Context(command))
-    for param in [*command.params, *([help_option] if help_option else [])]:
-        if isinstance(param, TyperOption | TyperArgument):
-            label = _type_label(param, _click.Context(command))
-            param.display_type_rich = _shown_as(label)  # type: ignore[method-assign,assignment]
-
-
-def _shown_as(label: str) -> Callable[[_click.Context], str]:
-    def display_type_rich(ctx: _click.Context) -> str:  # typer passes ctx= by name
-        return label
-
-    return display_type_rich
-
-
-def _type_label(param: TyperOption | TyperArgument, ctx: _click.Context) -> str:
-    if isinstance(param, TyperOption) and param.is_flag:
-        return ""
-    if param.metavar is not None and isinstance(param, TyperOption):
-        return param.metavar
-    bare = param.display_type(ctx).strip("<>")
-    return TYPE_LABELS.get(bare, f"[{bare}]")
 
 
 class OutputFormat(StrEnum):

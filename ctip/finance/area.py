@@ -1,14 +1,24 @@
 """The finance area declared once: bank records, laundering typologies on the money graph,
-FinCEN red flags, per-account scores with their explanation, and draft SAR narratives."""
+FinCEN red flags, per-account scores with their explanation, and draft SAR narratives.
+
+Parts are named by where they live and imported on first use (`ctip.model.area.Ref`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ctip.finance import api, commands, demo, metrics, pages, tables
 from ctip.finance.access import FinanceAction
-from ctip.model.area import Area, DemoStep, NavEntry, grants_of
-from ctip.store.tables import tables_in
+from ctip.model.area import (
+    Area,
+    CommandRef,
+    DemoStep,
+    FunctionRef,
+    NavEntry,
+    Ref,
+    TablesIn,
+    TupleRef,
+    grants_of,
+)
 
 HERE = Path(__file__).parent
 
@@ -16,8 +26,8 @@ AREA = Area(
     name="finance",
     title="Finance",
     grants=grants_of(FinanceAction),
-    routers=(api.router,),
-    pages=(pages.router,),
+    routers=(Ref("ctip.finance.api:router"),),
+    pages=(Ref("ctip.finance.pages:router"),),
     nav=(
         NavEntry(
             "Finance",
@@ -28,10 +38,14 @@ AREA = Area(
         ),
     ),
     templates=HERE / "templates",
-    command_groups={"finance": commands.app},
-    tables=tables_in(tables),
+    command_groups={
+        "finance": CommandRef(
+            "ctip.finance.commands:app", "Illicit finance: bank records, typologies, red flags."
+        )
+    },
+    tables=TablesIn("ctip.finance.tables"),
     migrations=HERE / "migrations",
-    demo=DemoStep(demo.seed_demo, order=60),
-    metrics=metrics.METRICS,
-    home=metrics.HOME,
+    demo=DemoStep(FunctionRef("ctip.finance.demo:seed_demo"), order=60),
+    metrics=TupleRef("ctip.finance.metrics:METRICS"),
+    home=TupleRef("ctip.finance.metrics:HOME"),
 )

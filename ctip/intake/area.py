@@ -1,14 +1,25 @@
 """The intake area declared once: front-line encounter screenings, public tips and
-forced-labour allegations, and the triage of both."""
+forced-labour allegations, and the triage of both.
+
+Parts are named by where they live and imported on first use (`ctip.model.area.Ref`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ctip.intake import api, commands, demo, metrics, pages, queues, tables
 from ctip.intake.access import IntakeAction
-from ctip.model.area import Area, DemoStep, HomeTile, NavEntry, grants_of
-from ctip.store.tables import tables_in
+from ctip.model.area import (
+    Area,
+    CommandRef,
+    DemoStep,
+    FunctionRef,
+    HomeTile,
+    NavEntry,
+    Ref,
+    TablesIn,
+    TupleRef,
+    grants_of,
+)
 
 HERE = Path(__file__).parent
 
@@ -16,8 +27,8 @@ AREA = Area(
     name="intake",
     title="Intake",
     grants=grants_of(IntakeAction),
-    routers=(api.public, api.router),
-    pages=(pages.router,),
+    routers=(Ref("ctip.intake.api:public"), Ref("ctip.intake.api:router")),
+    pages=(Ref("ctip.intake.pages:router"),),
     nav=(
         NavEntry(
             "Screenings",
@@ -42,26 +53,34 @@ AREA = Area(
         ),
     ),
     templates=HERE / "templates",
-    command_groups={"intake": commands.app},
-    tables=tables_in(tables),
+    command_groups={
+        "intake": CommandRef(
+            "ctip.intake.commands:app",
+            "Tips, forced-labour allegations and encounter screenings.",
+        )
+    },
+    tables=TablesIn("ctip.intake.tables"),
     migrations=HERE / "migrations",
-    demo=DemoStep(demo.seed_demo, order=60),
-    metrics=metrics.METRICS,
+    demo=DemoStep(FunctionRef("ctip.intake.demo:seed_demo"), order=60),
+    metrics=TupleRef("ctip.intake.metrics:METRICS"),
     home=(
         HomeTile(
-            "Tips to triage", "/intake/tips?status=new", IntakeAction.TRIAGE, queues.tips_to_triage
+            "Tips to triage",
+            "/intake/tips?status=new",
+            IntakeAction.TRIAGE,
+            FunctionRef("ctip.intake.queues:tips_to_triage"),
         ),
         HomeTile(
             "Your screenings in the last 30 days",
             "/intake/screenings",
             IntakeAction.SCREEN,
-            queues.recent_screenings,
+            FunctionRef("ctip.intake.queues:recent_screenings"),
         ),
         HomeTile(
             "Allegations to review",
             "/intake/allegations?status=new",
             IntakeAction.REVIEW_ALLEGATIONS,
-            queues.allegations_to_review,
+            FunctionRef("ctip.intake.queues:allegations_to_review"),
         ),
     ),
 )

@@ -1,21 +1,30 @@
 """Lists declared once: watchlists and forced-labour lists with editions, and screening of
-plain names against them."""
+plain names against them.
+
+Parts are named by where they live and imported on first use (`ctip.model.area.Ref`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ctip.lists import api, commands, demo, pages, screen_api, screen_commands, tables
 from ctip.lists.access import ListAction
-from ctip.model.area import Area, DemoStep, NavEntry, grants_of
-from ctip.store.tables import tables_in
+from ctip.model.area import (
+    Area,
+    CommandRef,
+    DemoStep,
+    FunctionRef,
+    NavEntry,
+    Ref,
+    TablesIn,
+    grants_of,
+)
 
 AREA = Area(
     name="lists",
     title="Lists",
     grants=grants_of(ListAction),
-    routers=(api.router, screen_api.router),
-    pages=(pages.router,),
+    routers=(Ref("ctip.lists.api:router"), Ref("ctip.lists.screen_api:router")),
+    pages=(Ref("ctip.lists.pages:router"),),
     nav=(
         NavEntry(
             "Lists",
@@ -33,9 +42,19 @@ AREA = Area(
         ),
     ),
     templates=Path(__file__).parent / "templates",
-    command_groups={"lists": commands.app},
-    commands={"screen": screen_commands.screen},
-    tables=tables_in(tables),
+    command_groups={
+        "lists": CommandRef(
+            "ctip.lists.commands:app",
+            "Watchlists with editions: load, list, show, diff; approve official editions.",
+        )
+    },
+    commands={
+        "screen": CommandRef(
+            "ctip.lists.screen_commands:screen",
+            "Screen a CSV of names against a loaded list; write every match and near miss.",
+        )
+    },
+    tables=TablesIn("ctip.lists.tables"),
     migrations=Path(__file__).parent / "migrations",
-    demo=DemoStep(demo.seed_demo, demo.DEMO_ORDER),
+    demo=DemoStep(FunctionRef("ctip.lists.demo:seed_demo"), order=10),  # first: others screen
 )

@@ -10,21 +10,26 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from rapidfuzz import fuzz, process
 
-from ctip.lists.readers import PreparedList, prepare_watchlist
-from ctip.matching.screening import Hit
+from ctip.model.area import FunctionRef
 from ctip.model.csvsafe import safe_text
 from ctip.model.errors import InvalidInput, NotFound
 from ctip.model.explain import RefKind
 
-Preparer = Callable[[bytes, str, str], PreparedList]
+if TYPE_CHECKING:
+    from ctip.lists.readers import PreparedList
+    from ctip.matching.screening import Hit
+
+Preparer = Callable[[bytes, str, str], "PreparedList"]
 """(file bytes, file name, list name) -> the validated entries of one edition."""
 
 WATCHLIST = "watchlist"
-_formats: dict[str, Preparer] = {WATCHLIST: prepare_watchlist}
+_formats: dict[str, Preparer] = {WATCHLIST: FunctionRef("ctip.lists.readers:prepare_watchlist")}
+"""Format -> reader; the readers (and FtM with them) are imported on the first file read, so
+the registry hands formats over without loading them."""
 
 
 def declare_formats(formats: Mapping[str, Preparer]) -> None:

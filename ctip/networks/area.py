@@ -1,38 +1,35 @@
 """The networks area declared once: online ads, what they give away, and the networks behind
-them."""
+them.
+
+Parts are named by where they live and imported on first use (`ctip.model.area.Ref`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from ctip.model.area import Area, DemoStep, HomeTile, NavEntry, grants_of
-from ctip.networks import api, commands, demo, ftm, pages, service, tables
+from ctip.model.area import (
+    Area,
+    CommandRef,
+    DemoStep,
+    FunctionRef,
+    HomeTile,
+    NavEntry,
+    Ref,
+    TablesIn,
+    grants_of,
+)
 from ctip.networks.access import NetworkAction
-from ctip.networks.tables import AdNetwork
-from ctip.store.tables import tables_in
 
 HERE = Path(__file__).parent
-HIGH_RISK_SCORE = 0.5
-"""A network with an ad scoring this high on the indicator pack is worth an investigator's look."""
-
-
-def high_risk_networks(session: Session, _username: str) -> int:
-    """Active networks holding an ad whose indicator score reaches HIGH_RISK_SCORE."""
-    query = select(func.count()).where(
-        AdNetwork.status == service.ACTIVE, AdNetwork.max_indicator_score >= HIGH_RISK_SCORE
-    )
-    return int(session.scalar(query.select_from(AdNetwork)) or 0)
-
+AD_SOURCE = "ads"
+"""The FtM source the ads' entities are written under (`ctip.networks.ftm.SOURCE`)."""
 
 AREA = Area(
     name="networks",
     title="Networks",
     grants=grants_of(NetworkAction),
-    routers=(api.router,),
-    pages=(pages.router,),
+    routers=(Ref("ctip.networks.api:router"),),
+    pages=(Ref("ctip.networks.pages:router"),),
     nav=(
         NavEntry(
             "Networks",
@@ -42,17 +39,21 @@ AREA = Area(
         ),
     ),
     templates=HERE / "templates",
-    command_groups={"networks": commands.app},
-    tables=tables_in(tables),
+    command_groups={
+        "networks": CommandRef(
+            "ctip.networks.commands:app", "Online ads and the networks behind them."
+        )
+    },
+    tables=TablesIn("ctip.networks.tables"),
     migrations=HERE / "migrations",
-    demo=DemoStep(demo.seed_demo),
-    entity_sources={ftm.SOURCE: NetworkAction.READ},
+    demo=DemoStep(FunctionRef("ctip.networks.demo:seed_demo")),
+    entity_sources={AD_SOURCE: NetworkAction.READ},
     home=(
         HomeTile(
             "ad networks with a high indicator score",
             "/networks?sort=score&dir=desc",
             NetworkAction.READ,
-            high_risk_networks,
+            FunctionRef("ctip.networks.home:high_risk_networks"),
         ),
     ),
 )

@@ -1,31 +1,45 @@
-"""The outreach area declared once: trainings, presentations, partners and materials."""
+"""The outreach area declared once: trainings, presentations, partners and materials.
+
+Parts are named by where they live and imported on first use (`ctip.model.area.Ref`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
-from ctip.model.area import Area, DemoStep, HomeTile, NavEntry, grants_of
+from ctip.model.area import (
+    Area,
+    CommandRef,
+    DemoStep,
+    FunctionRef,
+    HomeTile,
+    NavEntry,
+    Ref,
+    TablesIn,
+    TupleRef,
+    grants_of,
+)
 from ctip.model.clock import SYSTEM_CLOCK
-from ctip.outreach import api, commands, demo, metrics, pages, records, tables
 from ctip.outreach.access import OutreachAction
-from ctip.store.tables import tables_in
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 HERE = Path(__file__).parent
+_upcoming = FunctionRef("ctip.outreach.records:upcoming")
 
 
 def _coming_up(session: Session, _username: str) -> int:
     """The outreach calendar: trainings and presentations in the next 30 days."""
-    return records.upcoming(session, SYSTEM_CLOCK.today())
+    return int(_upcoming(session, SYSTEM_CLOCK.today()))
 
 
 AREA = Area(
     name="outreach",
     title="Outreach",
     grants=grants_of(OutreachAction),
-    routers=(api.router,),
-    pages=(pages.router,),
+    routers=(Ref("ctip.outreach.api:router"),),
+    pages=(Ref("ctip.outreach.pages:router"),),
     nav=(
         NavEntry(
             "Outreach",
@@ -36,11 +50,15 @@ AREA = Area(
         ),
     ),
     templates=HERE / "templates",
-    command_groups={"outreach": commands.app},
-    tables=tables_in(tables),
+    command_groups={
+        "outreach": CommandRef(
+            "ctip.outreach.commands:app", "Trainings, presentations, partners and materials."
+        )
+    },
+    tables=TablesIn("ctip.outreach.tables"),
     migrations=HERE / "migrations",
-    demo=DemoStep(demo.seed_demo),
-    metrics=metrics.METRICS,
+    demo=DemoStep(FunctionRef("ctip.outreach.demo:seed_demo")),
+    metrics=TupleRef("ctip.outreach.metrics:METRICS"),
     home=(
         HomeTile(
             "trainings and presentations in the next 30 days",

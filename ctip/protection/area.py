@@ -1,35 +1,34 @@
 """The protection area, declared once: victims in a need-to-know compartment, Continued
-Presence, T and U visas, their deadlines and fiscal-year figures."""
+Presence, T and U visas, their deadlines and fiscal-year figures.
+
+Parts are named by where they live and imported on first use (`ctip.model.area.Ref`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from ctip.model.area import Area, DemoStep, HomeTile, NavEntry, grants_of
-from ctip.model.roles import Role
-from ctip.protection import api, commands, demo, metrics, pages, queue, tables
+from ctip.model.area import (
+    Area,
+    CommandRef,
+    DemoStep,
+    FunctionRef,
+    HomeTile,
+    NavEntry,
+    Ref,
+    TablesIn,
+    TupleRef,
+    grants_of,
+)
 from ctip.protection.access import ProtectionAction
-from ctip.store.tables import User, tables_in
 
 HERE = Path(__file__).parent
-
-
-def _due_soon(session: Session, username: str) -> int:
-    """A specialist's own relief deadlines due in 30 days or overdue; a supervisor's tile
-    counts everyone's (they answer for the whole queue)."""
-    role = session.scalar(select(User.role).where(User.username == username))
-    return queue.due_soon(session, None if role == Role.SUPERVISOR.value else username)
-
 
 AREA = Area(
     name="protection",
     title="Protection",
     grants=grants_of(ProtectionAction),
-    routers=(api.router,),
-    pages=(pages.router,),
+    routers=(Ref("ctip.protection.api:router"),),
+    pages=(Ref("ctip.protection.pages:router"),),
     nav=(
         NavEntry(
             "Protection",
@@ -40,17 +39,22 @@ AREA = Area(
         ),
     ),
     templates=HERE / "templates",
-    command_groups={"protection": commands.app},
-    tables=tables_in(tables),
+    command_groups={
+        "protection": CommandRef(
+            "ctip.protection.commands:app",
+            "Victims (identity in a compartment), immigration relief, deadlines.",
+        )
+    },
+    tables=TablesIn("ctip.protection.tables"),
     migrations=HERE / "migrations",
-    demo=DemoStep(demo.seed_demo),
-    metrics=metrics.METRICS,
+    demo=DemoStep(FunctionRef("ctip.protection.demo:seed_demo")),
+    metrics=TupleRef("ctip.protection.metrics:METRICS"),
     home=(
         HomeTile(
             "Relief deadlines in the next 30 days or overdue",
             "/protection/deadlines",
             ProtectionAction.RELIEF_READ,
-            _due_soon,
+            FunctionRef("ctip.protection.home:deadlines_due_soon"),
         ),
     ),
 )

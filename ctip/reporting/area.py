@@ -1,11 +1,12 @@
-"""The reporting area declared once: the fiscal-year report computed from every area's records."""
+"""The reporting area declared once: the fiscal-year report computed from every area's records.
+
+Parts are named by where they live and imported on first use (`ctip.model.area.Ref`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ctip.model.area import Area, NavEntry, grants_of
-from ctip.reporting import api, commands, pages
+from ctip.model.area import Area, CommandRef, NavEntry, Ref, grants_of
 from ctip.reporting.access import ReportAction
 
 HERE = Path(__file__).parent
@@ -14,8 +15,8 @@ AREA = Area(
     name="reporting",
     title="Reporting",
     grants=grants_of(ReportAction),
-    routers=(api.router,),
-    pages=(pages.router,),
+    routers=(Ref("ctip.reporting.api:router"),),
+    pages=(Ref("ctip.reporting.pages:router"),),
     nav=(
         NavEntry(
             "Reports",
@@ -26,5 +27,9 @@ AREA = Area(
         ),
     ),
     templates=HERE / "templates",
-    command_groups={"report": commands.app},
+    command_groups={
+        "report": CommandRef(
+            "ctip.reporting.commands:app", "The fiscal-year report, computed from the records."
+        )
+    },
 )

@@ -1,13 +1,22 @@
-"""Entity resolution declared once: clusters with stable ids and analysts' judgements."""
+"""Entity resolution declared once: clusters with stable ids and analysts' judgements.
+
+Parts are named by where they live and imported on first use (`ctip.model.area.Ref`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ctip.model.area import Area, DemoStep, NavEntry, grants_of
-from ctip.resolve import api, commands, demo, pages, tables
+from ctip.model.area import (
+    Area,
+    CommandRef,
+    DemoStep,
+    FunctionRef,
+    NavEntry,
+    Ref,
+    TablesIn,
+    grants_of,
+)
 from ctip.resolve.access import ResolveAction
-from ctip.store.tables import tables_in
 
 HERE = Path(__file__).parent
 
@@ -15,8 +24,8 @@ AREA = Area(
     name="resolve",
     title="Entity resolution",
     grants=grants_of(ResolveAction),
-    routers=(api.router,),
-    pages=(pages.router,),
+    routers=(Ref("ctip.resolve.api:router"),),
+    pages=(Ref("ctip.resolve.pages:router"),),
     nav=(
         NavEntry(
             "Entity resolution",
@@ -27,9 +36,18 @@ AREA = Area(
         ),
     ),
     templates=HERE / "templates",
-    command_groups={"clusters": commands.clusters_app},
-    commands={"resolve": commands.resolve_file},
-    tables=tables_in(tables),
+    command_groups={
+        "clusters": CommandRef(
+            "ctip.resolve.commands:clusters_app", "Resolved clusters and analysts' judgements."
+        )
+    },
+    commands={
+        "resolve": CommandRef(
+            "ctip.resolve.commands:resolve_file",
+            "Resolve a plain CSV of records into clusters, or (--store) the entities in the store.",
+        )
+    },
+    tables=TablesIn("ctip.resolve.tables"),
     migrations=HERE / "migrations",
-    demo=DemoStep(demo.seed_demo, demo.DEMO_ORDER),
+    demo=DemoStep(FunctionRef("ctip.resolve.demo:seed_demo"), order=90),  # last: resolves all
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ctip.model.errors import CtipError
+from ctip.store import area_migrations
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -28,23 +29,6 @@ phase of a 200k-statement import on a slow disk; past it the wait ends as `Store
 RETRY_AFTER_SECONDS = 5
 BUSY_MESSAGES = ("database is locked", "database table is locked", "database is busy")
 FOUNDATION_VERSIONS = MIGRATIONS_DIR / "versions"
-
-_area_versions: list[Path] = []
-"""The areas' Alembic versions folders, handed over by the area registry."""
-
-
-def add_version_locations(folders: Iterable[Path]) -> None:
-    """Add areas' versions folders to every later upgrade (the registry calls this)."""
-    for folder in folders:
-        if folder not in _area_versions:
-            _area_versions.append(folder)
-
-
-def remove_version_locations(folders: Iterable[Path]) -> None:
-    """Forget versions folders added earlier (a throwaway area in a test)."""
-    for folder in folders:
-        if folder in _area_versions:
-            _area_versions.remove(folder)
 
 
 def utc_now() -> str:
@@ -120,7 +104,7 @@ def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("path_separator", "os")
-    locations = (FOUNDATION_VERSIONS, *_area_versions)
+    locations = (FOUNDATION_VERSIONS, *area_migrations.area_versions)
     config.set_main_option("version_locations", os.pathsep.join(str(p) for p in locations))
     config.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
     return config

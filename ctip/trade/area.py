@@ -1,26 +1,42 @@
 """The trade area declared once: forced-labour lists, entry screening, supplier tiers and
-detentions."""
+detentions.
+
+Parts are named by where they live and imported on first use (`ctip.model.area.Ref`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from ctip.model.area import Area, DemoStep, HomeTile, NavEntry, grants_of
-from ctip.store.tables import tables_in
-from ctip.trade import api, commands, demo_figures, issuances, metrics, pages, tables
+from ctip.model.area import (
+    Area,
+    CommandRef,
+    DemoStep,
+    FunctionRef,
+    HomeTile,
+    NavEntry,
+    Ref,
+    TablesIn,
+    TupleRef,
+    grants_of,
+)
 from ctip.trade.access import TradeAction
-from ctip.trade.lists.orders import prepare_orders
-from ctip.trade.lists.tvpra import prepare_tvpra
-from ctip.trade.lists.uflpa import prepare_uflpa
 
 HERE = Path(__file__).parent
+_prepare_tvpra = FunctionRef("ctip.trade.lists.tvpra:prepare_tvpra")
+
+
+def _tvpra(data: bytes, file_name: str, _list_name: str) -> Any:
+    """The DOL goods list names no list of its own in its file: the reader takes the bytes."""
+    return _prepare_tvpra(data, file_name)
+
 
 AREA = Area(
     name="trade",
     title="Trade",
     grants=grants_of(TradeAction),
-    routers=(api.router,),
-    pages=(pages.router,),
+    routers=(Ref("ctip.trade.api:router"),),
+    pages=(Ref("ctip.trade.pages:router"),),
     nav=(
         NavEntry(
             "Trade",
@@ -31,28 +47,30 @@ AREA = Area(
         ),
     ),
     templates=HERE / "templates",
-    command_groups={"trade": commands.app},
-    tables=(*tables_in(tables), *tables_in(issuances)),
+    command_groups={
+        "trade": CommandRef("ctip.trade.commands:app", "Forced labour in supply chains.")
+    },
+    tables=TablesIn("ctip.trade.tables", "ctip.trade.issuances"),
     migrations=HERE / "migrations",
-    demo=DemoStep(demo_figures.seed_demo_with_history),
-    metrics=metrics.METRICS,
+    demo=DemoStep(FunctionRef("ctip.trade.demo_figures:seed_demo_with_history")),
+    metrics=TupleRef("ctip.trade.metrics:METRICS"),
     home=(
         HomeTile(
             "detentions due in 5 days or overdue",
             "/trade/detentions",
             TradeAction.DECIDE,
-            metrics.detentions_due,
+            FunctionRef("ctip.trade.metrics:detentions_due"),
         ),
         HomeTile(
             "flagged lines to review (no detention yet)",
             "/trade?decision=review",
             TradeAction.WRITE,
-            metrics.lines_to_review,
+            FunctionRef("ctip.trade.metrics:lines_to_review"),
         ),
     ),
     list_formats={
-        "wro": prepare_orders,
-        "uflpa": prepare_uflpa,
-        "tvpra": lambda data, file_name, _list: prepare_tvpra(data, file_name),
+        "wro": FunctionRef("ctip.trade.lists.orders:prepare_orders"),
+        "uflpa": FunctionRef("ctip.trade.lists.uflpa:prepare_uflpa"),
+        "tvpra": _tvpra,
     },
 )
