@@ -61,7 +61,7 @@ class HashedPostings:
         return np.asarray(self.flat[self.offsets[slot] : self.offsets[slot + 1]])
 
 
-def build_postings(keys_of: Iterable[Iterable[str]], max_postings: int) -> HashedPostings:
+def build_postings(keys_of: Iterable[Sequence[str]], max_postings: int) -> HashedPostings:
     """The postings of every key of every entry (`keys_of` gives each entry's keys, in
     entry order), as sorted arrays; a key on more than `max_postings` entries is left out
     unless it is a whole word ("w:"), whose frequency the ranking reads.
@@ -75,12 +75,10 @@ def build_postings(keys_of: Iterable[Iterable[str]], max_postings: int) -> Hashe
     chunk_hashes: list[int] = []
     chunk_positions: list[int] = []
     for position, keys in enumerate(keys_of):
-        for key in keys:
-            hashed = key_hash(key)
-            chunk_hashes.append(hashed)
-            chunk_positions.append(position)
-            if key[0] == "w":
-                words.add(hashed)
+        hashed = [key_hash(key) for key in keys]
+        chunk_hashes.extend(hashed)
+        chunk_positions.extend([position] * len(hashed))
+        words.update(h for key, h in zip(keys, hashed, strict=True) if key[0] == "w")
         if len(chunk_positions) >= CHUNK * 50:
             hashes.append(np.array(chunk_hashes, dtype=np.uint64))
             positions.append(np.array(chunk_positions, dtype=np.int32))

@@ -16,7 +16,6 @@ query's weight. Only candidates are scored by `ctip.matching.scoring.score`.
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
@@ -140,17 +139,19 @@ def blocking_keys(name: str) -> frozenset[str]:
     keys = {key for w, _ in words for key, _ in word_keys(w)}
     for _, _, joined in joined_words(words):
         keys.update(key for key, _ in word_keys(joined))
-    return frozenset(map(sys.intern, keys))  # one copy of each key, however many names
+    return frozenset(keys)
 
 
-def _entry_keys(
-    entries: Sequence[ListEntry], progress: Progress | None
-) -> Iterator[frozenset[str]]:
-    """Each entry's blocking keys (of its name and aliases), in entry order."""
+def _entry_keys(entries: Sequence[ListEntry], progress: Progress | None) -> Iterator[list[str]]:
+    """Each entry's blocking keys (of its name and aliases, each key once), in entry order."""
     for position, entry in enumerate(entries):
         if progress is not None and position % PROGRESS_EVERY == 0:
             progress(position, len(entries))
-        yield frozenset().union(*(blocking_keys(n) for n in entry.all_names))
+        all_names = entry.all_names
+        if len(all_names) == 1:
+            yield list(blocking_keys(all_names[0]))
+        else:
+            yield list(frozenset().union(*(blocking_keys(n) for n in all_names)))
 
 
 class CandidateIndex:
