@@ -52,11 +52,14 @@ def irregular_ids(table: Any, settings: Any = None) -> set[str]:
 
 
 def _irregular(tx: Any, chosen: Settings) -> Any:
-    """The ids (a DataFrame) of the off-profile and the split payments."""
+    """The ids (a DataFrame) of the off-profile and the split payments. A burst of identical
+    payments (one pair, amount and step) counts once towards the regular amount, as in the
+    detector."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    counts = tx.groupBy("source", "amount").agg(F.count("*").alias("c"))
+    bursts_once = tx.select("source", "target", "amount", "step").distinct()
+    counts = bursts_once.groupBy("source", "amount").agg(F.count("*").alias("c"))
     by_source = Window.partitionBy("source").orderBy(F.desc("c"), F.desc("amount"))
     profile = (
         counts.withColumn("rank", F.row_number().over(by_source))
