@@ -30,6 +30,7 @@ import csv
 import io
 import os
 import random
+import resource
 import socket
 import statistics
 import subprocess
@@ -47,8 +48,11 @@ from ctip.authz.users import add_user
 from ctip.config import get_settings
 from ctip.lists.governance import entries_in_effect
 from ctip.lists.store import load_watchlist
-from ctip.matching import warm
+from ctip.matching import names, warm
 from ctip.matching.index import CandidateIndex
+from ctip.matching.screening import screen_names
+from ctip.matching.types import ListEntry, MatchQuery
+from ctip.matching.warm import IndexedEntries
 
 SEED = 20261203
 PASSWORD = "bench-password-2026"
@@ -169,6 +173,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers (CTIP_WORKERS)")
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     parser.add_argument("--skip-cli", action="store_true", help="skip the `ctip screen` step")
+    parser.add_argument(
+        "--index-only",
+        action="store_true",
+        help="no store, no server: build, save and open the index, screen in this process",
+    )
     return parser.parse_args(argv)
 
 
@@ -207,12 +216,56 @@ def load(args: argparse.Namespace, work: Path) -> list[str]:
     return listed.names
 
 
+def index_only(args: argparse.Namespace, work: Path) -> int:
+    """The index alone, for list sizes whose load into a store would take too long here:
+    build time and peak memory, save and open times, and the CPU of one screening."""
+    listed = generator.write_large_list(work / "bench.csv", args.entries, SEED)
+    with listed.path.open(encoding="utf-8") as stream:
+        entries = [
+            ListEntry("bench", "v1", row["id"], row["schema"], row["name"],
+                      tuple(a for a in row["aliases"].split(";") if a),
+                      tuple(c for c in row["country"].split(";") if c))
+            for row in csv.DictReader(stream)
+        ]  # fmt: skip
+    print(f"{len(entries):,} entries generated and read {machine()}")
+    started, cpu = time.perf_counter(), time.process_time()
+    CandidateIndex(entries, warm_names=False).save(work / "index")
+    print(
+        f"index built and saved in {time.perf_counter() - started:.0f} s "
+        f"({time.process_time() - cpu:.0f} CPU s), peak {peak_mb():.0f} MB resident {machine()}"
+    )
+    del entries
+    started = time.perf_counter()
+    index = CandidateIndex.open(work / "index")
+    print(f"saved index opened in {1000 * (time.perf_counter() - started):.1f} ms")
+    names.load_name_data()
+    rng = random.Random(SEED)
+    timings = []
+    for number, name in enumerate(_queries(rng, listed.names, args.requests)):
+        began = time.process_time()
+        screen_names([MatchQuery(str(number), name)], IndexedEntries(index))
+        timings.append(time.process_time() - began)
+    p50, p95, p99 = (1000 * _percentile(timings, s) for s in (0.5, 0.95, 0.99))
+    print(
+        f"{args.requests} single-name screenings in this process (CPU ms, no HTTP, no store): "
+        f"p50 {p50:.1f}, p95 {p95:.1f}, p99 {p99:.1f}; peak {peak_mb():.0f} MB {machine()}"
+    )
+    return 0
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run every step and print the figures."""
     args = parse_args(argv)
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(line_buffering=True)  # figures appear as they are measured
     work = Path(tempfile.mkdtemp(prefix="ctip-screen-bench-"))
+    if args.index_only:
+        return index_only(args, work)
     store = args.database_url or f"sqlite:///{work / 'ctip.sqlite3'}"
     env = {
         **os.environ,
