@@ -109,6 +109,11 @@ class Registry:
         for area in self.areas:
             yield from area.commands.items()
 
+    def table_models(self) -> tuple[type, ...]:
+        """Every area's table models, imported: after this the shared `Base.metadata` holds
+        every table (what a comparison with the migrations needs; nothing else does)."""
+        return tuple(model for area in self.areas for model in area.table_models())
+
     def migration_dirs(self) -> tuple[Path, ...]:
         """Every area's Alembic versions folder."""
         return tuple(area.migrations for area in self.areas if area.migrations is not None)
