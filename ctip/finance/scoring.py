@@ -34,8 +34,8 @@ SIGNAL_SENTENCES: Final = {
     "split_receipts": "Split receipts: the same amount received from one account several "
     "times in one step (structuring)",
     "off_profile": "Irregular amounts: the account pays one regular amount and departed from it",
-    "irregular_receipts": "Irregular receipts: the account was paid amounts its payers, who "
-    "each pay one regular amount, departed from it to pay",
+    "irregular_receipts": "Irregular receipts: the account was paid amounts that depart from "
+    "its payers' regular amounts",
     "relay_gap": "Missing link of a relayed amount: an amount relayed in split payments "
     "stopped at the account that paid this one and started again at the account this one paid",
 }
