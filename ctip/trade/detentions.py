@@ -403,7 +403,7 @@ def compute_state(row: DetentionRow, events: list[DetentionEvent], today: date) 
         status = "deemed_excluded"
         deemed = next(c.due for c in clocks if c.deadline.id == "admissibility_decision")
         clocks = _clocks({**starts, "excluded": deemed}, events, today)
-    value = Decimal(row.value_usd)
+    value = Decimal(row.value_usd or 0)  # a value not read counts as none in the figures
     return DetentionState(
         row.id,
         row.entry_number,
@@ -424,7 +424,11 @@ def _clock_starts(
     for event in events:
         if event.kind in (EventKind.OPENED, EventKind.PRESENTED):
             starts.setdefault(event.kind, event.occurred_on)
-        if event.kind == EventKind.OPENED and event.detail.get("cbp_order"):
+        if (
+            event.kind == EventKind.OPENED
+            and event.detail.get("cbp_order")
+            and event.detail.get("imported_on")
+        ):
             starts["imported_under_order"] = str(event.detail["imported_on"])
     if status == "excluded" and decided_on:
         starts["excluded"] = decided_on
