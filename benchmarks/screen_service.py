@@ -172,6 +172,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=800)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers (CTIP_WORKERS)")
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    parser.add_argument(
+        "--work", type=Path, help="a folder of an earlier run: its store and list are reused"
+    )
     parser.add_argument("--skip-cli", action="store_true", help="skip the `ctip screen` step")
     parser.add_argument(
         "--index-only",
@@ -258,14 +261,23 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def reused_names(work: Path) -> list[str]:
+    """The listed names of an earlier run's list (its store already holds it, indexed)."""
+    with (work / "bench.csv").open(encoding="utf-8") as stream:
+        names = [row["name"] for row in csv.DictReader(stream)]
+    print(f"reusing {len(names):,} entries loaded and indexed by an earlier run in {work}")
+    return names
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run every step and print the figures."""
     args = parse_args(argv)
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(line_buffering=True)  # figures appear as they are measured
-    work = Path(tempfile.mkdtemp(prefix="ctip-screen-bench-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix="ctip-screen-bench-"))
     if args.index_only:
         return index_only(args, work)
+    reuse = args.work is not None and (work / "bench.csv").exists()
     store = args.database_url or f"sqlite:///{work / 'ctip.sqlite3'}"
     env = {
         **os.environ,
@@ -276,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.update(env)
     get_settings.cache_clear()
     print(f"{os.cpu_count()} cores, {args.workers} worker(s), store {store.split('://')[0]}")
-    names = load(args, work)
+    names = reused_names(work) if reuse else load(args, work)
     port = _free_port()
     started = time.perf_counter()
     server = subprocess.Popen(

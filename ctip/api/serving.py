@@ -10,7 +10,8 @@ With one worker (the default) the server starts answering at once and warms in t
 background: `GET /api/v1/health` says 503 "warming" until it is done. With several, each
 worker warms before it takes its first connection (uvicorn accepts only once the app is
 built), so no request ever reaches a cold worker: connections wait in the socket's queue
-for the first warm one.
+for the first warm one. uvicorn's supervisor is told to wait for that (its health check
+would otherwise restart a worker that is still loading rigour's name data, forever).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ctip.model.errors import InvalidInput
 WORKERS_ENV: Final = "CTIP_WORKERS"
 WORKERS_PER_CORE: Final = 4
 WARM_APP: Final = "ctip.api.serving:warm_app"
+WARMING_SECONDS: Final = 900  # how long uvicorn lets a worker warm before giving up on it
 
 
 def most_workers() -> int:
@@ -85,4 +87,5 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
         port=port,
         log_level="info",
         access_log=False,
+        timeout_worker_healthcheck=WARMING_SECONDS,
     )
