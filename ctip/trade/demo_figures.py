@@ -338,7 +338,11 @@ def _rows(items: list[Detained], file_id: int) -> dict[type, list[dict[str, Any]
     explained = {order.rule: _explanation(order) for order in ORDERS}
     for item in items:
         line = item.line
-        fields = {k: str(v) if isinstance(v, Decimal) else v for k, v in vars(line).items()}
+        fields = {
+            k: str(v) if isinstance(v, Decimal) else v
+            for k, v in vars(line).items()
+            if k != "not_read"  # a demo line has every value read; the store keeps none as written
+        }
         lines.append({**fields, "line_sha256": line.sha256(), "file_id": file_id})
         screenings.append(
             {
