@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -9,6 +10,12 @@ from sqlalchemy import inspect
 from ctip.areas import REGISTRY
 from ctip.store.db import Database
 from ctip.store.tables import Base
+
+
+@pytest.fixture(autouse=True)
+def every_table() -> None:
+    """The areas' models on the shared metadata (they load on first use, not at import)."""
+    REGISTRY.table_models()
 
 
 def test_upgrade_from_empty_creates_every_table(database: Database) -> None:

@@ -8,8 +8,8 @@ from sqlalchemy import Connection
 from ctip.store.db import make_engine
 from ctip.store.tables import Base
 
-# The areas' models are on Base.metadata once the area registry is imported (each area's
-# descriptor imports its tables module); the migrations themselves are plain DDL.
+# The areas' models are on Base.metadata once their tables are loaded (REGISTRY.table_models(),
+# or create_app); the migrations themselves are plain DDL and need none of them.
 target_metadata = Base.metadata
 
 
