@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from ctip.lists.store import load_watchlist
 
 DEMO_ACTOR = "demo"
-DEMO_ORDER = 10  # lists first: screening in the other areas reads them
 TEAM_LIST = "demo-team-watchlist"
 TEAM_WATCHLIST = (
     "id,name,aliases,schema,country,birth_date,address\n"

@@ -23,7 +23,6 @@ from ctip.resolve.store_records import FAMILIES, store_records
 from ctip.resolve.tables import ResolveRecordRow
 
 DEMO_ACTOR = "demo"
-DEMO_ORDER = 90  # last: resolves what every other area wrote
 SOURCES = ("demo-intake", "demo-tips")
 SEEN_AGAIN = 8
 
