@@ -24,6 +24,8 @@ from ctip.store.db import Database
 SESSION_KEY = "sid"
 CSRF_KEY = "csrf"
 CSRF_FIELD = "csrf_token"
+FORM_EXPIRED = "This form has expired. Please try again."
+"""What a form posted without the session's token is told (an old tab, another site)."""
 
 
 class SignInRequired(Exception):

@@ -18,10 +18,10 @@ from fastapi import Form, Request, Response
 from ctip.authz.policy import Principal
 from ctip.model.errors import CtipError
 from ctip.web.auth import CSRF_FIELD, csrf_ok
+from ctip.web.frame import form_expired
 from ctip.web.rendering import redirect
 
 DATE_HINT = "Use the date picker, or type the date as YYYY-MM-DD."
-FORM_EXPIRED = "This form has expired. Please try again."
 FormText = Annotated[str, Form()]
 """A text field of a posted form ('' when the form left it out)."""
 Token = Annotated[str, Form(alias=CSRF_FIELD)]
@@ -120,8 +120,6 @@ def take_form(
     makes of what the step returned, e.g. a new record), so a reload never posts twice.
     """
     if not csrf_ok(request, token):
-        from ctip.web.frame import form_expired  # the frame imports this module's wording
-
         return form_expired(request, principal)
     bad = date_errors(values, dates)
     if bad:

@@ -9,8 +9,7 @@ from fastapi import Request, Response
 
 from ctip.authz.policy import Principal
 from ctip.web import views
-from ctip.web.auth import csrf_token
-from ctip.web.forms import FORM_EXPIRED
+from ctip.web.auth import FORM_EXPIRED, csrf_token
 from ctip.web.rendering import is_fragment_request, render
 
 

@@ -34,6 +34,7 @@ from ctip.store.db import Database
 from ctip.store.jobs import JobState
 from ctip.web import views
 from ctip.web.auth import (
+    FORM_EXPIRED,
     PageForbidden,
     SignedIn,
     SignInRequired,
@@ -44,7 +45,7 @@ from ctip.web.auth import (
     sign_in,
     sign_out,
 )
-from ctip.web.forms import FORM_EXPIRED, FormState, FormText, Token
+from ctip.web.forms import FormState, FormText, Token
 from ctip.web.frame import error_page, form_expired, page_context
 from ctip.web.rendering import (
     STATIC_DIR,
