@@ -105,12 +105,12 @@ def year_figures(session: Session, fiscal_year: int) -> detentions.YearFigures:
     for det_id, opened_on, value_usd in book.detentions:
         if fiscal_year_of(opened_on) == fiscal_year:
             counts["detained"] += 1
-            value_detained += Decimal(value_usd)
+            value_detained += Decimal(value_usd or 0)  # a value not read counts as none
         outcome, day = book.decided.get(det_id, ("", ""))
         if outcome in DECIDED_OUTCOMES and fiscal_year_of(day) == fiscal_year:
             counts[outcome] += 1
             if outcome == detentions.Outcome.SEIZED:
-                value_seized += Decimal(value_usd)
+                value_seized += Decimal(value_usd or 0)
     return detentions.YearFigures(
         fiscal_year, **counts, value_detained=value_detained, value_seized=value_seized
     )

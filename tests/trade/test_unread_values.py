@@ -13,7 +13,7 @@ from ctip.api.app import create_app
 from ctip.config import Settings
 from ctip.model.roles import Role
 from ctip.store.db import Database
-from ctip.trade import detentions, entries, service
+from ctip.trade import detentions, entries, metrics, service
 from ctip.trade.screening import Screener
 from tests.support.workbench import sign_in
 from tests.trade.conftest import LISTED, entry_csv, raw_row
@@ -61,12 +61,14 @@ def test_a_line_whose_value_and_arrival_were_not_read_is_detained_and_counted(
             session, "ABC12345671", 1, "ana", "WRO maker", "2025-03-05"
         )
         state = detentions.detention_state(session, DET, date(2025, 6, 1))
+        fy2025 = metrics.year_figures(session, 2025)
     database.dispose()
     assert opened.status == "detained" and state.value_usd == 0
     assert opened.events[0].detail["cbp_order"], "the maker is under a withhold release order"
     assert "imported_under_order" not in {c.deadline.id for c in state.clocks}, "no arrival"
     (year,) = detentions.figures([state])
     assert year.detained == 1
+    assert (fy2025.detained, fy2025.value_detained) == (1, 0), "the report counts it too"
 
 
 def test_the_workbench_says_a_value_was_not_read(odd_web: TestClient) -> None:
