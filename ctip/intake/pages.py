@@ -14,7 +14,6 @@ Every page calls the same `ctip.intake` services as the API and the CLI.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Mapping
 from typing import Annotated, Final
@@ -30,6 +29,7 @@ from ctip.intake.access import SEES_EVERY_SCREENING, IntakeAction
 from ctip.intake.packs import ilo_indicators, screening_packs
 from ctip.model.errors import CtipError, NotFound
 from ctip.web.auth import WebSession, csrf_ok, page_for
+from ctip.web.fiscal import BadFiscalYear, asked_fiscal_year, bad_fiscal_year_page
 from ctip.web.forms import EMPTY_FORM, FormState, refused
 from ctip.web.frame import error_page, form_expired, page_context
 from ctip.web.rendering import redirect, render
@@ -384,20 +384,14 @@ TIPS_TABLE = _tip_table("tips", with_allegation=False)
 ALLEGATIONS_TABLE = _tip_table("allegations", with_allegation=True)
 
 
-FISCAL_YEAR = re.compile(r"^(19|20)\d\d$")
-
-
-def _fiscal_year(request: Request) -> int | None:
-    """The fiscal year asked for (`?fy=2021`, the records behind a figure), if any."""
-    text = request.query_params.get("fy", "")
-    return int(text) if FISCAL_YEAR.match(text) else None
-
-
 def _queue_page(
     request: Request, principal: Principal, session: WebSession, queue: str, table: Table
 ) -> Response:
     """A queue as a table, narrowed to one fiscal year's public tips when `fy` is given."""
-    year = _fiscal_year(request)
+    try:
+        year = asked_fiscal_year(request)
+    except BadFiscalYear as bad:
+        return bad_fiscal_year_page(request, principal, bad)
     listing = queues.tip_listing(queue, year)
     query = parse_query(request.query_params, table)
     if wants_export(request):
