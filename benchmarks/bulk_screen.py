@@ -93,10 +93,10 @@ def build_list(rng: random.Random, size: int) -> list[ListEntry]:
 def large_list(rng: random.Random, size: int) -> list[ListEntry]:
     """A list shaped as `build_list`'s at any size, for timing only.
 
-    The screening generator's vocabulary runs out near 90,000 listed brands (56 Han
-    characters, brands of two or three) and 13,000 listed persons (it refuses namesakes),
-    and then draws for ever; here brands may have four characters and persons may be
-    namesakes.
+    The screening generator's vocabulary runs out at 67,055 listed brands (56 Han
+    characters of 41 syllables, brands of two or three, distinct in pinyin) and near
+    13,000 listed persons (it refuses namesakes), and then draws for ever; here brands may
+    have four characters and persons may be namesakes.
     """
     entries = []
     for number, brand in enumerate(_many_brands(rng, size)):
