@@ -19,7 +19,7 @@ from sqlalchemy import Float, Select, cast, func, select
 from sqlalchemy.orm import Session
 
 from ctip.authz import audit
-from ctip.finance import detect, ftm, redflags, scoring, spark
+from ctip.finance import detect, ftm, redflags, scoring
 from ctip.finance.access import FinanceAction
 from ctip.finance.detect import Pattern, Settings
 from ctip.finance.readers import Account, Transaction, readable_amount
@@ -232,11 +232,14 @@ def scan(
     advance = progress or (lambda _n: None)
     data = table if table is not None else stored_table(session)
     advance(1)
-    irregular = spark.irregular_ids(data, chosen) if engine == "spark" else None
-    found = detect.detect(data, chosen, advance, irregular)
-    if engine == "spark":  # the fans found on Spark are the ones stored
-        fans = spark.fan_patterns(data, chosen)
-        found.patterns = [p for p in found.patterns if p.kind not in spark.FAN_KINDS] + fans
+    if engine == "spark":  # the irregular payments and the fans found on Spark are stored
+        from ctip.finance.spark import FAN_KINDS, fan_patterns, irregular_ids  # JVM on demand
+
+        found = detect.detect(data, chosen, advance, irregular_ids(data, chosen))
+        fans = fan_patterns(data, chosen)
+        found.patterns = [p for p in found.patterns if p.kind not in FAN_KINDS] + fans
+    else:
+        found = detect.detect(data, chosen, advance, None)
     if table is None:
         found.accounts = _loaded_accounts(session, found.accounts)
     hits = redflags.evaluate(data)
