@@ -85,7 +85,11 @@ def build_postings(keys_of: Iterable[Sequence[str]], max_postings: int) -> Hashe
             chunk_hashes, chunk_positions = [], []
     hashes.append(np.array(chunk_hashes, dtype=np.uint64))
     positions.append(np.array(chunk_positions, dtype=np.int32))
-    return _sorted_postings(np.concatenate(hashes), np.concatenate(positions), words, max_postings)
+    del chunk_hashes, chunk_positions
+    all_hashes, all_positions = np.concatenate(hashes), np.concatenate(positions)
+    hashes.clear()  # the chunks go before the sort doubles the pairs once more
+    positions.clear()
+    return _sorted_postings(all_hashes, all_positions, words, max_postings)
 
 
 def _sorted_postings(
@@ -93,12 +97,17 @@ def _sorted_postings(
 ) -> HashedPostings:
     """Pairs sorted by key hash (stable: each key's positions stay in entry order),
     common non-word keys dropped, as the arrays of `HashedPostings`."""
+    if len(hashes) == 0:  # a list without entries
+        return HashedPostings(hashes, np.zeros(1, dtype=np.int64), positions)
     order = np.argsort(hashes, kind="stable")
     hashes = hashes[order]
     positions = positions[order]
     del order
-    keys, starts, counts = np.unique(hashes, return_index=True, return_counts=True)
-    del hashes, starts
+    # Each key's run in the sorted hashes (np.unique would sort them all over again).
+    starts = np.flatnonzero(np.diff(hashes)) + 1
+    bounds = np.concatenate(([0], starts, [len(hashes)])).astype(np.int64)
+    keys, counts = hashes[bounds[:-1]], np.diff(bounds)
+    del hashes, starts, bounds
     word_hashes = np.fromiter(words, dtype=np.uint64, count=len(words))
     keep = np.isin(keys, word_hashes) | (counts <= max_postings)
     flat = positions[np.repeat(keep, counts)]
