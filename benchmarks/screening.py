@@ -226,6 +226,7 @@ def write_large_list(path: Path, size: int, seed: int) -> LargeList:
 
 def _large_entry(kind: float, pick: list[int], brand: str, brand_han: str) -> tuple[str, ...]:
     """One entry's name, alias, schema and country from its kind and random picks."""
+
     def word(group: str, at: int) -> str:
         values = WORDS[group]
         return str(values[pick[at] % len(values)])
