@@ -64,25 +64,28 @@ PortOption = Annotated[int | None, typer.Option(help=f"default: CTIP_PORT ({DEFA
 def serve(
     host: HostOption = None,
     port: PortOption = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="server processes, each warm before it answers (default: CTIP_WORKERS, 1)"
+        ),
+    ] = None,
 ) -> None:
     """Serve the API and the workbench."""
     from ctip.commands.common import load_settings  # the settings and the store load here
 
     settings = load_settings()
-    _serve(settings, host or settings.host, port or settings.port)
+    asked = settings.workers if workers is None else workers
+    _serve(settings, host or settings.host, port or settings.port, asked)
 
 
-def _serve(settings: Settings, host: str, port: int) -> None:
-    """Run the server; the app, its areas and uvicorn are imported here, not at start, so
-    `ctip --help` stays quick."""
-    import uvicorn  # a third-party server only `serve` and `demo` need
+def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+    """Run the server: one worker warming in the background, or several each warm before it
+    answers. The app, its areas and uvicorn are imported there, not at start, so `ctip --help`
+    stays quick."""
+    from ctip.api.serving import serve as serve_warm
 
-    from ctip.api.app import create_app
-    from ctip.matching import warm
-
-    app = create_app(settings)
-    warm.start_warming(app.state.database.session)  # health answers 503 "warming" until done
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+    serve_warm(settings, host, port, workers)
 
 
 def demo(
@@ -117,7 +120,7 @@ def demo(
     host, port = host or settings.host, port or settings.port
     console.print(f"\nopen the workbench at [bold]http://{host}:{port}/[/]")
     if serve_it:
-        _serve(settings, host, port)
+        _serve(settings, host, port, settings.workers)
 
 
 def _print_logins(logins: Iterator[tuple[object, str, str]]) -> None:

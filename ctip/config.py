@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     api_token_ttl_seconds: int = Field(default=12 * 3600, gt=0)
     host: str = "127.0.0.1"
     port: int = Field(default=8765, gt=0, lt=65536)
+    workers: int = Field(default=1, ge=1)
+    """Server processes, each warm before it answers (at most four per core: `ctip serve`)."""
     secure_cookies: bool = False
     audit_key: SecretStr | None = None
     audit_key_file: Path | None = None

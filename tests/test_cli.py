@@ -287,3 +287,10 @@ def test_ctip_help_answers_quickly() -> None:
     print(f"ctip --help: {cpu:.2f} s CPU, {seconds:.2f} s wall (load average {load:.1f})")
     assert "screen" in shown.stdout and "finance" in shown.stdout
     assert cpu < HELP_SECONDS
+
+
+@pytest.mark.parametrize("asked", [["--workers", "0"], ["--workers", "999"]])
+def test_serve_refuses_a_worker_count_it_cannot_run(asked: list[str]) -> None:
+    result = runner.invoke(app, ["serve", "--port", "8799", *asked])
+    assert result.exit_code == InvalidInput.exit_code, result.output
+    assert "from 1 to" in result.output and "Traceback" not in result.output

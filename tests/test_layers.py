@@ -16,6 +16,7 @@ LAZY_ENGINES: frozenset[str] = frozenset({"ctip.trade.spark", "ctip.finance.spar
 LAZY_IN_CLI: frozenset[str] = frozenset(
     {
         "ctip.api.app",
+        "ctip.api.serving",
         "ctip.commands.common",
         "ctip.config",
         "ctip.demo",

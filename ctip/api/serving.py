@@ -26,7 +26,6 @@ from ctip.config import Settings
 from ctip.matching import warm
 from ctip.model.errors import InvalidInput
 
-WORKERS_ENV: Final = "CTIP_WORKERS"
 WORKERS_PER_CORE: Final = 4
 WARM_APP: Final = "ctip.api.serving:warm_app"
 WARMING_SECONDS: Final = 900  # how long uvicorn lets a worker warm before giving up on it
@@ -39,7 +38,7 @@ def most_workers() -> int:
 
 
 def check_workers(value: int | str | None) -> int:
-    """A worker count from an option or `CTIP_WORKERS`: 1 by default, else a whole number
+    """A worker count from `--workers` or `CTIP_WORKERS`: 1 by default, else a whole number
     from 1 to four per core; anything else is refused with what is allowed."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return 1
@@ -53,11 +52,6 @@ def check_workers(value: int | str | None) -> int:
             f"workers {workers}: from 1 to {top} ({WORKERS_PER_CORE} per core on this machine)"
         )
     return workers
-
-
-def workers_from_env() -> int:
-    """The worker count `CTIP_WORKERS` asks for (1 when unset)."""
-    return check_workers(os.environ.get(WORKERS_ENV))
 
 
 def warm_app() -> FastAPI:
