@@ -25,7 +25,9 @@ import numpy.typing as npt
 
 from ctip.matching.types import ListEntry
 
-FORMAT = 1
+FORMAT = 2
+"""Raised whenever saved keys would differ (2: 股份有限公司 read as a company form), so an
+index saved by an earlier version is rebuilt rather than read."""
 FORMAT_FILE = "format.json"
 TUPLE_FIELDS = tuple(f.name for f in fields(ListEntry) if f.type == "tuple[str, ...]")
 Posting = npt.NDArray[np.int32]

@@ -147,6 +147,11 @@ def _is_han(char: str) -> bool:
     return codepoint_script(ord(char)) == "Han"
 
 
+JOINT_STOCK: Final = "股份"
+""""Joint-stock", written before 有限公司 in a company limited by shares: part of the company
+form, which rigour knows only without it, not of the name."""
+
+
 def split_han_org_form(run: str) -> str:
     """Detach a company form written at the end of a Han run ("华孚色纺有限公司").
 
@@ -157,6 +162,8 @@ def split_han_org_form(run: str) -> str:
         head, tail = run[:cut], run[cut:]
         if remove_org_types(f"{head} {tail}").strip() != head:
             continue
+        if head.endswith(JOINT_STOCK) and len(head) > len(JOINT_STOCK) + 1:
+            head = head[: -len(JOINT_STOCK)]  # 股份有限公司 is a limited company as 有限公司 is
         return f"{head} {tail}"
     return run
 

@@ -45,6 +45,28 @@ def test_company_names_meet_across_scripts_and_forms(typed: str, listed: str) ->
 
 
 @pytest.mark.parametrize(
+    ("typed", "alias"),
+    [
+        ("广州谐源劳务股份有限公司", "广州谐源劳务有限公司"),
+        ("东莞胜北通电子股份有限公司", "东莞胜北通电子有限公司"),
+        ("上海聚汇物流", "上海聚汇物流股份有限公司"),
+    ],
+)
+def test_a_han_company_limited_by_shares_meets_its_limited_company_form(
+    typed: str, alias: str
+) -> None:
+    """股份有限公司 (joint-stock limited company) is a company form, as 有限公司 is."""
+    assert score(
+        query(typed, "Company"), entry("Some Latin Name Co., Ltd.", aliases=(alias,))
+    ).is_match
+
+
+def test_a_different_han_brand_under_the_joint_stock_form_stays_apart() -> None:
+    listed = entry("Guangzhou Xieyuan Manpower Co., Ltd.", aliases=("广州谐源劳务有限公司",))
+    assert not score(query("广州和顺劳务股份有限公司", "Company"), listed).is_match
+
+
+@pytest.mark.parametrize(
     ("typed", "listed"),
     [
         ("PUTIN, Vladimir", "Vladimir Putin"),
