@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import event, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from ctip.model.area import Metric
 from ctip.model.calendar import fiscal_year as fiscal_year_of
@@ -67,7 +67,8 @@ class DetentionBook:
 BOOK_KEY = "ctip.trade.metrics.detention_book"
 """Where the session keeps its read of the book (`Session.info`)."""
 FORGET_ON = ("after_flush", "after_transaction_end")
-"""The session events after which the read may be stale: a write, a commit, a rollback."""
+"""The session events after which the read may be stale: a write, a commit, a rollback (and
+any INSERT, UPDATE or DELETE the session executes: the ledger appends through Core)."""
 
 
 def detention_book(session: Session) -> DetentionBook:
@@ -90,6 +91,14 @@ def _forget_on_change(session: Session) -> None:
     for name in FORGET_ON:
         if not event.contains(session, name, _forget):
             event.listen(session, name, _forget)
+    if not event.contains(session, "do_orm_execute", _forget_after_write):
+        event.listen(session, "do_orm_execute", _forget_after_write)
+
+
+def _forget_after_write(state: ORMExecuteState) -> None:
+    """A statement that writes (a ledger step goes in as a Core INSERT, flushing nothing)."""
+    if state.is_insert or state.is_update or state.is_delete:
+        _forget(state.session)
 
 
 def _forget(session: Session, *_event: Any) -> None:
