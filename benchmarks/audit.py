@@ -28,7 +28,6 @@ import cProfile
 import io
 import os
 import pstats
-import secrets
 import sys
 import tempfile
 import time
@@ -37,17 +36,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.pool import NullPool
-
+from benchmarks.entity_store import _postgres_database  # the same throwaway database
 from ctip.authz import audit
-from ctip.store.db import Database, normalise_url
+from ctip.store.db import Database
 
-PG_ENV = "CTIP_BENCH_DATABASE_URL"
-PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-PG_CONNECT_TIMEOUT_S = 5
 KEY = b"benchmark-audit-key-" * 3
 WARM_UP_ROWS = 200
 TARGET_RECORD_CPU_MS = 1.0
@@ -96,37 +88,6 @@ class Figures:
 def log(message: str) -> None:
     """Progress to stderr, figures to stdout."""
     print(message, file=sys.stderr, flush=True)
-
-
-def _postgres_server() -> str:
-    return normalise_url(os.environ.get(PG_ENV, "").strip() or PG_DEFAULT)
-
-
-@contextmanager
-def _postgres_database() -> Iterator[str | None]:
-    """A temporary database on the server, dropped afterwards; None when unreachable."""
-    server = _postgres_server()
-    admin = create_engine(
-        server,
-        poolclass=NullPool,
-        isolation_level="AUTOCOMMIT",
-        connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
-    )
-    name = f"ctip_bench_{secrets.token_hex(4)}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except SQLAlchemyError as error:
-        log(f"[postgres] skipped: cannot create a database: {error.__cause__ or error}")
-        admin.dispose()
-        yield None
-        return
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @contextmanager
