@@ -1,25 +1,37 @@
 """API routes of watchlists and forced-labour lists: list them, read entries, load, compare.
 
 Lists are named in the query (`?list=uflpa`), so every route reads like a filter: a list
-never loaded has no editions and no entries. Loading is a batch POST of the whole file.
+never loaded has no editions and no entries. Loading is a batch POST of the whole file,
+answered 202 with a job: reading, storing and indexing a large list takes minutes, and
+runs off the request path (`ctip lists load` stays synchronous).
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from ctip.api.deps import DbSession, require
-from ctip.api.errors import ApiError
+from ctip.api.deps import DbSession, get_database, require
 from ctip.api.schemas import RequestBody, error_responses
 from ctip.api.uploads import read_upload, upload_route
 from ctip.authz.policy import Principal
+from ctip.ingest.values import ValueWarning
 from ctip.lists import governance, store
 from ctip.lists.access import ListAction
 from ctip.lists.formats import WATCHLIST, format_names, preparer
+from ctip.lists.readers import content_hash, decode_text
 from ctip.matching.types import ListEntry
+from ctip.model.errors import Conflict, InvalidInput
+from ctip.store import jobs
+from ctip.store.db import Database
 from ctip.store.ledger import LedgerEvent
 
 router = APIRouter(prefix="/lists", tags=["lists"])
@@ -195,27 +207,178 @@ def diff(
     )
 
 
-@router.post("/load", **upload_route(LIST_FILE_BODY, MAX_LIST_BYTES))
+LOAD_JOB = "lists.load"
+JOBS_PATH = "/api/v1/jobs"
+MAX_WARNINGS_KEPT = 100
+"""Unread values listed in a load job's result (its `warnings` count gives them all)."""
+TEXT_FORMATS = (WATCHLIST,)
+"""Formats whose files are UTF-8 text, checked before a job is queued (area formats may be
+XLSX: their reader checks them in the job)."""
+
+
+def check_may_send(session: Session, principal: Principal, list_name: str, format: str) -> None:
+    """What refuses a load before its file is read: the person may not load this (official)
+    list (403), or the format is unknown (422)."""
+    store.check_list_name(list_name)
+    governance.check_may_load(session, principal, list_name)
+    if format not in format_names():
+        raise InvalidInput(f"unknown format {format!r}; use one of {', '.join(format_names())}")
+
+
+def check_file(
+    session: Session,
+    list_name: str,
+    edition: str | None,
+    format: str,
+    data: bytes,
+    file_name: str,
+) -> None:
+    """The cheap checks of a sent file, answered at once instead of by a failed job: a text
+    format that is not UTF-8 (422 naming line 1), an edition label already taken by other
+    content (409). The job still reads and checks every row."""
+    if format in TEXT_FORMATS:
+        decode_text(data, file_name)
+    if edition is None:
+        return
+    taken = {e.edition: e.content_sha256 for e in store.editions(session, list_name)}
+    if edition in taken and taken[edition] != content_hash(data):
+        raise Conflict(f"list {list_name!r} already has an edition {edition!r} with other content")
+
+
+def load_work(
+    principal: Principal,
+    list_name: str,
+    data: bytes,
+    file_name: str,
+    edition: str | None,
+    format: str,
+) -> jobs.Work:
+    """The load as a job's work: the same reader and store load as `ctip lists load`.
+
+    The permission is checked again inside the job's transaction (an admin may have marked
+    the list official meanwhile). Progress counts the entries read (all at once, when the
+    file has been read whole), then the entries indexed for screening: twice the entries
+    when a new edition is done."""
+
+    def work(session: Session, progress: jobs.Progress) -> dict[str, Any]:
+        governance.check_may_load(session, principal, list_name)
+        prepared = preparer(format)(data, file_name, list_name)
+        progress(len(prepared.entries))
+        done = store.save_edition(
+            session, list_name, prepared, principal.username, edition, format, _indexed(progress)
+        )
+        return load_result(session, done, prepared.warnings)
+
+    return work
+
+
+def _indexed(progress: jobs.Progress) -> Callable[[int, int], None]:
+    """The index build's (entries indexed, entries in all) as the job's added progress."""
+    heard = [0]
+
+    def report(done: int, total: int) -> None:
+        progress(max(done - heard[0], 0))
+        heard[0] = max(done, heard[0])
+
+    return report
+
+
+def load_result(
+    session: Session, done: store.LoadOutcome, warnings: Sequence[ValueWarning]
+) -> dict[str, Any]:
+    """A finished load as its job's result: the edition and its figures, how many values were
+    kept as written but not read (the first MAX_WARNINGS_KEPT of them), the edition's
+    four-eyes state and a sentence for the job page."""
+    review = next(
+        (r for r in governance.reviews(session, done.list_name) if r.edition == done.edition),
+        None,
+    )
+    status = review.status.value if review is not None else ""
+    return {
+        **dataclasses.asdict(done),
+        "warnings": len(warnings),
+        "warning_rows": [_warning(w) for w in warnings[:MAX_WARNINGS_KEPT]],
+        "review": status,
+        "in_effect": bool(review and review.in_effect),
+        "summary": load_summary(done, len(warnings), status),
+    }
+
+
+def _warning(warning: ValueWarning) -> dict[str, Any]:
+    return {
+        "row": warning.row,
+        "column": warning.column,
+        "value": warning.value[:200],
+        "reason": warning.reason,
+    }
+
+
+def load_summary(done: store.LoadOutcome, warnings: int, review: str) -> str:
+    """The load in a sentence or two, as the job page shows it."""
+    if done.already_loaded:
+        return (
+            f"{done.file_name} is already edition {done.edition} of {done.list_name}: "
+            "nothing changed."
+        )
+    text = (
+        f"Loaded {done.file_name} as {done.list_name}, edition {done.edition}: "
+        f"{done.entries} entries, {done.rules} goods rules"
+    )
+    if warnings:
+        text += f"; {warnings} value(s) kept as written but not read"
+    text += "."
+    if review == governance.Review.PENDING.value:
+        text += (
+            " This official list's edition counts for screening only after a supervisor "
+            "or admin other than its loader approves it."
+        )
+    return text
+
+
+def accepted(job: jobs.JobView) -> JSONResponse:
+    """202 with the job and where to follow it (`Location`)."""
+    location = f"{JOBS_PATH}/{job.id}"
+    return JSONResponse(jsonable_encoder(job), status_code=202, headers={"Location": location})
+
+
+@router.post(
+    "/load",
+    status_code=202,
+    response_model=jobs.JobView,
+    **upload_route(LIST_FILE_BODY, MAX_LIST_BYTES),
+)
 async def load(
     principal: Writer,
     session: DbSession,
+    database: Annotated[Database, Depends(get_database)],
     request: Request,
     list_name: ListName,
     edition: Edition = None,
     format: Format = WATCHLIST,
     file_name: Annotated[str, Query(min_length=1, max_length=500)] = "upload.csv",
-) -> store.LoadOutcome:
+) -> JSONResponse:
     """Load a whole list file as a new edition: validated, all or nothing, idempotent.
 
+    Answers 202 at once with a job (`GET /api/v1/jobs/{id}`): the file is read, stored and
+    indexed for screening by a worker, off the request path. When done, the job's `result`
+    names the edition, its entries and rules, the values kept as written but not read
+    (`warnings`) and the edition's four-eyes state; a refused file fails the job with each
+    bad row in `rejects`, and nothing is loaded. Refused at once, without a job: a person who
+    may not load the list (403), an unknown format, an empty or non-UTF-8 text file (422),
+    an edition label already taken by other content (409).
+
     An official list (cbp-wro, uflpa, dol-tvpra, or one an admin marked) takes new editions
-    only from a trade analyst or an admin (403 for anyone else), and the edition counts for
-    screening only after a supervisor or admin other than the loader approves it."""
-    governance.check_may_load(session, principal, list_name)
+    only from a trade analyst or an admin, and the edition counts for screening only after
+    a supervisor or admin other than the loader approves it."""
+    check_may_send(session, principal, list_name, format)
     data = await read_upload(request, MAX_LIST_BYTES, "the list file")
-    if format not in format_names():
-        raise ApiError(422, f"unknown format {format!r}; use one of {', '.join(format_names())}")
-    prepared = preparer(format)(data, file_name, list_name)
-    return store.save_edition(session, list_name, prepared, principal.username, edition, format)
+    await run_in_threadpool(check_file, session, list_name, edition, format, data, file_name)
+    work = load_work(principal, list_name, data, file_name, edition, format)
+    label = f"{file_name} into {list_name}"
+    job = await run_in_threadpool(
+        jobs.submit, database.session, LOAD_JOB, principal.username, work, label
+    )
+    return accepted(job)
 
 
 @router.get("/editions", responses=error_responses(404))

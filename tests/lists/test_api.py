@@ -1,10 +1,14 @@
-"""/api/v1/lists: load a list file as a batch, read entries, compare editions."""
+"""/api/v1/lists: load a list file as a job, read entries, compare editions."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from ctip.model.roles import Role
+from tests.api.jobs import finished_job
 from tests.conftest import TokenFor
 
 HEADER = "id,name,aliases,schema,country,birth_date,address\n"
@@ -17,18 +21,32 @@ WRO_TABLE = (
 )
 
 
-def load(
-    client: TestClient, headers: dict[str, str], data: bytes, edition: str
-) -> dict[str, object]:
-    response = client.post(
-        "/api/v1/lists/load",
-        params={"list": "team", "edition": edition, "file_name": f"{edition}.csv"},
-        content=data,
-        headers=headers,
+def send(
+    client: TestClient,
+    headers: dict[str, str],
+    data: bytes,
+    list_name: str = "team",
+    **params: str,
+) -> Response:
+    """POST the file to /lists/load as a client would."""
+    response: Response = client.post(
+        "/api/v1/lists/load", params={"list": list_name, **params}, content=data, headers=headers
     )
-    assert response.status_code == 200, response.text
-    body: dict[str, object] = response.json()
-    return body
+    return response
+
+
+def load(client: TestClient, headers: dict[str, str], data: bytes, edition: str) -> dict[str, Any]:
+    """Load a file as an edition and wait for its job: the job's result when it is done."""
+    accepted = send(client, headers, data, edition=edition, file_name=f"{edition}.csv")
+    job = finished_job(client, headers, accepted)
+    assert job["state"] == "done", job
+    result: dict[str, Any] = job["result"]
+    return result
+
+
+def job_count(client: TestClient, headers: dict[str, str]) -> int:
+    """How many jobs the person has (each one they may follow)."""
+    return len(client.get("/api/v1/jobs", headers=headers).json())
 
 
 def test_load_read_diff(client: TestClient, role_headers: TokenFor) -> None:
@@ -48,38 +66,82 @@ def test_load_read_diff(client: TestClient, role_headers: TokenFor) -> None:
     assert [e["entry_id"] for e in diff["added"]] == ["C1"]
     assert [e["entry_id"] for e in diff["removed"]] == ["B1"]
     assert diff["changed"][0]["fields"]["aliases"] == [[], ["Acme"]]
-    wro = client.post(
-        "/api/v1/lists/load",
-        params={"list": "cbp-wro", "format": "wro"},
-        content=WRO_TABLE,
-        headers=headers,
-    )
-    assert wro.status_code == 200, wro.text
-    assert wro.json()["entries"] == 3
+    wro = finished_job(client, headers, send(client, headers, WRO_TABLE, "cbp-wro", format="wro"))
+    assert wro["state"] == "done", wro
+    assert wro["result"]["entries"] == 3
+    assert wro["result"]["review"] == "pending"  # an official list waits for four eyes
+    assert "approves it" in wro["result"]["summary"]
 
 
-def test_refusals(client: TestClient, role_headers: TokenFor) -> None:
-    """A bad file is 422 with its rows (an unknown schema is a value warning, not a bad row),
-    a missing edition 404, outreach may not load."""
+def test_a_load_is_a_job_that_ends_with_the_editions_figures(
+    client: TestClient, role_headers: TokenFor
+) -> None:
+    """202 at once with the job and where to follow it; when done, the result names the
+    edition, its entries, the values not read, and the same file again changes nothing."""
     headers = role_headers(Role.INVESTIGATOR)
-    bad = client.post(
-        "/api/v1/lists/load",
-        params={"list": "team"},
-        content=(HEADER + "A1,,,Company,,,\nA2,Fine Co,,Alien,,,\n").encode(),
-        headers=headers,
-    )
-    assert bad.status_code == 422
-    assert [d["row"] for d in bad.json()["error"]["details"]] == [2]
+    data = (HEADER + "A1,Acme Textiles,,Company,Atlantis,,\nB1,Blue Reef,,Vessel,,,\n").encode()
+    accepted = send(client, headers, data, edition="v1", file_name="v1.csv")
+    assert accepted.status_code == 202, accepted.text
+    queued = accepted.json()
+    assert queued["kind"] == "lists.load" and queued["state"] in ("queued", "running", "done")
+    assert accepted.headers["Location"] == f"/api/v1/jobs/{queued['id']}"
+    job = finished_job(client, headers, accepted)
+    assert job["state"] == "done", job
+    result = job["result"]
+    assert (result["list_name"], result["edition"], result["entries"]) == ("team", "v1", 2)
+    assert result["already_loaded"] is False and result["review"] == "approved"
+    assert result["warnings"] == 1
+    assert [(w["row"], w["column"]) for w in result["warning_rows"]] == [(2, "country")]
+    assert "2 entries" in result["summary"] and "1 value(s)" in result["summary"]
+    assert job["progress"] >= 2  # entries read, then indexed
+    again = load(client, headers, data, "v1")
+    assert again["already_loaded"] is True and "nothing changed" in again["summary"]
+    page = client.get("/api/v1/lists/entries", params={"list": "team"}, headers=headers).json()
+    assert page["edition"] == "v1" and page["total"] == 2
+
+
+def test_a_refused_file_fails_its_job_with_each_bad_row(
+    client: TestClient, role_headers: TokenFor
+) -> None:
+    """A bad row fails the job with its rows (an unknown schema is a value warning, not a bad
+    row) and loads nothing."""
+    headers = role_headers(Role.INVESTIGATOR)
+    bad = send(client, headers, (HEADER + "A1,,,Company,,,\nA2,Fine Co,,Alien,,,\n").encode())
+    job = finished_job(client, headers, bad)
+    assert job["state"] == "failed" and job["error_code"] == "invalid_request", job
+    assert [r["row"] for r in job["rejects"]] == [2] and job["total_rejects"] == 1
+    assert "nothing was imported" in job["message"]
+    assert client.get("/api/v1/lists", headers=headers).json() == []
+
+
+def test_refusals_are_answered_at_once_without_a_job(
+    client: TestClient, role_headers: TokenFor
+) -> None:
+    """Who may not load, an unknown format, an empty or non-UTF-8 file and a taken edition
+    label are 4xx JSON at once; no job is queued for them."""
+    headers = role_headers(Role.INVESTIGATOR)
     load(client, headers, V1, "v1")
+    before = job_count(client, headers)
+    outreach = send(client, role_headers(Role.OUTREACH), V2)
+    assert outreach.status_code == 403 and outreach.json()["error"]["code"] == "forbidden"
+    official = send(client, headers, WRO_TABLE, "cbp-wro", format="wro")
+    assert official.status_code == 403, official.text
+    assert "official list" in official.json()["error"]["message"]
+    refusals = {
+        "unknown format": (send(client, headers, V2, format="nope"), 422),
+        "empty": (send(client, headers, b" \n"), 422),
+        "not UTF-8": (send(client, headers, b"id,name\nA1,Caf\xe9 Ltd\n"), 422),
+        "edition taken": (send(client, headers, V2, edition="v1"), 409),
+        "bad list name": (send(client, headers, V2, "Team List"), 422),
+    }
+    for what, (response, status) in refusals.items():
+        assert response.status_code == status, (what, response.text)
+        assert response.json()["error"]["message"], what
+    utf8 = refusals["not UTF-8"][0].json()["error"]
+    assert "not UTF-8" in utf8["message"] and utf8["details"][0]["row"] == 1
+    assert job_count(client, headers) == before
     params = {"list": "team", "edition": "nope"}
     missing = client.get("/api/v1/lists/entries", params=params, headers=headers)
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
     never = client.get("/api/v1/lists/entries", params={"list": "never"}, headers=headers)
     assert never.status_code == 200 and never.json()["total"] == 0
-    refused = client.post(
-        "/api/v1/lists/load",
-        params={"list": "team"},
-        content=V2,
-        headers=role_headers(Role.OUTREACH),
-    )
-    assert refused.status_code == 403
