@@ -7,6 +7,7 @@ import json
 from fastapi.testclient import TestClient
 
 from ctip.model.roles import Role
+from tests.api.jobs import finished_job
 from tests.conftest import TokenFor
 
 LIST_CSV = (
@@ -20,7 +21,7 @@ def load(client: TestClient, headers: dict[str, str]) -> None:
     loaded = client.post(
         "/api/v1/lists/load", params={"list": "team"}, content=LIST_CSV, headers=headers
     )
-    assert loaded.status_code in (200, 201), loaded.text
+    assert finished_job(client, headers, loaded)["state"] == "done"
 
 
 def test_batch_returns_hits_with_features(client: TestClient, role_headers: TokenFor) -> None:

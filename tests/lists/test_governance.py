@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import select
 
 from ctip.lists import governance
@@ -18,6 +19,7 @@ from ctip.model.roles import Role
 from ctip.store.db import Database
 from ctip.store.tables import LedgerEventRow
 from ctip.trade.lists.uflpa import sample_bytes
+from tests.api.jobs import finished_job
 from tests.conftest import TokenFor
 from tests.trade.conftest import entry_csv, raw_row
 
@@ -55,8 +57,14 @@ def load_list(
     edition: str = "sample",
     format: str = "uflpa",
 ) -> Any:
+    """The load's answer as a client sees it in the end: the route's own refusal (403...), or
+    once its job has ended, 200 with the job when done and 422 with it when failed."""
     params = {"list": list_name, "format": format, "edition": edition}
-    return client.post("/api/v1/lists/load", params=params, content=data, headers=headers)
+    response = client.post("/api/v1/lists/load", params=params, content=data, headers=headers)
+    if response.status_code != 202:
+        return response
+    job = finished_job(client, headers, response)
+    return Response(200 if job["state"] == "done" else 422, json=job)
 
 
 def decide(
@@ -113,6 +121,7 @@ def test_an_unapproved_edition_does_not_change_screening(
     assert before["1"] == "detain"
     loaded = load_list(client, analyst, DUMMY_EDITION, edition="2099-01-01")
     assert loaded.status_code == 200, loaded.text
+    assert loaded.json()["result"]["review"] == "pending"
     assert screen(client, analyst) == before
     states = client.get("/api/v1/lists/editions", params={"list": "uflpa"}, headers=analyst)
     by_edition = {e["edition"]: (e["status"], e["in_effect"]) for e in states.json()}

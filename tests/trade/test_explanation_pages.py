@@ -22,6 +22,7 @@ from ctip.trade import entries, service
 from ctip.trade.lists import UFLPA_LIST
 from ctip.trade.lists.uflpa import prepare_uflpa, sample_bytes
 from ctip.trade.tables import ScreeningRow
+from tests.api.jobs import finished_job
 from tests.conftest import TokenFor
 from tests.support.browser import serve, sign_in_page
 from tests.support.workbench import sign_in
@@ -151,7 +152,7 @@ def test_screening_hits_carry_the_structured_explanation(
     loaded = client.post(
         "/api/v1/lists/load", params={"list": "team"}, content=listed.encode(), headers=headers
     )
-    assert loaded.status_code in (200, 201), loaded.text
+    assert finished_job(client, headers, loaded)["state"] == "done"
     body = {"list": "team", "queries": [{"id": "q1", "name": JUNGGAR, "country": ["DE"]}]}
     (hit,) = client.post("/api/v1/screen", json=body, headers=headers).json()["hits"]
     explained = hit["explained"]
