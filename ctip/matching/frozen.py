@@ -5,51 +5,141 @@ dictionary of its three million keys takes seconds to unpickle. Saved as arrays 
 64-bit hashes sorted, each key's postings as a slice of one array, the entries as JSON
 lines decoded only when a hit needs them), an index opens in milliseconds whatever its
 size, and every process (the CLI, each API worker, the workbench) maps the same pages.
+
+A list of a million entries files about 450 million (key, entry) pairs, more than a small
+machine can sort in memory. The build hashes keys a chunk at a time (numpy, not a Python
+call per key), and once the pairs outgrow SPILL_PAIRS it spills them to BUCKETS files on
+disk by the top bits of their hash; each bucket is then sorted alone and appended to the
+saved arrays, so the build's memory stays bounded whatever the list's size.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import tempfile
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, fields
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, overload
+from typing import IO, Any, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from ctip.matching.types import ListEntry
 
-FORMAT = 2
-"""Raised whenever saved keys would differ (2: 股份有限公司 read as a company form), so an
-index saved by an earlier version is rebuilt rather than read."""
+FORMAT = 3
+"""Raised whenever saved keys would differ (2: 股份有限公司 read as a company form; 3: keys
+hashed by `key_hash`'s word-at-a-time hash instead of BLAKE2b, so that a build hashes them
+with numpy), so an index saved by an earlier version is rebuilt rather than read."""
 FORMAT_FILE = "format.json"
 TUPLE_FIELDS = tuple(f.name for f in fields(ListEntry) if f.type == "tuple[str, ...]")
 Posting = npt.NDArray[np.int32]
+Hashes = npt.NDArray[np.uint64]
+
+HASH_CHUNK = 1_000_000  # keys hashed by numpy at once
+SPILL_PAIRS = 8_000_000  # (key, entry) pairs held in memory before they go to disk
+BUCKETS = 256  # files the spilled pairs are spread over, by the top 8 bits of their hash
+PAIR = np.dtype([("hash", "<u8"), ("position", "<i4"), ("word", "u1")])
+"""A (key, entry) pair as spilled: the key's hash, the entry's position, whether the key
+is a whole word ("w:", kept however common: the ranking reads its frequency)."""
+POSTING_FILES = ("hashes.npy", "offsets.npy", "postings.npy")
+NPY_HEADER = 128  # bytes kept for the header of an .npy file written in pieces
+
+_MASK = (1 << 64) - 1
+_SEED = 0x9E3779B97F4A7C15
+_MULTIPLY = 0xFF51AFD7ED558CCD
+_FINAL = 0xC4CEB9FE1A85EC53
 
 
-CHUNK = 20_000  # entries whose (key, position) pairs are gathered before becoming arrays
+def _mix(value: int) -> int:
+    """MurmurHash3's finaliser: every input bit moves about half the output bits."""
+    value ^= value >> 33
+    value = (value * _MULTIPLY) & _MASK
+    value ^= value >> 33
+    value = (value * _FINAL) & _MASK
+    return value ^ (value >> 33)
 
 
 @lru_cache(maxsize=1 << 18)
 def key_hash(key: str) -> int:
-    """A stable 64-bit hash of a key (Python's own `hash` changes with every process)."""
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
+    """A stable 64-bit hash of a key (Python's own `hash` changes with every process).
+
+    The key's UTF-8 bytes, zero-padded to whole 8-byte words, are folded in one word at a
+    time (xor, multiply, shift) and the result mixed with the length: `hash_keys` gives
+    the same values for a million keys at once with numpy."""
+    data = key.encode()
+    value = _SEED
+    for start in range(0, len(data), 8):
+        word = int.from_bytes(data[start : start + 8], "little")
+        value = ((value ^ word) * _MULTIPLY) & _MASK
+        value ^= value >> 29
+    return _mix(value ^ len(data))
+
+
+def hash_keys(keys: Sequence[str]) -> Hashes:
+    """`key_hash` of every key, computed with numpy a word column at a time."""
+    return _hashed(keys)[0]
+
+
+def _hashed(keys: Sequence[str]) -> tuple[Hashes, npt.NDArray[np.bool_]]:
+    """`key_hash` of every key, and whether each is a whole word ("w:")."""
+    data, lengths = _key_bytes(keys)
+    starts = np.zeros(len(keys), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    padded = np.concatenate((np.frombuffer(data, dtype=np.uint8), np.zeros(8, np.uint8)))
+    is_word = (padded[starts] == ord("w")) & (padded[starts + 1] == ord(":")) & (lengths >= 2)
+    words = (lengths + 7) // 8
+    order = np.argsort(-words, kind="stable")  # longest first: column c is a prefix
+    starts, lengths, words = starts[order], lengths[order], words[order]
+    # Every byte offset read as the little-endian word starting there.
+    at = np.ndarray((len(data) + 1,), dtype="<u8", buffer=padded, strides=(1,))
+    value = np.full(len(keys), _SEED, dtype=np.uint64)
+    fewer = -words  # ascending: the keys with more than c words come first
+    shift29, shift33 = np.uint64(29), np.uint64(33)
+    for column in range(int(words[0]) if len(keys) else 0):
+        active = int(np.searchsorted(fewer, -column, side="left"))
+        word = at[starts[:active] + 8 * column]
+        left = lengths[:active] - 8 * column
+        short = left < 8  # the last word of a key: bytes past its end are zero
+        word[short] &= (np.uint64(1) << (8 * left[short]).astype(np.uint64)) - np.uint64(1)
+        part = value[:active]
+        part ^= word
+        part *= np.uint64(_MULTIPLY)
+        part ^= part >> shift29
+    value ^= lengths.astype(np.uint64)
+    value ^= value >> shift33
+    value *= np.uint64(_MULTIPLY)
+    value ^= value >> shift33
+    value *= np.uint64(_FINAL)
+    value ^= value >> shift33
+    hashed = np.empty_like(value)
+    hashed[order] = value
+    return hashed, is_word
+
+
+def _key_bytes(keys: Sequence[str]) -> tuple[bytes, npt.NDArray[np.int64]]:
+    """The keys' UTF-8 bytes end to end, and each key's length in bytes."""
+    data = "".join(keys).encode()
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    if len(data) != int(lengths.sum()):  # some key is not ASCII: count its bytes
+        lengths = np.fromiter((len(k.encode()) for k in keys), dtype=np.int64, count=len(keys))
+    return data, lengths
 
 
 class HashedPostings:
     """Key -> postings from three arrays: the keys' hashes sorted, where each key's
     postings start in the flat array, and the flat array of entry positions. Held in
-    memory by a new index, memory-mapped from disk by a saved one."""
+    memory by a small new index, memory-mapped from disk by a saved one or a large new
+    one (`files`: the folder its arrays were built in, linked into the index on save)."""
 
-    def __init__(self, hashes: npt.NDArray[np.uint64], offsets: npt.NDArray[np.int64],
-                 flat: Posting) -> None:  # fmt: skip
+    def __init__(self, hashes: Hashes, offsets: npt.NDArray[np.int64], flat: Posting,
+                 files: Path | None = None) -> None:  # fmt: skip
         self.hashes, self.offsets, self.flat = hashes, offsets, flat
+        self.files = files
 
     def __len__(self) -> int:
         return len(self.hashes)
@@ -65,57 +155,159 @@ class HashedPostings:
 
 def build_postings(keys_of: Iterable[Sequence[str]], max_postings: int) -> HashedPostings:
     """The postings of every key of every entry (`keys_of` gives each entry's keys, in
-    entry order), as sorted arrays; a key on more than `max_postings` entries is left out
-    unless it is a whole word ("w:"), whose frequency the ranking reads.
+    entry order; a key given twice for one entry is filed once), as sorted arrays; a key
+    on more than `max_postings` entries is left out unless it is a whole word ("w:"),
+    whose frequency the ranking reads.
 
-    Gathered as (hash, position) pairs a chunk of entries at a time and sorted once, so a
-    list of a million entries and fifty million keys never holds a Python object per key.
+    Keys are hashed HASH_CHUNK at a time; past SPILL_PAIRS pairs they go to bucket files
+    (`_Spill`), so a list of a million entries never holds its pairs in memory at once.
     """
-    hashes: list[npt.NDArray[np.uint64]] = []
-    positions: list[Posting] = []
-    words: set[int] = set()
-    chunk_hashes: list[int] = []
-    chunk_positions: list[int] = []
-    for position, keys in enumerate(keys_of):
-        hashed = [key_hash(key) for key in keys]
-        chunk_hashes.extend(hashed)
-        chunk_positions.extend([position] * len(hashed))
-        words.update(h for key, h in zip(keys, hashed, strict=True) if key[0] == "w")
-        if len(chunk_positions) >= CHUNK * 50:
-            hashes.append(np.array(chunk_hashes, dtype=np.uint64))
-            positions.append(np.array(chunk_positions, dtype=np.int32))
-            chunk_hashes, chunk_positions = [], []
-    hashes.append(np.array(chunk_hashes, dtype=np.uint64))
-    positions.append(np.array(chunk_positions, dtype=np.int32))
-    del chunk_hashes, chunk_positions
-    all_hashes, all_positions = np.concatenate(hashes), np.concatenate(positions)
-    hashes.clear()  # the chunks go before the sort doubles the pairs once more
-    positions.clear()
-    return _sorted_postings(all_hashes, all_positions, words, max_postings)
+    pairs = _Pairs()
+    keys: list[str] = []
+    counts: list[int] = []
+    for entry_keys in keys_of:
+        keys.extend(entry_keys)
+        counts.append(len(entry_keys))
+        if len(keys) >= HASH_CHUNK:
+            pairs.add(keys, counts)
+            keys, counts = [], []
+    pairs.add(keys, counts)
+    return pairs.postings(max_postings)
 
 
-def _sorted_postings(
-    hashes: npt.NDArray[np.uint64], positions: Posting, words: set[int], max_postings: int
-) -> HashedPostings:
-    """Pairs sorted by key hash (stable: each key's positions stay in entry order),
-    common non-word keys dropped, as the arrays of `HashedPostings`."""
-    if len(hashes) == 0:  # a list without entries
-        return HashedPostings(hashes, np.zeros(1, dtype=np.int64), positions)
-    order = np.argsort(hashes, kind="stable")
-    hashes = hashes[order]
-    positions = positions[order]
-    del order
+class _Pairs:
+    """The (key, entry) pairs of a build: in memory while few, in bucket files after."""
+
+    def __init__(self) -> None:
+        self.entries = 0  # position of the next entry
+        self.held: list[npt.NDArray[np.void]] = []
+        self.held_count = 0
+        self.spill: _Spill | None = None
+
+    def add(self, keys: list[str], counts: list[int]) -> None:
+        """The pairs of the next entries: their keys end to end and each one's count."""
+        chunk = np.empty(len(keys), dtype=PAIR)
+        chunk["hash"], chunk["word"] = _hashed(keys)
+        sizes = np.asarray(counts, dtype=np.int64)
+        positions = np.arange(self.entries, self.entries + len(counts), dtype=np.int32)
+        chunk["position"] = np.repeat(positions, sizes)
+        self.entries += len(counts)
+        self.held.append(chunk)
+        self.held_count += len(chunk)
+        if self.held_count > SPILL_PAIRS:
+            if self.spill is None:
+                self.spill = _Spill()
+            self.spill.write(np.concatenate(self.held))
+            self.held, self.held_count = [], 0
+
+    def postings(self, max_postings: int) -> HashedPostings:
+        """The sorted arrays: built in memory, or bucket by bucket from disk."""
+        held = np.concatenate(self.held) if self.held else np.empty(0, dtype=PAIR)
+        self.held = []
+        if self.spill is None:
+            hashes, counts, flat = _grouped(held, max_postings)
+            offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+            np.cumsum(counts, out=offsets[1:])
+            return HashedPostings(hashes, offsets, flat)
+        self.spill.write(held)
+        del held
+        return self.spill.merged(max_postings)
+
+
+def _grouped(
+    pairs: npt.NDArray[np.void], max_postings: int
+) -> tuple[Hashes, npt.NDArray[np.int64], Posting]:
+    """Pairs sorted by key hash (stable: each key's positions stay in entry order), a
+    pair given twice filed once, common non-word keys dropped: the kept keys' hashes,
+    their posting counts and their postings end to end."""
+    if len(pairs) == 0:  # a list without entries
+        return np.empty(0, np.uint64), np.empty(0, np.int64), np.empty(0, np.int32)
+    pairs = pairs[np.argsort(pairs["hash"], kind="stable")]
+    hashes, positions = pairs["hash"], pairs["position"]
+    again = (hashes[1:] == hashes[:-1]) & (positions[1:] == positions[:-1])
+    if again.any():
+        pairs = pairs[np.concatenate(([True], ~again))]
+        hashes, positions = pairs["hash"], pairs["position"]
     # Each key's run in the sorted hashes (np.unique would sort them all over again).
-    starts = np.flatnonzero(np.diff(hashes)) + 1
-    bounds = np.concatenate(([0], starts, [len(hashes)])).astype(np.int64)
-    keys, counts = hashes[bounds[:-1]], np.diff(bounds)
-    del hashes, starts, bounds
-    word_hashes = np.fromiter(words, dtype=np.uint64, count=len(words))
-    keep = np.isin(keys, word_hashes) | (counts <= max_postings)
-    flat = positions[np.repeat(keep, counts)]
-    offsets = np.zeros(int(keep.sum()) + 1, dtype=np.int64)
-    np.cumsum(counts[keep], out=offsets[1:])
-    return HashedPostings(keys[keep], offsets, flat)
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(hashes)) + 1)).astype(np.int64)
+    counts = np.diff(np.append(starts, len(hashes)))
+    words = np.maximum.reduceat(pairs["word"], starts).astype(bool)
+    keep = words | (counts <= max_postings)
+    flat = np.ascontiguousarray(positions[np.repeat(keep, counts)], dtype=np.int32)
+    return np.ascontiguousarray(hashes[starts[keep]]), counts[keep], flat
+
+
+class _Spill:
+    """Pairs spread over bucket files by their hash's top bits, in a temporary folder
+    (removed when the postings built from it are no longer used): each bucket holds
+    every pair of its keys, so buckets sorted one at a time, in order, give the whole
+    sorted arrays."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="ctip-index-build-"))
+        self.streams = [(self.folder / f"bucket-{b:03d}.pairs").open("wb") for b in range(BUCKETS)]
+
+    def write(self, pairs: npt.NDArray[np.void]) -> None:
+        """Append the pairs to their buckets (each bucket keeps them in entry order)."""
+        bucket = (pairs["hash"] >> np.uint64(56)).astype(np.uint8)
+        order = np.argsort(bucket, kind="stable")
+        bounds = np.searchsorted(bucket[order], np.arange(BUCKETS + 1), side="left")
+        pairs = pairs[order]
+        for number, stream in enumerate(self.streams):
+            pairs[bounds[number] : bounds[number + 1]].tofile(stream)
+
+    def merged(self, max_postings: int) -> HashedPostings:
+        """Sort each bucket and append its postings to the arrays' files."""
+        for stream in self.streams:
+            stream.close()
+        try:
+            with _NpyAppender(self.folder / "hashes.npy", np.uint64) as hashes, \
+                 _NpyAppender(self.folder / "offsets.npy", np.int64) as offsets, \
+                 _NpyAppender(self.folder / "postings.npy", np.int32) as flat:  # fmt: skip
+                offsets.append(np.zeros(1, np.int64))
+                filed = 0
+                for number in range(BUCKETS):
+                    path = self.folder / f"bucket-{number:03d}.pairs"
+                    keys, counts, positions = _grouped(np.fromfile(path, PAIR), max_postings)
+                    path.unlink()
+                    hashes.append(keys)
+                    offsets.append(filed + np.cumsum(counts))
+                    flat.append(positions)
+                    filed += len(positions)
+            hashes_file, offsets_file, flat_file = (
+                np.load(self.folder / name, mmap_mode="r") for name in POSTING_FILES
+            )
+            postings = HashedPostings(hashes_file, offsets_file, flat_file, files=self.folder)
+        except BaseException:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
+        weakref.finalize(postings, shutil.rmtree, self.folder, True)
+        return postings
+
+
+class _NpyAppender:
+    """A one-dimensional .npy file written in pieces, its header filled in at the end."""
+
+    def __init__(self, path: Path, dtype: type[np.generic]) -> None:
+        self.dtype = np.dtype(dtype)
+        self.count = 0
+        self.stream: IO[bytes] = path.open("wb")
+        self.stream.write(bytes(NPY_HEADER))
+
+    def __enter__(self) -> _NpyAppender:
+        return self
+
+    def append(self, values: npt.NDArray[Any]) -> None:
+        np.ascontiguousarray(values, dtype=self.dtype).tofile(self.stream)
+        self.count += len(values)
+
+    def __exit__(self, *_: object) -> None:
+        described = {"descr": self.dtype.str, "fortran_order": False, "shape": (self.count,)}
+        text = repr(described).ljust(NPY_HEADER - 11) + "\n"
+        self.stream.seek(0)
+        self.stream.write(b"\x93NUMPY\x01\x00" + (NPY_HEADER - 10).to_bytes(2, "little"))
+        self.stream.write(text.encode("latin1"))
+        self.stream.close()
 
 
 def save(directory: Path, entries: Sequence[ListEntry], postings: HashedPostings) -> None:
@@ -140,6 +332,15 @@ def save(directory: Path, entries: Sequence[ListEntry], postings: HashedPostings
 
 
 def _write_postings(work: Path, postings: HashedPostings) -> None:
+    """The three arrays: linked from the folder a large build wrote them to (copied when
+    it is on another file system), else written from memory."""
+    if postings.files is not None:
+        for name in POSTING_FILES:
+            try:
+                os.link(postings.files / name, work / name)
+            except OSError:
+                shutil.copyfile(postings.files / name, work / name)
+        return
     np.save(work / "hashes.npy", postings.hashes)
     np.save(work / "offsets.npy", postings.offsets)
     np.save(work / "postings.npy", postings.flat)

@@ -133,25 +133,39 @@ def blocking_keys(name: str) -> frozenset[str]:
     si"): those syllables are then common keys of little weight, so a query whose
     company form is misspelt ("有公限司", no longer recognised) is not swamped by them.
     """
+    return frozenset(_name_keys(name))
+
+
+@lru_cache(maxsize=100_000)
+def _word_key_names(word: str) -> tuple[str, ...]:
+    """The keys of one word without their credits (a build needs only the keys)."""
+    return tuple(key for key, _ in word_keys(word))
+
+
+def _name_keys(name: str) -> list[str]:
+    """The keys of `blocking_keys`, a key possibly more than once (the build files each
+    (key, entry) pair once: a set per name would cost more than the repeats)."""
     words = written_words(name)
     if names.has_han(name):
         words += written_words(names.han_spaced(name), strip_forms=False)
-    keys = {key for w, _ in words for key, _ in word_keys(w)}
+    keys: list[str] = []
+    for word, _ in words:
+        keys.extend(_word_key_names(word))
     for _, _, joined in joined_words(words):
-        keys.update(key for key, _ in word_keys(joined))
-    return frozenset(keys)
+        keys.extend(_word_key_names(joined))
+    return keys
 
 
 def _entry_keys(entries: Sequence[ListEntry], progress: Progress | None) -> Iterator[list[str]]:
-    """Each entry's blocking keys (of its name and aliases, each key once), in entry order."""
+    """Each entry's blocking keys (of its name and aliases; a key may repeat), in entry order."""
     for position, entry in enumerate(entries):
         if progress is not None and position % PROGRESS_EVERY == 0:
             progress(position, len(entries))
         all_names = entry.all_names
         if len(all_names) == 1:
-            yield list(blocking_keys(all_names[0]))
+            yield _name_keys(all_names[0])
         else:
-            yield list(frozenset().union(*(blocking_keys(n) for n in all_names)))
+            yield [key for name in all_names for key in _name_keys(name)]
 
 
 class CandidateIndex:
