@@ -111,6 +111,13 @@ class ScreenOut(BaseModel):
     warnings: list[WarningOut] = Field(default_factory=list)
 
 
+class NotReadOut(BaseModel):
+    """A value of a stored line kept as written because it could not be read."""
+
+    value: str = Field(description="the text as the file wrote it")
+    reason: str = Field(description="why it cannot be read (empty when it reads today)")
+
+
 class ScreenedLineOut(BaseModel):
     """A stored line with its latest screening."""
 
@@ -129,6 +136,11 @@ class ScreenedLineOut(BaseModel):
     list_editions: list[dict[str, str | bool]] = Field(
         default_factory=list,
         description="the list editions the screening read (empty: screened before recording)",
+    )
+    not_read: dict[str, NotReadOut] = Field(
+        default_factory=dict,
+        description="column -> the value kept as written because it could not be read (not "
+        "used as evidence); empty when every value was read",
     )
 
 
@@ -322,6 +334,10 @@ def _line_out(s: service.ScreenedLine) -> ScreenedLineOut:
         explanation=ExplanationOut.of(s.explanation),
         screened_at=s.screened_at,
         list_editions=list(s.list_editions),
+        not_read={
+            n.column: NotReadOut(value=n.value, reason=n.reason)
+            for n in entries.values_not_read(line)
+        },
     )
 
 

@@ -322,8 +322,7 @@ class _LineValues:
         try:
             return VALUE_PARSERS[column](raw)
         except FieldError as error:
-            reason = str(error).removeprefix(f"{column}: ").removeprefix(f"{column} ")
-            self._warn(column, raw[:MAX_VALUE], reason)
+            self._warn(column, raw[:MAX_VALUE], _reason(column, error))
             self.not_read.append((column, raw[:MAX_VALUE]))
             return EMPTY_VALUES.get(column, "")
 
@@ -498,10 +497,28 @@ def stored_line_hashes(session: Session, entries: Iterable[str]) -> dict[tuple[s
 
 def _row(line: EntryLine, file_id: int) -> EntryLineRow:
     values = {f.name: getattr(line, f.name) for f in fields(line)}
-    del values["not_read"]
+    values["not_read"] = written_json(line.not_read)
     values["value_usd"] = _amount_text(line.value_usd)
     values["quantity"] = _amount_text(line.quantity)
     return EntryLineRow(**values, line_sha256=line.sha256(), file_id=file_id)
+
+
+def written_json(not_read: Iterable[tuple[str, str]]) -> str:
+    """The values not read as the store keeps them: a JSON object {column: text as written},
+    in the file's column order ("{}" when every value was read)."""
+    return json.dumps(dict(not_read), ensure_ascii=False)
+
+
+def written_values(stored: str | None) -> tuple[tuple[str, str], ...]:
+    """(column, text as written) from the stored JSON object; text that is no such object
+    (a hand-edited row) keeps nothing rather than failing the line's page."""
+    try:
+        kept = json.loads(stored or "{}")
+    except ValueError:
+        return ()
+    if not isinstance(kept, dict):
+        return ()
+    return tuple((str(column), str(text)) for column, text in kept.items())
 
 
 def _amount_text(amount: Decimal | None) -> str:
@@ -510,11 +527,46 @@ def _amount_text(amount: Decimal | None) -> str:
 
 
 def line_of(row: EntryLineRow) -> EntryLine:
-    """A stored row back as an entry line."""
-    values = {f.name: getattr(row, f.name) for f in fields(EntryLine) if f.name != "not_read"}
+    """A stored row back as an entry line, with the values it keeps as written (so it hashes
+    as it did when it was loaded)."""
+    values = {f.name: getattr(row, f.name) for f in fields(EntryLine)}
     values["value_usd"] = Decimal(row.value_usd) if row.value_usd else None
     values["quantity"] = Decimal(row.quantity) if row.quantity else None
+    values["not_read"] = written_values(row.not_read)
     return EntryLine(**values)
+
+
+@dataclass(frozen=True)
+class NotRead:
+    """A value of a line kept as written because it could not be read, and why (the reason
+    is "" when the text reads today, e.g. after the readers learnt its form)."""
+
+    column: str
+    value: str
+    reason: str
+
+
+def values_not_read(line: EntryLine) -> list[NotRead]:
+    """The line's values kept as written, each with the reason its column's reader gives."""
+    return [NotRead(column, text, not_read_reason(column, text)) for column, text in line.not_read]
+
+
+def not_read_reason(column: str, written: str) -> str:
+    """Why `written` cannot be read as a value of `column` ("" when it can, or the column
+    has no reader): the same reason the load warned with."""
+    parse = VALUE_PARSERS.get(column)
+    if parse is None:
+        return ""
+    try:
+        parse(written)
+    except FieldError as error:
+        return _reason(column, error)
+    return ""
+
+
+def _reason(column: str, error: FieldError) -> str:
+    """A reader's refusal without the column name it starts with (a warning names it)."""
+    return str(error).removeprefix(f"{column}: ").removeprefix(f"{column} ")
 
 
 def get_line(session: Session, entry_number: str, line_number: int) -> EntryLine | None:

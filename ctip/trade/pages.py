@@ -15,7 +15,7 @@ from ctip.authz.policy import Principal, can
 from ctip.model import calendar
 from ctip.model.errors import CtipError
 from ctip.store.paging import RecordListing
-from ctip.trade import detentions, service, tiers
+from ctip.trade import detentions, entries, service, tiers
 from ctip.trade.access import TradeAction
 from ctip.trade.tables import DetentionRow
 from ctip.web.auth import WebSession, page_for
@@ -109,6 +109,7 @@ def _line_page(
         detention=det_id if existing is not None else None,
         can_detain=can(principal, TradeAction.WRITE) and screened.decision != "release",
         error=error,
+        not_read=entries.values_not_read(screened.line),
     )
     return render(request, "trade/line.html", context, status_code=status)
 
@@ -256,11 +257,13 @@ def _detention_page(
         state = detentions.detention_state(session, det_id)
     except detentions.DetentionNotFound:
         return error_page(request, principal, 404, "No detention with this id.")
+    line = entries.get_line(session, state.entry_number, state.line_number)
     context = page_context(
         request,
         principal,
         active="/trade",
         state=state,
+        not_read=entries.values_not_read(line) if line is not None else [],
         step=step,
         decision=decision,
         can_write=can(principal, TradeAction.WRITE),

@@ -40,6 +40,10 @@ class EntryLineRow(Base):
     port: Mapped[str] = mapped_column(String(10))
     line_sha256: Mapped[str] = mapped_column(String(64))
     file_id: Mapped[int] = mapped_column(Integer)
+    not_read: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    """The values of the line that could not be read, as written in the file, as JSON
+    ({column: text}): kept so an officer sees what the importer declared, never used as
+    evidence. "{}" when every value was read (and for lines stored before it was kept)."""
 
 
 class ScreeningRow(Base):
