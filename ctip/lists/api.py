@@ -345,7 +345,7 @@ def accepted(job: jobs.JobView) -> JSONResponse:
     "/load",
     status_code=202,
     response_model=jobs.JobView,
-    **upload_route(LIST_FILE_BODY, MAX_LIST_BYTES),
+    **{**upload_route(LIST_FILE_BODY, MAX_LIST_BYTES), "responses": error_responses(409, 413)},
 )
 async def load(
     principal: Writer,

@@ -1,5 +1,6 @@
 """Workbench pages of the lists core: the loaded lists with their editions, one list's entries
-in the workbench table, the upload of a new edition (same loaders as the CLI and the API), and
+in the workbench table, the upload of a new edition (the API's load job, followed on the job
+page; same loaders as the CLI), and
 screening: names pasted or a query file uploaded against the lists chosen, each hit with its
 explanation.
 
@@ -14,6 +15,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ctip.authz import audit
@@ -23,12 +25,15 @@ from ctip.ingest.tables import Row
 from ctip.ingest.values import RowValues, ValueWarning
 from ctip.lists import governance, store
 from ctip.lists.access import ListAction
-from ctip.lists.formats import WATCHLIST, format_names, hit_record, preparer
+from ctip.lists.api import LOAD_JOB, check_file, check_may_send, load_work
+from ctip.lists.formats import WATCHLIST, format_names, hit_record
 from ctip.lists.readers import LIST_SCHEMATA, QUERY_COLUMNS, query_from_row, read_query_file
 from ctip.matching.scoring import DEFAULT_THRESHOLD
 from ctip.matching.screening import Hit, screen_names
 from ctip.matching.types import MatchQuery
-from ctip.model.errors import CtipError, Forbidden, InvalidInput, NotFound
+from ctip.model.errors import CtipError, InvalidInput, NotFound
+from ctip.store import jobs
+from ctip.store.db import Database
 from ctip.web.auth import CSRF_FIELD, WebSession, csrf_ok, page_for
 from ctip.web.forms import FormText, Token
 from ctip.web.frame import error_page, form_expired, page_context
@@ -48,7 +53,6 @@ from ctip.web.upload import (
     UploadRefused,
     read_upload,
     refusal,
-    run_loader,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -119,36 +123,50 @@ def _lists_page(
 
 @router.post("/lists/load")
 async def load_list(request: Request, principal: ListWriter, session: WebSession) -> Response:
-    """Load a list file chosen in the browser as a new edition: validated, all or nothing,
-    idempotent; a refused file shows its bad rows."""
+    """Load a list file chosen in the browser as a new edition: the same job as
+    `POST /api/v1/lists/load`, off the request path; the browser goes to the job's page,
+    which shows progress, then the edition's figures or every bad row. What can be refused
+    at once (who may load, the list name, the format, an empty or non-UTF-8 file, a taken
+    edition label) is shown on this page with the typed values kept."""
     try:
         upload = await read_upload(request)
     except UploadRefused as error:
         return _lists_page(request, principal, session, refusal(error), error.http_status)
     form = {k: upload.fields.get(k, "").strip()[:MAX_NAME] for k in ("list_name", "edition")}
     form["format"] = upload.fields.get("format", WATCHLIST)
+    edition = form["edition"] or None
     try:
-        governance.check_may_load(session, principal, form["list_name"])
-    except Forbidden as error:
-        return _lists_page(request, principal, session, refusal(error), 403, **form)
-    outcome = run_loader(session, lambda: _load(session, upload, principal.username, **form))
-    status = 200 if outcome.ok else 422
-    return _lists_page(request, principal, session, outcome, status, **form)
-
-
-def _load(
-    session: Session, upload: Upload, actor: str, list_name: str, edition: str, format: str
-) -> str:
-    if format not in format_names():
-        raise InvalidInput(f"Unknown format {format!r}; choose one of {', '.join(format_names())}.")
-    prepared = preparer(format)(upload.data, upload.file_name, list_name)
-    done = store.save_edition(session, list_name, prepared, actor, edition or None, format)
-    if done.already_loaded:
-        return f"{done.file_name} was already loaded as {done.list_name} {done.edition}."
-    return (
-        f"Loaded {done.file_name} as {done.list_name}, edition {done.edition}: "
-        f"{done.entries} entries, {done.rules} goods rules."
+        await run_in_threadpool(
+            _check_upload, session, principal, upload, form["list_name"], edition, form["format"]
+        )
+    except CtipError as error:
+        return _lists_page(request, principal, session, refusal(error), error.http_status, **form)
+    work = load_work(
+        principal, form["list_name"], upload.data, upload.file_name, edition, form["format"]
     )
+    label = f"{upload.file_name} into {form['list_name']}"
+    database: Database = request.app.state.database
+    job = await run_in_threadpool(
+        jobs.submit, database.session, LOAD_JOB, principal.username, work, label
+    )
+    return redirect(f"/jobs/{job.id}")
+
+
+def _check_upload(
+    session: Session,
+    principal: Principal,
+    upload: Upload,
+    list_name: str,
+    edition: str | None,
+    format: str,
+) -> None:
+    """The API's checks before a load job, in words for the page."""
+    if not upload.data.strip():
+        raise InvalidInput("The file is empty: choose the list file to load.")
+    if edition is not None:
+        store.check_edition_name(edition)
+    check_may_send(session, principal, list_name, format)
+    check_file(session, list_name, edition, format, upload.data, upload.file_name)
 
 
 @router.get("/lists/{list_name}")

@@ -15,7 +15,9 @@ from ctip.api.app import create_app
 from ctip.config import Settings
 from ctip.lists.demo import TEAM_LIST, seed_demo
 from ctip.model.roles import Role
+from ctip.store import jobs
 from ctip.store.db import Database
+from tests.api.jobs import JOB_WAIT_SECONDS
 from tests.support.workbench import form_token, sign_in
 
 LIST_URL = f"/lists/{TEAM_LIST}"
@@ -70,17 +72,26 @@ def test_an_unknown_list_or_edition_is_a_404_page(lists_web: TestClient) -> None
 
 
 def _upload(client: TestClient, data: bytes, **fields: str) -> tuple[int, str]:
+    """Upload a list file; (the answer's status, the page the browser shows in the end): the
+    job's page once the job has ended when the upload was handed to a job (303)."""
     token = form_token(client.get("/lists").text)
     files = {"file": ("names.csv", data, "text/csv")}
     body = {"csrf_token": token, "format": "watchlist", **fields}
     response = client.post("/lists/load", data=body, files=files)
-    return response.status_code, response.text
+    location = response.headers.get("location", "")
+    if response.status_code != 303 or not location.startswith("/jobs/"):
+        return response.status_code, response.text
+    jobs.runner().wait(int(location.removeprefix("/jobs/")), JOB_WAIT_SECONDS)
+    page = client.get(location)
+    assert page.status_code == 200, page.text
+    return response.status_code, page.text
 
 
 def test_a_list_file_uploaded_in_the_browser_becomes_an_edition(lists_web: TestClient) -> None:
     sign_in(lists_web, Role.TRADE_ANALYST)
     status, page = _upload(lists_web, GOOD_FILE, list_name="gulf-team", edition="2024-06")
-    assert status == 200 and "2 entries" in page
+    assert status == 303 and "job-done" in page
+    assert "names.csv into gulf-team" in page and "2 entries" in page
     entries = lists_web.get("/lists/gulf-team").text
     assert "Nur Trading FZE" in entries and "2024-06" in entries
 
@@ -88,8 +99,26 @@ def test_a_list_file_uploaded_in_the_browser_becomes_an_edition(lists_web: TestC
 def test_a_refused_list_file_loads_nothing_and_names_each_bad_row(lists_web: TestClient) -> None:
     sign_in(lists_web, Role.TRADE_ANALYST)
     status, page = _upload(lists_web, BAD_FILE, list_name="gulf-team")
-    assert status == 422 and "Nothing was loaded." in page
+    assert status == 303 and "job-failed" in page and "Nothing was loaded." in page
     assert page.count('<span class="row-number">') == 2
+    assert lists_web.get("/lists/gulf-team").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("data", "fields", "said"),
+    [
+        (b"id,name\nx-1,Caf\xe9 Ltd\n", {}, "not UTF-8"),
+        (GOOD_FILE, {"format": "nope"}, "unknown format"),
+        (GOOD_FILE, {"edition": "not a label"}, "edition"),
+    ],
+    ids=["encoding", "format", "edition"],
+)
+def test_what_can_be_refused_at_once_stays_on_the_page_without_a_job(
+    lists_web: TestClient, data: bytes, fields: dict[str, str], said: str
+) -> None:
+    sign_in(lists_web, Role.TRADE_ANALYST)
+    status, page = _upload(lists_web, data, list_name="gulf-team", **fields)
+    assert status == 422 and "Nothing was loaded." in page and said in page
     assert 'value="gulf-team"' in page  # the typed name is kept
     assert lists_web.get("/lists/gulf-team").status_code == 404
 
@@ -98,8 +127,8 @@ def test_an_official_edition_is_approved_with_the_button_by_another_person(
     lists_web: TestClient, seeded_settings: Settings
 ) -> None:
     sign_in(lists_web, Role.TRADE_ANALYST)
-    status, _ = _upload(lists_web, GOOD_FILE, list_name="uflpa", edition="2024-06")
-    assert status == 200
+    status, job = _upload(lists_web, GOOD_FILE, list_name="uflpa", edition="2024-06")
+    assert status == 303 and "approves it" in job
     own = lists_web.get("/lists/uflpa").text
     assert "pending" in own and "Approve edition" not in own  # a trade analyst never approves
     with TestClient(create_app(seeded_settings), follow_redirects=False) as supervisor:
