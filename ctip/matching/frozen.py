@@ -41,7 +41,7 @@ Posting = npt.NDArray[np.int32]
 Hashes = npt.NDArray[np.uint64]
 
 HASH_CHUNK = 1_000_000  # keys hashed by numpy at once
-SPILL_PAIRS = 8_000_000  # (key, entry) pairs held in memory before they go to disk
+SPILL_PAIRS = 4_000_000  # (key, entry) pairs held in memory before they go to disk
 BUCKETS = 256  # files the spilled pairs are spread over, by the top 8 bits of their hash
 PAIR = np.dtype([("hash", "<u8"), ("position", "<i4"), ("word", "u1")])
 """A (key, entry) pair as spilled: the key's hash, the entry's position, whether the key
@@ -194,11 +194,12 @@ class _Pairs:
         self.entries += len(counts)
         self.held.append(chunk)
         self.held_count += len(chunk)
-        if self.held_count > SPILL_PAIRS:
-            if self.spill is None:
+        if self.spill is not None or self.held_count > SPILL_PAIRS:
+            if self.spill is None:  # once spilling, every chunk goes to disk at once
                 self.spill = _Spill()
-            self.spill.write(np.concatenate(self.held))
-            self.held, self.held_count = [], 0
+            while self.held:
+                self.spill.write(self.held.pop(0))
+            self.held_count = 0
 
     def postings(self, max_postings: int) -> HashedPostings:
         """The sorted arrays: built in memory, or bucket by bucket from disk."""
@@ -222,11 +223,11 @@ def _grouped(
     their posting counts and their postings end to end."""
     if len(pairs) == 0:  # a list without entries
         return np.empty(0, np.uint64), np.empty(0, np.int64), np.empty(0, np.int32)
-    pairs = pairs[np.argsort(pairs["hash"], kind="stable")]
+    pairs = _taken(pairs, np.argsort(pairs["hash"], kind="stable"))
     hashes, positions = pairs["hash"], pairs["position"]
     again = (hashes[1:] == hashes[:-1]) & (positions[1:] == positions[:-1])
     if again.any():
-        pairs = pairs[np.concatenate(([True], ~again))]
+        pairs = _taken(pairs, np.flatnonzero(np.concatenate(([True], ~again))))
         hashes, positions = pairs["hash"], pairs["position"]
     # Each key's run in the sorted hashes (np.unique would sort them all over again).
     starts = np.concatenate(([0], np.flatnonzero(np.diff(hashes)) + 1)).astype(np.int64)
@@ -235,6 +236,14 @@ def _grouped(
     keep = words | (counts <= max_postings)
     flat = np.ascontiguousarray(positions[np.repeat(keep, counts)], dtype=np.int32)
     return np.ascontiguousarray(hashes[starts[keep]]), counts[keep], flat
+
+
+def _taken(pairs: npt.NDArray[np.void], order: npt.NDArray[np.intp]) -> npt.NDArray[np.void]:
+    """`pairs[order]`, a field at a time (ten times faster than numpy's own for records)."""
+    taken = np.empty(len(order), dtype=PAIR)
+    for name in PAIR.names or ():
+        taken[name] = pairs[name][order]
+    return taken
 
 
 class _Spill:
@@ -252,7 +261,7 @@ class _Spill:
         bucket = (pairs["hash"] >> np.uint64(56)).astype(np.uint8)
         order = np.argsort(bucket, kind="stable")
         bounds = np.searchsorted(bucket[order], np.arange(BUCKETS + 1), side="left")
-        pairs = pairs[order]
+        pairs = _taken(pairs, order)
         for number, stream in enumerate(self.streams):
             pairs[bounds[number] : bounds[number + 1]].tofile(stream)
 

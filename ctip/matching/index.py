@@ -136,10 +136,13 @@ def blocking_keys(name: str) -> frozenset[str]:
     return frozenset(_name_keys(name))
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=1 << 15)
 def _word_key_names(word: str) -> tuple[str, ...]:
-    """The keys of one word without their credits (a build needs only the keys)."""
-    return tuple(key for key, _ in word_keys(word))
+    """The keys of one word without their credits (a build needs only the keys).
+
+    Its own small cache, not `word_keys`'s: most words of a large list are on one entry
+    (brands, joined words), and a cache of their keys would grow by gigabytes and miss."""
+    return tuple(key for key, _ in word_keys.__wrapped__(word))
 
 
 def _name_keys(name: str) -> list[str]:
