@@ -28,6 +28,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import permutations
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +56,7 @@ LEGAL_FORMS = list(FORM_VARIANTS)
 PLANTED_SHARE = 0.05  # lines with a listed party among their three
 DISTINCT_PARTIES = 30_000  # unlisted parties, reused across lines like real importers
 PEER_LINES = 2_000
+PERSON_DRAWS = 20_000  # draws of a listed person that all give namesakes: none is left
 NAME_BENCH = Path(__file__).parents[2] / "shared/data/name_matching/name_bench_cases.csv"
 
 
@@ -125,10 +127,27 @@ def brand_chars(listed: bool) -> str:
     return "".join(c for c in dict.fromkeys(BRAND_CHARS) if ascii_text(c) in mine)
 
 
+def brand_capacity(listed: bool) -> int:
+    """How many brands `brands` can draw: the distinct pinyin spellings of two or three
+    different brand characters (67,055 listed, 67,300 unlisted)."""
+    syllables = ["".join(ascii_text(c).split()) for c in brand_chars(listed)]
+    return len({"".join(p).capitalize() for size in (2, 3) for p in permutations(syllables, size)})
+
+
 def brands(rng: random.Random, count: int, listed: bool) -> list[str]:
     """Han brands of two or three characters, distinct in pinyin too: two brands that
     read the same (勇瑞 and 永瑞, both "Yongrui") give namesakes in Latin letters, and a
-    query matching both is right twice, not wrong once."""
+    query matching both is right twice, not wrong once.
+
+    Asked for more than there are (`brand_capacity`), it stops with the maximum instead
+    of drawing for ever."""
+    capacity = brand_capacity(listed)
+    if count > capacity:
+        kind = "listed" if listed else "unlisted"
+        raise SystemExit(
+            f"the generator makes at most {capacity:,} distinct {kind} brands; "
+            f"{count:,} were asked for (use benchmarks.screening.write_large_list for more)"
+        )
     chars = brand_chars(listed)
     seen: dict[str, str] = {}
     while len(seen) < count:
@@ -152,12 +171,27 @@ def build_list(rng: random.Random, size: int, pool: list[str]) -> list[ListEntry
             name = other_company(rng, pinyin(brand))
             entries.append(ListEntry("bench", "1", entry_id, "Company", name))
         else:
-            name, aliases = person(rng, listed=True)
-            while persons & namesake_keys(name):  # namesakes are true hits, not planted
-                name, aliases = person(rng, listed=True)
+            name, aliases = _new_person(rng, persons, entries)
             persons.update(namesake_keys(name))
             entries.append(ListEntry("bench", "1", entry_id, "Person", name, aliases))
     return entries
+
+
+def _new_person(
+    rng: random.Random, persons: set[str], listed: list[ListEntry]
+) -> tuple[str, tuple[str, ...]]:
+    """A listed person who is no namesake of one listed before (namesakes are true hits,
+    not planted ones); stops with the maximum once PERSON_DRAWS draws in a row fail (the
+    vocabulary gives about 12,900 such persons)."""
+    for _ in range(PERSON_DRAWS):
+        name, aliases = person(rng, listed=True)
+        if not persons & namesake_keys(name):
+            return name, aliases
+    raise SystemExit(
+        f"the generator found no new listed person in {PERSON_DRAWS:,} draws: it makes at "
+        f"most about {sum(e.schema == 'Person' for e in listed):,} persons who are not "
+        "namesakes (15% of a list); use benchmarks.screening.write_large_list for more"
+    )
 
 
 @dataclass(frozen=True)
