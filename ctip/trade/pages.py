@@ -72,11 +72,17 @@ LINES = Table(
             "value", "Value (USD)", sortable=True, numeric=True, value=lambda s: s.line.value_usd
         ),
         Column("why", "Why", value=lambda s: ", ".join(f["name"] for f in s.features)),
+        Column("not_read", "Not read", value=lambda s: _kept_as_written(s.line)),
     ),
     search_label="Entry, importer, manufacturer or HTS",
     default_sort="score",
     default_descending=True,
 )
+
+
+def _kept_as_written(line: entries.EntryLine) -> str:
+    """The line's values not read, as the file wrote them ("arrival_date: 1969-7-32")."""
+    return "; ".join(f"{column}: {text}" for column, text in line.not_read)
 
 
 @router.get("/trade")

@@ -187,6 +187,18 @@ def test_the_line_page_shows_the_values_kept_as_written_escaped(kept_web: TestCl
     assert whole.status_code == 200 and 'id="not-read"' not in whole.text
 
 
+def test_the_results_name_the_values_kept_as_written(kept_web: TestClient) -> None:
+    sign_in(kept_web, Role.TRADE_ANALYST)
+    listing = kept_web.get("/trade")
+    assert listing.status_code == 200 and "Not read" in listing.text
+    hts = "<code>hts_code</code>: <q><bdi>&lt;script&gt;alert(&#39;hts&#39;)&lt;/script&gt;"
+    date = "<code>arrival_date</code>: <q><bdi>1969-7-32</bdi></q>"
+    assert f"{hts}</bdi></q>; {date}" in listing.text
+    assert "<script>alert(" not in listing.text
+    exported = kept_web.get("/trade", params={"export": "csv"})
+    assert exported.status_code == 200 and "arrival_date: 1969-7-32" in exported.text
+
+
 def test_the_detention_page_shows_the_values_kept_as_written(kept_web: TestClient) -> None:
     sign_in(kept_web, Role.TRADE_ANALYST)
     token = form_token(kept_web.get(LINE_URL).text)
