@@ -233,7 +233,7 @@ def test_the_revision_adds_the_column_and_old_lines_read_as_before(database_url:
             old = entries.get_line(session, "ABC12345671", 1)
         assert old is not None and old.not_read == () and old.arrival_date == "2025-06-01"
         assert json.loads(_stored(database)[1].not_read) == {}
-        command.downgrade(config, "trade_0012_entry_values_not_read@-1")
+        command.downgrade(config, "trade_0011_wro_issuances")
         database.engine.dispose()
         columns = {c["name"] for c in inspect(database.engine).get_columns("trade_entry_lines")}
         assert "not_read" not in columns and "line_sha256" in columns
