@@ -256,16 +256,24 @@ def load_work(
     """The load as a job's work: the same reader and store load as `ctip lists load`.
 
     The permission is checked again inside the job's transaction (an admin may have marked
-    the list official meanwhile). Progress counts the entries read (all at once, when the
-    file has been read whole), then the entries indexed for screening: twice the entries
-    when a new edition is done."""
+    the list official meanwhile). Progress counts rows as they are handled: the entries read
+    (all at once, when the file has been read whole), the rows written (entry rows, then
+    the listed parties' statements in the entity store), then the entries indexed for
+    screening."""
 
     def work(session: Session, progress: jobs.Progress) -> dict[str, Any]:
         governance.check_may_load(session, principal, list_name)
         prepared = preparer(format)(data, file_name, list_name)
         progress(len(prepared.entries))
         done = store.save_edition(
-            session, list_name, prepared, principal.username, edition, format, _indexed(progress)
+            session,
+            list_name,
+            prepared,
+            principal.username,
+            edition,
+            format,
+            progress=_indexed(progress),
+            written=progress,
         )
         return load_result(session, done, prepared.warnings)
 

@@ -126,12 +126,15 @@ def save_edition(
     edition: str | None = None,
     kind: str = "watchlist",
     progress: Callable[[int, int], None] | None = None,
+    written: Callable[[int], None] | None = None,
 ) -> LoadOutcome:
     """Store a validated list file as a new edition (or find the same bytes loaded before).
 
     A new edition's screening index is built and saved here, once, before anyone screens
     against it (`progress` hears how far the build is: entries indexed, entries in all);
-    screening then only opens it. A file refused before this point leaves no index."""
+    screening then only opens it. A file refused before this point leaves no index.
+    `written` hears the rows written before that, as they go: the entry rows, then the
+    statements of the listed parties in the entity store (a job's progress)."""
     incoming = IncomingFile(
         kind=FILE_KIND,
         scope=check_list_name(list_name),
@@ -143,7 +146,7 @@ def save_edition(
     )
     load = _EditionLoad(list_name, kind, prepared)
     outcome = import_file(
-        session, incoming, partial(_new_label, session, load, edition), load.write
+        session, incoming, partial(_new_label, session, load, edition), load.write, written
     )
     row = session.execute(select(ListEdition).where(ListEdition.file_id == outcome.id)).scalar_one()
     if not outcome.already_imported:
@@ -176,12 +179,12 @@ class _EditionLoad:
     def write(self, target: FileWrite, label: str) -> Counts:
         """The edition, its entries, its rules, and its parties in the entity store."""
         row = _add_edition(target, self.list_name, label, self.kind, self.prepared)
-        _write_entries(target.session, row, self.list_name, self.prepared)
+        _write_entries(target.session, row, self.list_name, self.prepared, target.progress)
         _write_rules(target.session, row, self.prepared.rules)
         if self.prepared.ftm_lines:
             source = f"list-{self.list_name}"
             lines, name = self.prepared.ftm_lines, self.prepared.file_name
-            import_ftm_bytes(target.session, lines, name, source, target.actor)
+            import_ftm_bytes(target.session, lines, name, source, target.actor, target.progress)
         target.notes.update(edition=label, list_kind=self.kind)
         return {"entries": row.entry_count, "rules": row.rule_count}
 
@@ -216,16 +219,23 @@ def _add_edition(
 
 
 def _write_entries(
-    session: Session, edition: ListEdition, list_name: str, prepared: PreparedList
+    session: Session,
+    edition: ListEdition,
+    list_name: str,
+    prepared: PreparedList,
+    progress: Callable[[int], None] | None = None,
 ) -> None:
     """Every entry's row, inserted in batches of plain rows (not one ORM object each: a
-    million-entry list would spend most of its load building and flushing objects)."""
+    million-entry list would spend most of its load building and flushing objects);
+    `progress` hears each batch's size once it is in."""
     rows = (
         _entry_row(edition.id, prepared.entity_id(list_name, entry.entry_id), entry)
         for entry in prepared.entries
     )
     while batch := list(islice(rows, ENTRY_BATCH)):
         session.execute(insert(ListEntryRow), batch)
+        if progress is not None:
+            progress(len(batch))
 
 
 def _entry_row(edition_id: int, entity_id: str, entry: ListEntry) -> dict[str, Any]:
