@@ -182,8 +182,14 @@ ADDRESS_DIFFERS = 60.0
 
 
 def looks_like_organisation(record: ResolveRecord) -> bool:
-    """A name carrying a legal form ("ltd", "gmbh", "llc") or a generic company word."""
-    if not record.name:
+    """A name carrying a legal form ("ltd", "gmbh", "llc") or a generic company word, on a
+    record without a birth date.
+
+    A birth date is a person's: people whose names hold a legal form's letters as a word
+    ("Usno Sapa", "Xekoda Sau", "Psu Zonoin": S.p.A., S.A.U., PSU) stay people, compared by
+    name parts with the others.
+    """
+    if not record.name or record.birth_date:
         return False
     if extract_org_types(record.name):
         return True

@@ -112,6 +112,21 @@ def test_auto_keeps_a_person_and_a_company_apart() -> None:
     }
 
 
+def test_auto_keeps_a_person_whose_name_holds_a_legal_form_with_the_people() -> None:
+    # "Sapa", "Sau" and "Sarl" are read as legal forms (S.p.A., S.A.U., SARL) by rigour
+    born = {"birth_date": "1971-03-02"}
+    people_named = [
+        _record("1", "Usno Sapa", **born),
+        _record("2", "Sapa Usno", **born),
+        _record("3", "Xekoda Sau", **born),
+        _record("4", "Sarl Raribe", **born),
+    ]
+    company = _record("5", "Usno Sapa")  # the same words without a birth date: a company
+    people, companies = organisations.split_by_kind([*people_named, company])
+    assert [r.id for r in people] == ["1", "2", "3", "4"]
+    assert [r.id for r in companies] == ["5"]
+
+
 def test_link_only_links_across_sources_never_within_one() -> None:
     records = [
         _record("a1", "Meridian Staffing LLC", "list-a"),
