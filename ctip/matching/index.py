@@ -16,6 +16,7 @@ query's weight. Only candidates are scored by `ctip.matching.scoring.score`.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
@@ -40,6 +41,7 @@ BEST_SHARE: Final = 0.45  # ... and not even then below this
 AFFIX: Final = 4
 # How much credit a word gets by the key it meets: itself, its sound, its ends.
 EXACT, PHONETIC, AFFIXED, TYPO = 1.0, 0.8, 0.6, 0.8
+_ASCII_ALNUM: Final = re.compile("[a-z0-9]+")
 TYPO_MIN: Final = 5  # shorter words are names of their own one letter apart ("Lee"/"Lea")
 
 PROGRESS_EVERY: Final = 5_000  # entries between two progress reports of a build
@@ -86,7 +88,11 @@ def typo_keys(word: str) -> list[str]:
 def written_words(name: str, strip_forms: bool = True) -> tuple[tuple[str, bool], ...]:
     """The name's words in written order, transliterated, company forms left out;
     Chinese runs become one word per syllable (flagged True)."""
-    spaced = names.han_spaced(name) if names.has_han(name) else name
+    return _spaced_words(names.han_spaced(name) if names.has_han(name) else name, strip_forms)
+
+
+def _spaced_words(spaced: str, strip_forms: bool) -> tuple[tuple[str, bool], ...]:
+    """`written_words` of a name whose Han company forms are spaced off already."""
     stripped = remove_org_types(spaced) if strip_forms else spaced
     words: list[tuple[str, bool]] = []
     for word in (stripped if stripped.strip() else spaced).split():
@@ -96,21 +102,23 @@ def written_words(name: str, strip_forms: bool = True) -> tuple[tuple[str, bool]
 
 
 def _ascii_parts(word: str) -> list[str]:
-    """A written word as Latin tokens in order ("Co.,Ltd" -> co, ltd; 新疆 -> xin, jiang)."""
-    return [
-        t for t in "".join(c if c.isalnum() else " " for c in ascii_latin(word).lower()).split()
-    ]
+    """A written word as Latin tokens in order ("Co.,Ltd" -> co, ltd; 新疆 -> xin, jiang):
+    its runs of letters and digits."""
+    latin = ascii_latin(word).lower()
+    if latin.isascii():  # the rule (letters and digits: str.isalnum) as one regex
+        return _ASCII_ALNUM.findall(latin)
+    return "".join(c if c.isalnum() else " " for c in latin).split()
 
 
 def joined_words(words: tuple[tuple[str, bool], ...]) -> list[tuple[int, int, str]]:
     """Neighbouring words written together: pairs, and Chinese syllable triples
     ("xin"+"jiang" -> "xinjiang"), with the span of words each covers."""
     joined = []
-    for start in range(len(words)):
-        for size in (2, 3):
-            span = words[start : start + size]
-            if len(span) == size and (size == 2 or all(h for _, h in span)):
-                joined.append((start, start + size, "".join(w for w, _ in span)))
+    for start in range(len(words) - 1):
+        (first, first_han), (second, second_han) = words[start], words[start + 1]
+        joined.append((start, start + 2, first + second))
+        if first_han and second_han and start + 2 < len(words) and words[start + 2][1]:
+            joined.append((start, start + 3, first + second + words[start + 2][0]))
     return joined
 
 
@@ -142,15 +150,23 @@ def _word_key_names(word: str) -> tuple[str, ...]:
 
     Its own small cache, not `word_keys`'s: most words of a large list are on one entry
     (brands, joined words), and a cache of their keys would grow by gigabytes and miss."""
-    return tuple(key for key, _ in word_keys.__wrapped__(word))
+    keys = [f"w:{word}"]  # `word_keys` without credits, in its order (a test holds it)
+    if len(word) >= 3 and not word.isdigit():
+        keys.append(f"p:{metaphone(word)}")
+    for size in affix_sizes(word):
+        keys += (f"a:{word[:size]}", f"z:{word[-size:]}")
+    keys += typo_keys(word)
+    return tuple(keys)
 
 
 def _name_keys(name: str) -> list[str]:
     """The keys of `blocking_keys`, a key possibly more than once (the build files each
     (key, entry) pair once: a set per name would cost more than the repeats)."""
-    words = written_words(name)
-    if names.has_han(name):
-        words += written_words(names.han_spaced(name), strip_forms=False)
+    if names.has_han(name):  # as written_words(name) + written_words(spaced, False)
+        spaced = names.han_spaced(name)
+        words = _spaced_words(spaced, True) + _spaced_words(names.han_spaced(spaced), False)
+    else:
+        words = _spaced_words(name, True)
     keys: list[str] = []
     for word, _ in words:
         keys.extend(_word_key_names(word))

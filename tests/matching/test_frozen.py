@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from benchmarks.screening import write_large_list
-from ctip.matching import frozen
+from ctip.matching import frozen, index
 from ctip.matching.index import CandidateIndex, blocking_keys
 from ctip.matching.types import ListEntry, MatchQuery
 
@@ -66,12 +66,27 @@ def assert_files_reference(postings: frozen.HashedPostings, filed: dict[str, lis
     assert postings.get("w:nosuchwordanywhere") is None
 
 
-def test_key_hash_and_hash_keys_agree_on_every_length_and_script() -> None:
-    keys = ["", "w:", "w:abcdef", "w:abcdefg", "w:abcdefgh", "d:" + "x" * 40, "w:新疆", "p:ПТРФ"]
-    keys += [f"a:{'é' * n}{n}" for n in range(20)]
-    assert frozen.hash_keys(keys).tolist() == [frozen.key_hash(k) for k in keys]
-    assert len(set(frozen.hash_keys(keys).tolist())) == len(keys)
-    assert frozen.hash_keys([]).tolist() == []
+@pytest.mark.parametrize(
+    "keys",
+    [
+        ["", "w:", "w:abcdef", "w:abcdefg", "w:abcdefgh", "d:" + "x" * 40, "w:xin", "p:KSNJ"],
+        ["w:新疆", "p:ПТРФ", "w:a", *(f"a:{'é' * n}{n}" for n in range(20))],
+        ["line\nbreak", "w:x", ""],
+        [f"d:{'ab' * n}" for n in range(30)],
+        [""],
+        [],
+    ],
+)
+def test_key_hash_and_hash_keys_agree_on_every_length_and_script(keys: list[str]) -> None:
+    hashed, words = frozen._hashed(keys)
+    assert hashed.tolist() == [frozen.key_hash(k) for k in keys]
+    assert len(set(hashed.tolist())) == len(keys)
+    assert words.tolist() == [k.startswith("w:") for k in keys]
+
+
+def test_the_builds_keys_of_a_word_are_the_keys_screening_reads() -> None:
+    for word in ("xin", "xinjiang", "huafu", "a", "ab", "abcde", "12345", "ltd", "petrov"):
+        assert index._word_key_names(word) == tuple(key for key, _ in index.word_keys(word))
 
 
 def test_in_memory_build_files_exactly_the_reference(entries: list[ListEntry]) -> None:
