@@ -160,12 +160,11 @@ def _check_upload(
     edition: str | None,
     format: str,
 ) -> None:
-    """The API's checks before a load job, in words for the page."""
-    if not upload.data.strip():
-        raise InvalidInput("The file is empty: choose the list file to load.")
+    """The API's checks before a load job (the form reader has refused an empty file): who
+    may load, the list name and format, the edition label, the file's encoding."""
+    check_may_send(session, principal, list_name, format)
     if edition is not None:
         store.check_edition_name(edition)
-    check_may_send(session, principal, list_name, format)
     check_file(session, list_name, edition, format, upload.data, upload.file_name)
 
 
