@@ -155,16 +155,22 @@ class HashedPostings:
         return np.asarray(self.flat[self.offsets[slot] : self.offsets[slot + 1]])
 
 
-def build_postings(keys_of: Iterable[Sequence[str]], max_postings: int) -> HashedPostings:
+def build_postings(
+    keys_of: Iterable[Sequence[str]], max_postings: int, spill_dir: Path | None = None
+) -> HashedPostings:
     """The postings of every key of every entry (`keys_of` gives each entry's keys, in
     entry order; a key given twice for one entry is filed once), as sorted arrays; a key
     on more than `max_postings` entries is left out unless it is a whole word ("w:"),
     whose frequency the ranking reads.
 
     Keys are hashed HASH_CHUNK at a time; past SPILL_PAIRS pairs they go to bucket files
-    (`_Spill`), so a list of a million entries never holds its pairs in memory at once.
+    (`_Spill`, in a new folder under `spill_dir`, else the system's temporary folder), so
+    a list of a million entries never holds its pairs in memory at once (it needs about
+    13 bytes of disk a pair: 6.5 GB for a million entries, gone once the arrays are made).
+    Built on the file system of the index's folder, a saved index links its arrays
+    instead of copying them.
     """
-    pairs = _Pairs()
+    pairs = _Pairs(spill_dir)
     keys: list[str] = []
     counts: list[int] = []
     for entry_keys in keys_of:
@@ -198,7 +204,8 @@ class Pairs(NamedTuple):
 class _Pairs:
     """The (key, entry) pairs of a build: in memory while few, in bucket files after."""
 
-    def __init__(self) -> None:
+    def __init__(self, spill_dir: Path | None) -> None:
+        self.spill_dir = spill_dir
         self.entries = 0  # position of the next entry
         self.held: list[Pairs] = []
         self.held_count = 0
@@ -214,7 +221,7 @@ class _Pairs:
         self.held_count += len(hashes)
         if self.spill is not None or self.held_count > SPILL_PAIRS:
             if self.spill is None:  # once spilling, every chunk goes to disk at once
-                self.spill = _Spill()
+                self.spill = _Spill(self.spill_dir)
             while self.held:
                 self.spill.write(self.held.pop(0))
             self.held_count = 0
@@ -259,8 +266,10 @@ class _Spill:
     every pair of its keys, so buckets sorted one at a time, in order, give the whole
     sorted arrays. A bucket is three files, one a column."""
 
-    def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="ctip-index-build-"))
+    def __init__(self, spill_dir: Path | None) -> None:
+        if spill_dir is not None:
+            spill_dir.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix="ctip-index-build-", dir=spill_dir))
         self.streams = [
             [self._path(bucket, column).open("wb") for column in Pairs._fields]
             for bucket in range(BUCKETS)
@@ -273,9 +282,11 @@ class _Spill:
         """Append the pairs to their buckets (each bucket keeps them in entry order)."""
         bucket = (pairs.hashes >> np.uint64(56)).astype(np.uint8)
         order = np.argsort(bucket, kind="stable")
-        bounds = np.searchsorted(bucket[order], np.arange(BUCKETS + 1), side="left").tolist()
+        found = np.searchsorted(bucket[order], np.arange(BUCKETS + 1), side="left")
+        bounds: list[int] = found.tolist()
         del bucket
-        for values, column in zip(pairs, range(len(Pairs._fields)), strict=True):
+        columns: tuple[npt.NDArray[Any], ...] = (pairs.hashes, pairs.positions, pairs.words)
+        for column, values in enumerate(columns):
             ordered = values[order]
             for number, streams in enumerate(self.streams):
                 ordered[bounds[number] : bounds[number + 1]].tofile(streams[column])

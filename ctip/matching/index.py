@@ -203,17 +203,20 @@ class CandidateIndex:
         *,
         warm_names: bool = True,
         progress: Progress | None = None,
+        spill_dir: Path | None = None,
     ) -> None:
         """Index the entries. `warm_names` also loads rigour's name data, so that the first
         screening does not pay for it (an index built to be saved, at list load, need not);
-        `progress` hears how far a long build is, every PROGRESS_EVERY entries."""
+        `progress` hears how far a long build is, every PROGRESS_EVERY entries; a large
+        list's (key, entry) pairs are sorted on disk under `spill_dir` (best on the file
+        system the index will be saved to: its arrays are then linked, not copied)."""
         if warm_names:
             names.load_name_data()
         self.entries: Sequence[ListEntry] = list(entries)
         total = max(1, len(self.entries))
         self._max_postings = max(50, int(total * COMMON_KEY_SHARE))
         self._postings: Postings = frozen.build_postings(
-            _entry_keys(self.entries, progress), self._max_postings
+            _entry_keys(self.entries, progress), self._max_postings, spill_dir
         )
         self._unknown = math.log(1 + total)
         self._total = total

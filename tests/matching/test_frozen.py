@@ -120,9 +120,9 @@ def test_spilled_and_in_memory_arrays_are_identical(
 def test_spilled_index_screens_saves_and_reopens_like_an_in_memory_one(
     entries: list[ListEntry], tmp_path: Path
 ) -> None:
-    spilled = CandidateIndex(entries, warm_names=False)
+    spilled = CandidateIndex(entries, warm_names=False, spill_dir=tmp_path / "spill")
     folder = spilled._postings.files  # type: ignore[attr-defined]
-    assert folder is not None and folder.is_dir()
+    assert folder is not None and folder.is_dir() and folder.parent == tmp_path / "spill"
     assert not list(folder.glob("bucket-*"))  # the spilled pairs are gone once merged
     spilled.save(tmp_path / "one")
     spilled.save(tmp_path / "two")  # saving again still finds the built arrays
@@ -140,6 +140,7 @@ def test_spilled_index_screens_saves_and_reopens_like_an_in_memory_one(
     gc.collect()
     assert not folder.exists()  # the build's folder goes with the index built from it
     assert frozen.is_saved(tmp_path / "one")
+    assert (tmp_path / "one" / "postings.npy").stat().st_nlink == 2  # linked, not copied
 
 
 def test_an_empty_list_builds_and_saves(tmp_path: Path) -> None:
