@@ -44,6 +44,8 @@ HASH_CHUNK = 1_000_000  # keys hashed by numpy at once
 SPILL_PAIRS = 4_000_000  # (key, entry) pairs held in memory before they go to disk
 BUCKETS = 256  # files the spilled pairs are spread over, by the top 8 bits of their hash
 POSTING_FILES = ("hashes.npy", "offsets.npy", "postings.npy")
+SAMPLE_FILE = "hash_sample.npy"
+SAMPLE_EVERY = 512  # one hash in 512 (a 4 kB page of them) kept in memory to search
 NPY_HEADER = 128  # bytes kept for the header of an .npy file written in pieces
 
 _MASK = (1 << 64) - 1
@@ -136,12 +138,20 @@ class HashedPostings:
     """Key -> postings from three arrays: the keys' hashes sorted, where each key's
     postings start in the flat array, and the flat array of entry positions. Held in
     memory by a small new index, memory-mapped from disk by a saved one or a large new
-    one (`files`: the folder its arrays were built in, linked into the index on save)."""
+    one (`files`: the folder its arrays were built in, linked into the index on save).
+
+    A key is looked up in `sample` (every SAMPLE_EVERY-th hash, in memory) first, then in
+    the one page of hashes that can hold it: a binary search over the whole mapped array
+    would touch a page at each of its 25 steps, and a server would soon hold all of them.
+    """
 
     def __init__(self, hashes: Hashes, offsets: npt.NDArray[np.int64], flat: Posting,
-                 files: Path | None = None) -> None:  # fmt: skip
+                 files: Path | None = None, sample: Hashes | None = None) -> None:  # fmt: skip
         self.hashes, self.offsets, self.flat = hashes, offsets, flat
         self.files = files
+        if sample is None and not isinstance(hashes, np.memmap):
+            sample = hashes[::SAMPLE_EVERY].copy()
+        self.sample = sample  # None: an index saved without one, searched whole
 
     def __len__(self) -> int:
         return len(self.hashes)
@@ -149,7 +159,14 @@ class HashedPostings:
     def get(self, key: str, /) -> Posting | None:
         """The positions filed under the key, or None when the index has no such key."""
         wanted = np.uint64(key_hash(key))
-        slot = int(np.searchsorted(self.hashes, wanted))
+        if self.sample is None:
+            slot = int(np.searchsorted(self.hashes, wanted))
+        else:
+            block = int(np.searchsorted(self.sample, wanted, side="right")) - 1
+            if block < 0:  # before the first key
+                return None
+            low = block * SAMPLE_EVERY
+            slot = low + int(np.searchsorted(self.hashes[low : low + SAMPLE_EVERY], wanted))
         if slot >= len(self.hashes) or self.hashes[slot] != wanted:
             return None
         return np.asarray(self.flat[self.offsets[slot] : self.offsets[slot + 1]])
@@ -311,8 +328,10 @@ class _Spill:
                  _NpyAppender(self.folder / "postings.npy", np.int32) as flat:  # fmt: skip
                 offsets.append(np.zeros(1, np.int64))
                 filed = 0
+                sample: list[Hashes] = []
                 for number in range(BUCKETS):
                     keys, counts, positions = _grouped(self._read(number), max_postings)
+                    sample.append(keys[(-hashes.count) % SAMPLE_EVERY :: SAMPLE_EVERY])
                     hashes.append(keys)
                     offsets.append(filed + np.cumsum(counts))
                     flat.append(positions)
@@ -320,7 +339,14 @@ class _Spill:
             hashes_file, offsets_file, flat_file = (
                 np.load(self.folder / name, mmap_mode="r") for name in POSTING_FILES
             )
-            postings = HashedPostings(hashes_file, offsets_file, flat_file, files=self.folder)
+            np.save(self.folder / SAMPLE_FILE, np.concatenate(sample))
+            postings = HashedPostings(
+                hashes_file,
+                offsets_file,
+                flat_file,
+                self.folder,
+                np.load(self.folder / SAMPLE_FILE),
+            )
         except BaseException:
             shutil.rmtree(self.folder, ignore_errors=True)
             raise
@@ -375,10 +401,10 @@ def save(directory: Path, entries: Sequence[ListEntry], postings: HashedPostings
 
 
 def _write_postings(work: Path, postings: HashedPostings) -> None:
-    """The three arrays: linked from the folder a large build wrote them to (copied when
-    it is on another file system), else written from memory."""
+    """The three arrays and the hashes' sample: linked from the folder a large build
+    wrote them to (copied when it is on another file system), else written from memory."""
     if postings.files is not None:
-        for name in POSTING_FILES:
+        for name in (*POSTING_FILES, SAMPLE_FILE):
             try:
                 os.link(postings.files / name, work / name)
             except OSError:
@@ -387,6 +413,8 @@ def _write_postings(work: Path, postings: HashedPostings) -> None:
     np.save(work / "hashes.npy", postings.hashes)
     np.save(work / "offsets.npy", postings.offsets)
     np.save(work / "postings.npy", postings.flat)
+    if postings.sample is not None:
+        np.save(work / SAMPLE_FILE, postings.sample)
 
 
 def _write_entries(work: Path, entries: Sequence[ListEntry]) -> None:
@@ -403,10 +431,12 @@ class FrozenPostings(HashedPostings):
     """Key -> postings from the saved arrays, memory-mapped."""
 
     def __init__(self, directory: Path) -> None:
+        sample = directory / SAMPLE_FILE
         super().__init__(
             np.load(directory / "hashes.npy", mmap_mode="r"),
             np.load(directory / "offsets.npy", mmap_mode="r"),
             np.load(directory / "postings.npy", mmap_mode="r"),
+            sample=np.load(sample) if sample.exists() else None,
         )
 
 

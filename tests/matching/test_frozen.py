@@ -158,3 +158,25 @@ def test_arrays_written_in_pieces_are_ordinary_npy_files(tmp_path: Path) -> None
     loaded = np.load(tmp_path / "a.npy", mmap_mode="r")
     assert loaded.dtype == np.int64 and loaded.shape == (10**5 + 3,)
     assert loaded[:5].tolist() == [0, 1, 2, 0, 1] and int(loaded[-1]) == 10**5 - 1
+
+
+@pytest.mark.parametrize("spill", [False, True])
+def test_saved_postings_are_found_through_the_hash_sample_and_without_it(
+    entries: list[ListEntry], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spill: bool
+) -> None:
+    if spill:
+        monkeypatch.setattr(frozen, "SPILL_PAIRS", 1)
+    monkeypatch.setattr(frozen, "SAMPLE_EVERY", 64)  # many blocks on a small list
+    built = frozen.build_postings(keys_of(entries), MAX_POSTINGS)
+    assert (built.files is not None) == spill
+    frozen.save(tmp_path / "index", entries, built)
+    _, saved = frozen.open_arrays(tmp_path / "index")
+    assert saved.sample is not None
+    assert saved.sample.tolist() == np.asarray(saved.hashes[::64]).tolist()
+    filed = reference(entries)
+    assert_files_reference(saved, filed)
+    assert saved.get("w:") is None and saved.get("w:zzzzzzzz") is None
+    (tmp_path / "index" / frozen.SAMPLE_FILE).unlink()  # saved before samples were kept
+    _, unsampled = frozen.open_arrays(tmp_path / "index")
+    assert unsampled.sample is None
+    assert_files_reference(unsampled, filed)
