@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from enum import StrEnum
 from functools import cache
 from typing import Annotated, Any
@@ -76,14 +76,16 @@ _REQUIRED_ACTIONS: dict[Callable[..., Any], StrEnum] = {}
 
 
 @cache
-def require(action: StrEnum) -> Callable[[Principal], Principal]:
+def require(action: StrEnum) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that admits only principals the policy allows `action`.
 
     One dependency per action, remembered, so the action a route checks can be read back
     from the route itself (`required_action`) and compared with the declared access table.
+    The check reads nothing and waits for nothing, so it runs on the event loop: a plain
+    function would cost every request one more trip through the thread pool.
     """
 
-    def dependency(principal: CurrentPrincipal) -> Principal:
+    async def dependency(principal: CurrentPrincipal) -> Principal:
         authorize(principal, action)
         return principal
 

@@ -10,8 +10,8 @@ With one worker (the default) the server starts answering at once and warms in t
 background: `GET /api/v1/health` says 503 "warming" until it is done. With several, each
 worker warms before it takes its first connection (uvicorn accepts only once the app is
 built), so no request ever reaches a cold worker: connections wait in the socket's queue
-for the first warm one. uvicorn's supervisor is told to wait for that (its health check
-would otherwise restart a worker that is still loading rigour's name data, forever).
+for the first warm one. uvicorn's supervisor is told to wait a minute for a health check
+(see HEALTHCHECK_SECONDS).
 """
 
 from __future__ import annotations
@@ -28,7 +28,12 @@ from ctip.model.errors import InvalidInput
 
 WORKERS_PER_CORE: Final = 4
 WARM_APP: Final = "ctip.api.serving:warm_app"
-WARMING_SECONDS: Final = 900  # how long uvicorn lets a worker warm before giving up on it
+HEALTHCHECK_SECONDS: Final = 60
+"""How long uvicorn's supervisor waits for a worker to answer its health check before it
+restarts the worker. Its default (5 s) is shorter than rigour's name data holds a warming
+worker's interpreter (up to 10 s, 30 on a busy machine), so workers were restarted forever;
+much longer (it was 900 s) and one unanswered check kept the supervisor from reading a
+SIGTERM for as long: the supervisor reads signals only between two checks."""
 
 
 def most_workers() -> int:
@@ -81,5 +86,5 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
         port=port,
         log_level="info",
         access_log=False,
-        timeout_worker_healthcheck=WARMING_SECONDS,
+        timeout_worker_healthcheck=HEALTHCHECK_SECONDS,
     )

@@ -238,19 +238,23 @@ class _Choices:
         return chosen
 
 
+_LATEST_EVENT = select(LedgerEventRow.id, LedgerEventRow.at).order_by(LedgerEventRow.id.desc())
+_STATE = select(
+    func.max(ListEdition.id),
+    func.count(ListEdition.id),
+    func.max(ListEdition.loaded_at),
+    _LATEST_EVENT.with_only_columns(LedgerEventRow.id).limit(1).scalar_subquery(),
+    _LATEST_EVENT.with_only_columns(LedgerEventRow.at).limit(1).scalar_subquery(),
+)
+"""The editions' count, newest id and load time and the ledger's latest event, in one
+statement (one round trip a request)."""
+
+
 def _fingerprint(session: Session) -> tuple[object, ...]:
     """What changes whenever an edition is loaded or the ledger decides anything (times
     included, so a store rebuilt at the same address is never taken for the old one)."""
-    editions = select(
-        func.max(ListEdition.id), func.count(ListEdition.id), func.max(ListEdition.loaded_at)
-    )
-    latest = select(LedgerEventRow.id, LedgerEventRow.at).order_by(LedgerEventRow.id.desc())
-    ledger = session.execute(latest.limit(1)).first()
-    return (
-        session.get_bind().engine.url.render_as_string(),
-        *session.execute(editions).one(),
-        *(ledger or ()),
-    )
+    connection = session.connection()
+    return (connection.engine.url.render_as_string(), *connection.execute(_STATE).one())
 
 
 _choices = _Choices()
@@ -261,8 +265,10 @@ def screen_batch(batch: ScreenIn, principal: Screener, session: DbSession) -> Sc
     """Screen up to 1,000 names against a loaded list (its name in any case); every hit
     carries its features; values that could not be read come back as warnings.
 
-    The audit row is written last: it takes the audit log's write lock, held until the
-    answer commits, so screening and building the answer happen before it, not under it."""
+    The audit row is written last and committed here, in the thread that wrote it: it
+    takes the audit log's write lock, so screening and building the answer happen before
+    it, and the lock is never held while this request waits for the thread pool (other
+    requests, in this worker and the others, would queue behind it)."""
     queries, warnings = _queries(batch)
     list_name, entries = _choices.entries(session, batch.list_name, batch.edition)
     hits = screen_names(queries, entries, batch.threshold)
@@ -287,4 +293,5 @@ def screen_batch(batch: ScreenIn, principal: Screener, session: DbSession) -> Sc
         f"list:{list_name}",
         {"queries": len(queries), "matches": matches, "threshold": batch.threshold},
     )
+    session.commit()
     return answer

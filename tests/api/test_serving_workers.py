@@ -1,0 +1,136 @@
+"""`ctip serve --workers 2` for real: two warm worker processes on one SQLite store answer
+concurrent screenings (each audited, none refused as busy), and SIGTERM stops the server and
+its workers well within a minute."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from ctip.store.db import Database
+from ctip.store.tables import AuditEvent
+
+PASSWORD = "workers-test-password-2026"
+LISTED = ("Xinjiang Huafu Textile Co Ltd", "Hoshine Silicon Industry", "Aksu Huafu Textiles")
+CONCURRENT_CLIENTS = 8
+REQUESTS = 40
+
+
+def _ctip(env: dict[str, str], *args: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "ctip.cli", *args], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_healthy(base: str, server: subprocess.Popen[bytes], timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "the server ended before it answered"
+        try:
+            if httpx.get(f"{base}/api/v1/health", timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("the server never answered health 200")
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> dict[str, str]:
+    """A SQLite store holding a three-entry list and an analyst who may screen."""
+    listed = tmp_path / "listed.csv"
+    rows = [f"e{number},{name},Company" for number, name in enumerate(LISTED)]
+    listed.write_text("id,name,schema\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    env = {
+        **os.environ,
+        "CTIP_DATABASE_URL": f"sqlite:///{tmp_path / 'ctip.sqlite3'}",
+        "CTIP_ENV": "development",
+        "CTIP_INDEX_DIR": str(tmp_path / "indexes"),
+        "CTIP_NEW_PASSWORD": PASSWORD,
+    }
+    _ctip(env, "lists", "load", str(listed), "--name", "watch")
+    _ctip(env, "users", "add", "analyst", "--role", "intel_analyst")
+    return env
+
+
+@pytest.fixture
+def server(store: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`ctip serve --workers 2` in its own process group, killed whole if a test leaves it."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ctip.cli", "serve", "--port", str(port), "--workers", "2"],
+        env=store,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        yield f"http://127.0.0.1:{port}", process
+    finally:
+        if _group_alive(process.pid):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def test_two_workers_screen_concurrently_and_stop_on_sigterm(
+    store: dict[str, str], server: tuple[str, subprocess.Popen[bytes]]
+) -> None:
+    base, process = server
+    _wait_healthy(base, process)
+    token = httpx.post(
+        f"{base}/api/v1/auth/token", json={"username": "analyst", "password": PASSWORD}
+    ).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def screen(number: int) -> tuple[int, list[str]]:
+        name = LISTED[number % len(LISTED)]
+        body = {"list": "WATCH", "queries": [{"id": f"q{number}", "name": name}]}
+        answer = httpx.post(f"{base}/api/v1/screen", json=body, headers=headers, timeout=60)
+        hits = answer.json().get("hits", []) if answer.status_code == 200 else []
+        return answer.status_code, [hit["listed_name"] for hit in hits if hit["match"]]
+
+    with ThreadPoolExecutor(CONCURRENT_CLIENTS) as pool:
+        answers = list(pool.map(screen, range(REQUESTS)))
+
+    assert [status for status, _ in answers] == [200] * REQUESTS
+    assert all(LISTED[n % len(LISTED)] in found for n, (_, found) in enumerate(answers))
+    database = Database(store["CTIP_DATABASE_URL"])
+    with database.session() as session:
+        runs = select(func.count()).where(AuditEvent.action == "screen.run")
+        assert session.scalar(runs) == REQUESTS
+    database.dispose()
+    _ctip(store, "audit", "verify", "--full")  # exit 1 if the chain written is broken
+
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == 0
+    while _group_alive(process.pid) and time.monotonic() - started < 60:
+        time.sleep(0.2)
+    assert not _group_alive(process.pid), "a worker outlived its server"
+    assert time.monotonic() - started < 30
