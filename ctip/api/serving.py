@@ -63,7 +63,7 @@ def warm_app() -> FastAPI:
     """The app of one worker, built and warmed (name data, every list's index) before it
     is handed to uvicorn, so the worker accepts its first connection warm."""
     app = create_app()
-    warm.warm_up(app.state.database.session)
+    warm.warm_up(app.state.database.session, freeze=True)
     return app
 
 
@@ -75,7 +75,7 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     workers = check_workers(workers)
     if workers == 1:
         app = create_app(settings)
-        warm.start_warming(app.state.database.session)  # health answers 503 until warm
+        warm.start_warming(app.state.database.session, freeze=True)  # health: 503 until warm
         uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
         return
     uvicorn.run(

@@ -438,6 +438,11 @@ class FrozenPostings(HashedPostings):
             np.load(directory / "postings.npy", mmap_mode="r"),
             sample=np.load(sample) if sample.exists() else None,
         )
+        # Plain array views of the same mapped pages: numpy's memmap class indexes in Python
+        # (a quarter of a single-name screening went to its __getitem__).
+        self.hashes, self.offsets, self.flat = (
+            np.asarray(self.hashes), np.asarray(self.offsets), np.asarray(self.flat)
+        )  # fmt: skip
 
 
 class FrozenEntries(Sequence[ListEntry]):

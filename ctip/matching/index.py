@@ -44,6 +44,7 @@ EXACT, PHONETIC, AFFIXED, TYPO = 1.0, 0.8, 0.6, 0.8
 _ASCII_ALNUM: Final = re.compile("[a-z0-9]+")
 TYPO_MIN: Final = 5  # shorter words are names of their own one letter apart ("Lee"/"Lea")
 
+KEPT_WEIGHTS: Final = 200_000  # words whose weight an index remembers
 PROGRESS_EVERY: Final = 5_000  # entries between two progress reports of a build
 WordKeys = tuple[tuple[str, float], ...]
 Posting = npt.NDArray[np.int32]
@@ -220,6 +221,7 @@ class CandidateIndex:
         )
         self._unknown = math.log(1 + total)
         self._total = total
+        self._weights: dict[str, float] = {}
         if progress is not None:
             progress(len(self.entries), len(self.entries))
 
@@ -232,6 +234,7 @@ class CandidateIndex:
         index._max_postings = max(50, int(total * COMMON_KEY_SHARE))
         index._unknown = math.log(1 + total)
         index._total = total
+        index._weights = {}
         return index
 
     def save(self, directory: Path) -> None:
@@ -258,9 +261,18 @@ class CandidateIndex:
 
     def word_weight(self, word: str) -> float:
         """How much a word says: rare words a lot; a word no entry has (a brand not
-        listed, or a listed one misspelt) as much as the rarest."""
-        idf = self._word_idf(word)
-        return self._unknown if idf is None else idf
+        listed, or a listed one misspelt) as much as the rarest.
+
+        Remembered per word (ranking and scoring ask for the same words many times a
+        screening); the memory is cleared when it holds KEPT_WEIGHTS words."""
+        weight = self._weights.get(word)
+        if weight is None:
+            idf = self._word_idf(word)
+            weight = self._unknown if idf is None else idf
+            if len(self._weights) >= KEPT_WEIGHTS:
+                self._weights.clear()
+            self._weights[word] = weight
+        return weight
 
     def rarity(self, word: str) -> float:
         """How rare a word is among the listed names, 0 (on every name) to 1 (on few).

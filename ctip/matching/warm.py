@@ -14,6 +14,7 @@ decoded only as hits need them.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -34,6 +35,9 @@ from ctip.matching.types import ListEntry
 LOG = logging.getLogger(__name__)
 KEPT_INDEXES = 8  # indexes a process keeps open (each maps its arrays; memory is shared)
 INDEX_DIR_ENV = "CTIP_INDEX_DIR"
+BUILDING = ".building"
+"""Where a large list's (key, entry) pairs are sorted while its index is built: inside the
+index folder, so the arrays built there are linked into the saved index, not copied."""
 _warm = threading.Event()
 _lock = threading.Lock()
 _open: OrderedDict[str, CandidateIndex] = OrderedDict()
@@ -61,9 +65,14 @@ def add_preload(preload: Preload) -> None:
         _preloads.append(preload)
 
 
-def warm_up(sessions: SessionFactory | None = None) -> None:
+def warm_up(sessions: SessionFactory | None = None, *, freeze: bool = False) -> None:
     """Warm this process now: rigour's name data, then each preload (saved indexes opened,
-    missing ones built and saved). A failing preload is logged; the name data still counts."""
+    missing ones built and saved). A failing preload is logged; the name data still counts.
+
+    A server passes `freeze`: what is alive once it is warm (name data, the app, open
+    indexes) stays for the life of the process, so it is moved out of the garbage
+    collector's sight (`gc.freeze`). Otherwise every full collection walks those millions
+    of objects again, and whichever request is running waits for it (100-300 ms)."""
     _state["warmth"] = Warmth.WARMING
     names.load_name_data()
     if sessions is not None:
@@ -72,15 +81,26 @@ def warm_up(sessions: SessionFactory | None = None) -> None:
                 preload(sessions)
             except Exception:  # a broken list must not keep the server from ever being ready
                 LOG.exception("warming: preload %s failed", getattr(preload, "__name__", preload))
+    if freeze:
+        gc.collect()
+        gc.freeze()
     _state["warmth"] = Warmth.WARM
     _warm.set()
 
 
-def start_warming(sessions: SessionFactory | None = None) -> threading.Thread:
+def start_warming(
+    sessions: SessionFactory | None = None, *, freeze: bool = False
+) -> threading.Thread:
     """Warm in a background thread (the server calls this at start); until it is done,
     `warmth()` says WARMING and the health check answers 503."""
     _state["warmth"] = Warmth.WARMING
-    thread = threading.Thread(target=warm_up, args=(sessions,), name="ctip-warm-up", daemon=True)
+    thread = threading.Thread(
+        target=warm_up,
+        args=(sessions,),
+        kwargs={"freeze": freeze},
+        name="ctip-warm-up",
+        daemon=True,
+    )
     thread.start()
     return thread
 
@@ -165,7 +185,8 @@ def _open_or_build(
     saved = directory / key if directory is not None else None
     if saved is not None and frozen.is_saved(saved):
         return CandidateIndex.open(saved)
-    index = CandidateIndex(entries(), warm_names=warm_names, progress=progress)
+    spill = directory / BUILDING if directory is not None else None
+    index = CandidateIndex(entries(), warm_names=warm_names, progress=progress, spill_dir=spill)
     if saved is None:
         return index
     try:

@@ -92,6 +92,7 @@ def test_a_list_file_uploaded_in_the_browser_becomes_an_edition(lists_web: TestC
     status, page = _upload(lists_web, GOOD_FILE, list_name="gulf-team", edition="2024-06")
     assert status == 303 and "job-done" in page
     assert "names.csv into gulf-team" in page and "2 entries" in page
+    assert '<a href="/lists">Back to Lists</a>' in page
     entries = lists_web.get("/lists/gulf-team").text
     assert "Nur Trading FZE" in entries and "2024-06" in entries
 

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from fastapi.testclient import TestClient
 
+from ctip.lists import screen_api
+from ctip.matching.screening import Hit, screen_names
+from ctip.matching.types import MatchQuery
 from ctip.model.roles import Role
 from tests.api.jobs import finished_job
 from tests.conftest import TokenFor
@@ -58,3 +64,28 @@ def test_an_unknown_list_is_404_with_a_suggestion(
     assert "did you mean team?" in response.text
     repeated = {"list": "team", "queries": [{"id": "q1", "name": "A"}, {"id": "q1", "name": "B"}]}
     assert client.post("/api/v1/screen", json=repeated, headers=headers).status_code == 422
+
+
+def test_a_batch_screened_in_turns_answers_as_one_screening(
+    client: TestClient, role_headers: TokenFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    headers = role_headers(Role.TRADE_ANALYST)
+    loaded = client.post(
+        "/api/v1/lists/load", params={"list": "team"}, content=LIST_CSV, headers=headers
+    )
+    assert finished_job(client, headers, loaded)["state"] == "done"
+    names = ["Ivan Petrov", "Xinjiang Huafu Textile", "Ivan Petrof", "Nobody Listed", "华孚纺织"]
+    body = {"list": "team", "queries": [{"id": f"q{n}", "name": names[n % 5]} for n in range(7)]}
+    whole = client.post("/api/v1/screen", json=body, headers=headers).json()
+    turns: list[int] = []
+
+    def counted(queries: list[MatchQuery], *args: Any) -> list[Hit]:
+        assert screen_api._screening.locked()  # each turn holds the worker's screening lock
+        turns.append(len(queries))
+        return screen_names(queries, *args)
+
+    monkeypatch.setattr(screen_api, "SCREENING_TURN", 3)
+    monkeypatch.setattr(screen_api, "screen_names", counted)
+    in_turns = client.post("/api/v1/screen", json=body, headers=headers).json()
+    assert turns == [3, 3, 1]
+    assert whole["matches"] > 0 and in_turns["hits"] == whole["hits"]
