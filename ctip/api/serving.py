@@ -8,26 +8,28 @@ its own copy of rigour's name data.
 
 With one worker (the default) the server starts answering at once and warms in the
 background: `GET /api/v1/health` says 503 "warming" until it is done. With several, each
-worker warms before it takes its first connection (uvicorn accepts only once the app is
-built), so no request ever reaches a cold worker: connections wait in the socket's queue
-for the first warm one. uvicorn's supervisor is told to wait a minute for a health check
-(see HEALTHCHECK_SECONDS).
+worker warms before it listens (`ctip.api.workers`: a socket of its own on the port, so the
+kernel spreads connections over the warm workers), and no request ever reaches a cold
+worker. Where the system cannot share a port, uvicorn's own workers are used: they share
+one socket and accept only once their app is built; uvicorn's supervisor is told to wait a
+minute for a health check (see HEALTHCHECK_SECONDS).
 """
 
 from __future__ import annotations
 
 import os
+import socket
+import sys
 from typing import Final
 
-from fastapi import FastAPI
-
 from ctip.api.app import create_app
+from ctip.api.workers import supervise
 from ctip.config import Settings
 from ctip.matching import warm
 from ctip.model.errors import InvalidInput
 
 WORKERS_PER_CORE: Final = 4
-WARM_APP: Final = "ctip.api.serving:warm_app"
+WARM_APP: Final = "ctip.api.workers:warm_app"
 HEALTHCHECK_SECONDS: Final = 60
 """How long uvicorn's supervisor waits for a worker to answer its health check before it
 restarts the worker. Its default (5 s) is shorter than rigour's name data holds a warming
@@ -59,12 +61,10 @@ def check_workers(value: int | str | None) -> int:
     return workers
 
 
-def warm_app() -> FastAPI:
-    """The app of one worker, built and warmed (name data, every list's index) before it
-    is handed to uvicorn, so the worker accepts its first connection warm."""
-    app = create_app()
-    warm.warm_up(app.state.database.session, freeze=True)
-    return app
+def workers_share_port() -> bool:
+    """Whether several workers each listen on the port (`ctip.api.workers`), or share
+    uvicorn's one socket (a system without SO_REUSEPORT)."""
+    return hasattr(socket, "SO_REUSEPORT")
 
 
 def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
@@ -78,6 +78,8 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
         warm.start_warming(app.state.database.session, freeze=True)  # health: 503 until warm
         uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
         return
+    if workers_share_port():
+        sys.exit(supervise(host, port, workers))
     uvicorn.run(
         WARM_APP,
         factory=True,

@@ -1,6 +1,6 @@
 """`ctip serve --workers 2` for real: two warm worker processes on one SQLite store answer
 concurrent screenings (each audited, none refused as busy), and SIGTERM stops the server and
-its workers well within a minute."""
+its workers well within a minute; the workers' sockets share the port and its connections."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from ctip.api import workers
+from ctip.model.errors import InvalidInput
 from ctip.store.db import Database
 from ctip.store.tables import AuditEvent
 
@@ -134,3 +136,41 @@ def test_two_workers_screen_concurrently_and_stop_on_sigterm(
         time.sleep(0.2)
     assert not _group_alive(process.pid), "a worker outlived its server"
     assert time.monotonic() - started < 30
+
+
+def test_a_port_another_program_listens_on_is_refused_with_the_reason() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(InvalidInput, match=f"cannot listen on 127.0.0.1:{port}"):
+            workers.check_port_free("127.0.0.1", port)
+    workers.check_port_free("127.0.0.1", port)  # free again once it is closed
+
+
+def test_workers_listening_on_one_port_share_its_connections() -> None:
+    first = workers.shared_socket("127.0.0.1", 0)
+    port = first.getsockname()[1]
+    second = workers.shared_socket("127.0.0.1", port)
+    try:
+        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(32)]
+        first.settimeout(0.5)
+        second.settimeout(0.5)
+        taken = [_accept_all(first), _accept_all(second)]
+        assert sum(taken) == 32 and min(taken) > 0  # the kernel spread them over both
+        for client in clients:
+            client.close()
+    finally:
+        first.close()
+        second.close()
+
+
+def _accept_all(listening: socket.socket) -> int:
+    count = 0
+    while True:
+        try:
+            accepted, _ = listening.accept()
+        except TimeoutError:
+            return count
+        accepted.close()
+        count += 1
