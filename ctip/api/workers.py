@@ -23,6 +23,8 @@ import socket
 import threading
 import time
 from multiprocessing.process import BaseProcess
+from multiprocessing.synchronize import Barrier
+from threading import BrokenBarrierError
 from typing import Final
 
 from fastapi import FastAPI
@@ -36,6 +38,7 @@ BACKLOG: Final = 2048  # connections the kernel queues for a worker (uvicorn's d
 STOP_SECONDS: Final = 30  # how long a worker may take to finish its requests on SIGTERM
 RESTARTS: Final = 5  # workers that may end unexpectedly within RESTART_WINDOW before giving up
 RESTART_WINDOW: Final = 60.0
+TOGETHER_SECONDS: Final = 900  # how long the first workers wait for each other to warm
 
 
 def _family(host: str) -> socket.AddressFamily:
@@ -75,11 +78,21 @@ def warm_app() -> FastAPI:
     return app
 
 
-def run_worker(host: str, port: int) -> None:
-    """One worker: build and warm the app, only then listen, and serve until SIGTERM."""
+def run_worker(host: str, port: int, together: Barrier | None = None) -> None:
+    """One worker: build and warm the app, only then listen, and serve until SIGTERM.
+
+    The first workers wait for each other (`together`) so that they start listening at
+    once: a client that connects as soon as the server answers would otherwise find one
+    warm worker listening and keep all its connections there. A worker that started in
+    place of one that ended listens as soon as it is warm."""
     import uvicorn  # a third-party server only serving needs
 
     app = warm_app()
+    if together is not None:
+        try:
+            together.wait(TOGETHER_SECONDS)
+        except BrokenBarrierError:  # another worker ended or is slow to warm: serve without it
+            LOG.warning("not every worker warmed within %d s: listening anyway", TOGETHER_SECONDS)
     config = uvicorn.Config(app, log_level="info", access_log=False)
     uvicorn.Server(config).run(sockets=[shared_socket(host, port)])
 
@@ -90,13 +103,14 @@ class Supervisor:
     def __init__(self, host: str, port: int, workers: int) -> None:
         self.host, self.port = host, port
         self._context = multiprocessing.get_context("spawn")
-        self._workers: list[BaseProcess] = [self._start() for _ in range(workers)]
+        self._together = self._context.Barrier(workers)
+        self._workers: list[BaseProcess] = [self._start(self._together) for _ in range(workers)]
         self._ended: list[float] = []
         self._stop = threading.Event()
 
-    def _start(self) -> BaseProcess:
+    def _start(self, together: Barrier | None = None) -> BaseProcess:
         worker = self._context.Process(
-            target=run_worker, args=(self.host, self.port), name="ctip-worker"
+            target=run_worker, args=(self.host, self.port, together), name="ctip-worker"
         )
         worker.start()
         return worker
@@ -126,6 +140,7 @@ class Supervisor:
             if worker.is_alive():
                 continue
             LOG.warning("worker %s ended (exit %s): starting another", worker.pid, worker.exitcode)
+            self._together.abort()  # the others waiting for it to warm listen now
             self._ended = [t for t in self._ended if now - t < RESTART_WINDOW] + [now]
             if len(self._ended) >= RESTARTS:
                 return False
