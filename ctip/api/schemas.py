@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, field_validator
 
 from ctip.store.entities import EntityLink, EntityRecord, EntitySummary, Provenance
+from ctip.store.jobs import JobView
 
 
 class ErrorDetail(BaseModel):
@@ -140,3 +143,14 @@ class ChainReportOut(BaseModel):
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries saying these statuses answer with the JSON error body."""
     return {status: {"model": ErrorBody} for status in statuses}
+
+
+JOBS_PATH = "/api/v1/jobs"
+
+
+def job_accepted(job: JobView) -> JSONResponse:
+    """202 with the job as queued and where to follow it (`Location`): the answer of every
+    route that hands its work to a job (when done, the job's `result` holds what it did;
+    when failed, its `rejects` name each bad row)."""
+    location = f"{JOBS_PATH}/{job.id}"
+    return JSONResponse(jsonable_encoder(job), status_code=202, headers={"Location": location})

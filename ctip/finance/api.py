@@ -9,14 +9,13 @@ import io
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from ctip.api.deps import DbSession, get_database, require
 from ctip.api.explanations import ExplanationOut
-from ctip.api.schemas import error_responses
+from ctip.api.schemas import error_responses, job_accepted
 from ctip.api.uploads import read_upload, upload_route
 from ctip.authz.policy import Principal
 from ctip.finance import loading, readers, sar, service
@@ -192,9 +191,7 @@ def scan(principal: Writer, database: Annotated[Database, Depends(get_database)]
     """Scan every stored payment as one job (typologies, red flags, links; one score per
     account): 202 with the job at once; when done its `result` holds the scan's counts."""
     job = jobs.submit(database.session, SCAN_JOB, principal.username, scan_work(principal.username))
-    return JSONResponse(
-        jsonable_encoder(job), status_code=202, headers={"Location": f"/api/v1/jobs/{job.id}"}
-    )
+    return job_accepted(job)
 
 
 @router.get("/flags", responses=FOUND)

@@ -13,14 +13,13 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from ctip.api.deps import DbSession, get_database, require
-from ctip.api.schemas import RequestBody, error_responses
+from ctip.api.schemas import RequestBody, error_responses, job_accepted
 from ctip.api.uploads import read_upload, upload_route
 from ctip.authz.policy import Principal
 from ctip.ingest.values import ValueWarning
@@ -208,7 +207,6 @@ def diff(
 
 
 LOAD_JOB = "lists.load"
-JOBS_PATH = "/api/v1/jobs"
 MAX_WARNINGS_KEPT = 100
 """Unread values listed in a load job's result (its `warnings` count gives them all)."""
 TEXT_FORMATS = (WATCHLIST,)
@@ -343,12 +341,6 @@ def load_summary(done: store.LoadOutcome, warnings: int, review: str) -> str:
     return text
 
 
-def accepted(job: jobs.JobView) -> JSONResponse:
-    """202 with the job and where to follow it (`Location`)."""
-    location = f"{JOBS_PATH}/{job.id}"
-    return JSONResponse(jsonable_encoder(job), status_code=202, headers={"Location": location})
-
-
 @router.post(
     "/load",
     status_code=202,
@@ -386,7 +378,7 @@ async def load(
     job = await run_in_threadpool(
         jobs.submit, database.session, LOAD_JOB, principal.username, work, label
     )
-    return accepted(job)
+    return job_accepted(job)
 
 
 @router.get("/editions", responses=error_responses(404))

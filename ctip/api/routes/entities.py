@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -20,6 +19,7 @@ from ctip.api.schemas import (
     EntityOut,
     EntityPage,
     error_responses,
+    job_accepted,
 )
 from ctip.api.uploads import read_upload, upload_route
 from ctip.authz import audit
@@ -115,7 +115,6 @@ def export(
 
 
 IMPORT_JOB = "entities.import"
-JOBS_PATH = "/api/v1/jobs"
 
 
 def import_work(data: bytes, file_name: str, source: str, actor: str) -> jobs.Work:
@@ -136,13 +135,6 @@ def import_summary(done: ImportOutcome) -> str:
         f"Imported {done.file_name} as {done.source}: {done.entities} entities, "
         f"{done.statements_new} new statements."
     )
-
-
-def accepted(job: jobs.JobView) -> JSONResponse:
-    """202 with the job and where to follow it: when done, its `result` holds the import's
-    counts; when failed, its `rejects` name each bad line."""
-    location = f"{JOBS_PATH}/{job.id}"
-    return JSONResponse(jsonable_encoder(job), status_code=202, headers={"Location": location})
 
 
 @router.post(
@@ -170,7 +162,7 @@ async def import_lines(
     job = await run_in_threadpool(
         jobs.submit, database.session, IMPORT_JOB, principal.username, work, label
     )
-    return accepted(job)
+    return job_accepted(job)
 
 
 @router.get("/{entity_id}", responses=NOT_FOUND)
