@@ -134,14 +134,19 @@ _LOOKUP = (
     .where(UserSession.secret_hash == bindparam("digest"), UserSession.kind == bindparam("kind"))
 )
 """The session and user behind a secret, as plain columns: every API request reads it, so
-it loads no objects into the session (a third of a millisecond a request)."""
+it goes to the connection, past the ORM (24 microseconds alone instead of 68; the ORM's
+path was 7.5% of a screening request's samples under load)."""
 
 
 def principal_for_secret(
     session: Session, secret: str, kind: SessionKind, lifetime: Lifetime
 ) -> Principal | None:
     """The enabled user behind a live session of `kind`, or None; keeps an idle clock running."""
-    found = session.execute(_LOOKUP, {"digest": secret_digest(secret), "kind": kind.value})
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # the lookup reads the store itself, past the ORM
+    found = session.connection().execute(
+        _LOOKUP, {"digest": secret_digest(secret), "kind": kind.value}
+    )
     row = found.first()
     if row is None or row.disabled or not _live(row, utc_now()):
         return None
