@@ -103,8 +103,9 @@ class Supervisor:
     def __init__(self, host: str, port: int, workers: int) -> None:
         self.host, self.port = host, port
         self._context = multiprocessing.get_context("spawn")
+        self._count = workers
         self._together = self._context.Barrier(workers)
-        self._workers: list[BaseProcess] = [self._start(self._together) for _ in range(workers)]
+        self._workers: list[BaseProcess] = []
         self._ended: list[float] = []
         self._stop = threading.Event()
 
@@ -120,8 +121,10 @@ class Supervisor:
         self._stop.set()
 
     def run(self) -> int:
-        """Keep the workers running until asked to stop; 0, or 1 when they kept ending."""
-        LOG.info("%d workers on %s:%d", len(self._workers), self.host, self.port)
+        """Start the workers and keep them running until asked to stop; 0, or 1 when they
+        kept ending."""
+        self._workers = [self._start(self._together) for _ in range(self._count)]
+        LOG.info("%d workers on %s:%d", self._count, self.host, self.port)
         status = 0
         while not self._stop.wait(0.5):
             if not self._replace_ended():
@@ -164,6 +167,6 @@ def supervise(host: str, port: int, workers: int) -> int:
     """Run `workers` warm workers on host:port until SIGTERM or SIGINT; the exit status."""
     check_port_free(host, port)
     supervisor = Supervisor(host, port, workers)
-    for stopping in (signal.SIGTERM, signal.SIGINT):
+    for stopping in (signal.SIGTERM, signal.SIGINT):  # before any worker starts
         signal.signal(stopping, supervisor.stop)
     return supervisor.run()
