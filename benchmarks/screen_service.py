@@ -11,8 +11,9 @@
 4. Sends `--requests` single-name `POST /api/v1/screen` requests from `--clients`
    concurrent clients, each on its own keep-alive connection (listed names, half of them
    with a typo) and prints p50, p95, p99, requests/s, the server's CPU milliseconds a
-   request and resident memory (all its processes). The clients send prepared bytes and
-   read answers by hand (0.1 CPU ms a request) so they take little of the server's cores.
+   request and memory (all its processes, proportional set size: shared pages once). The
+   clients send prepared bytes and read answers by hand (0.1 CPU ms a request) so they
+   take little of the server's cores.
 5. Times a whole `ctip screen` command of 6 names against the same list.
 
 Wall-clock figures on a shared machine are noisy: every step prints CPU seconds and the
@@ -96,17 +97,33 @@ def _tree(root: int) -> list[int]:
     return found
 
 
+def _proportional_kb(pid: int) -> int | None:
+    """A process's proportional set size: its private pages plus its share of pages other
+    processes map too (the workers' saved index), so a sum over workers counts each once."""
+    try:
+        rollup = (Path("/proc") / str(pid) / "smaps_rollup").read_text()
+    except OSError:
+        return None
+    return next(
+        (int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), None
+    )
+
+
 def server_usage(root: int) -> tuple[float, float]:
-    """CPU seconds and resident memory (MB) of the server and its workers."""
-    ticks, rss_pages = 0, 0
+    """CPU seconds and memory (MB: proportional set size where the system reports it, else
+    resident size, which counts the workers' shared index pages once per worker) of the
+    server and its workers."""
+    ticks, kilobytes = 0, 0
     for pid in _tree(root):
         try:
             fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         ticks += int(fields[11]) + int(fields[12])
-        rss_pages += int(fields[21])
-    return ticks / os.sysconf("SC_CLK_TCK"), rss_pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+        proportional = _proportional_kb(pid)
+        resident = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
+        kilobytes += resident if proportional is None else proportional
+    return ticks / os.sysconf("SC_CLK_TCK"), kilobytes / 1024
 
 
 def _free_port() -> int:
@@ -379,7 +396,7 @@ def _measure(
     cpu, rss = server_usage(server)
     print(
         f"server healthy {time.perf_counter() - started:.1f} s after start "
-        f"(server {cpu:.1f} CPU s, {rss:.0f} MB resident) {machine()}"
+        f"(server {cpu:.1f} CPU s, {rss:.0f} MB) {machine()}"
     )
     token = httpx.post(
         f"{base}{API_PREFIX}/auth/token", json={"username": USER, "password": PASSWORD}
@@ -420,7 +437,7 @@ def _measure(
         f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms, "
         f"mean {1000 * statistics.mean(timings):.1f} ms, {args.requests / wall:.0f} requests/s; "
         f"server {1000 * (after - before) / args.requests:.1f} CPU ms a request, "
-        f"{rss:.0f} MB resident {machine()}"
+        f"{rss:.0f} MB {machine()}"
     )
     cli = 0.0 if args.skip_cli else _cli_six(env, _queries(rng, names, 6), work)
     if not args.skip_cli:
