@@ -34,8 +34,9 @@ HEALTHCHECK_SECONDS: Final = 60
 """How long uvicorn's supervisor waits for a worker to answer its health check before it
 restarts the worker. Its default (5 s) is shorter than rigour's name data holds a warming
 worker's interpreter (up to 10 s, 30 on a busy machine), so workers were restarted forever;
-much longer (it was 900 s) and one unanswered check kept the supervisor from reading a
-SIGTERM for as long: the supervisor reads signals only between two checks."""
+much longer (it was 900 s) and a check left unanswered keeps the supervisor from reading
+a SIGTERM for as long: it reads signals only between two checks (a server once outlived
+its SIGTERM by more than a minute)."""
 
 
 def most_workers() -> int:

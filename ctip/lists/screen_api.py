@@ -255,7 +255,7 @@ def _fingerprint(session: Session) -> tuple[object, ...]:
     """What changes whenever an edition is loaded or the ledger decides anything (times
     included, so a store rebuilt at the same address is never taken for the old one)."""
     connection = session.connection()
-    return (connection.engine.url.render_as_string(), *connection.execute(_STATE).one())
+    return (connection.engine.url, *connection.execute(_STATE).one())
 
 
 _choices = _Choices()

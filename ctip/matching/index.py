@@ -64,16 +64,14 @@ def affix_sizes(word: str) -> range:
     return range(AFFIX, min(AFFIX + 3, len(word) - 1))
 
 
+KEY_CREDITS: Final = {"w:": EXACT, "p:": PHONETIC, "a:": AFFIXED, "z:": AFFIXED, "d:": TYPO}
+"""The credit a meeting on each kind of key earns, by the key's prefix."""
+
+
 @lru_cache(maxsize=100_000)
 def word_keys(word: str) -> WordKeys:
     """The keys of one transliterated word, each with the credit a meeting earns."""
-    keys = [(f"w:{word}", EXACT)]
-    if len(word) >= 3 and not word.isdigit():
-        keys.append((f"p:{metaphone(word)}", PHONETIC))
-    for size in affix_sizes(word):
-        keys.extend(((f"a:{word[:size]}", AFFIXED), (f"z:{word[-size:]}", AFFIXED)))
-    keys.extend((key, TYPO) for key in typo_keys(word))
-    return tuple(keys)
+    return tuple((key, KEY_CREDITS[key[:2]]) for key in _word_key_names(word))
 
 
 def typo_keys(word: str) -> list[str]:
@@ -147,11 +145,12 @@ def blocking_keys(name: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1 << 15)
 def _word_key_names(word: str) -> tuple[str, ...]:
-    """The keys of one word without their credits (a build needs only the keys).
+    """The keys of one word: itself, its sound, its ends, its typo forms (`word_keys`
+    gives each its credit; a build needs only the keys).
 
-    Its own small cache, not `word_keys`'s: most words of a large list are on one entry
-    (brands, joined words), and a cache of their keys would grow by gigabytes and miss."""
-    keys = [f"w:{word}"]  # `word_keys` without credits, in its order (a test holds it)
+    A small cache of its own: most words of a large list are on one entry (brands,
+    joined words), and a large cache of their keys would grow by gigabytes and miss."""
+    keys = [f"w:{word}"]
     if len(word) >= 3 and not word.isdigit():
         keys.append(f"p:{metaphone(word)}")
     for size in affix_sizes(word):
