@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
-from ctip.authz.policy import Principal, can
+from ctip.authz.policy import Principal, allowed_roles, can
 
 _owners: dict[str, StrEnum] = {}
 """Each owned source and the action that opens it, as the areas declared them."""
@@ -47,3 +47,16 @@ def hidden_sources(principal: Principal) -> frozenset[str]:
     """The sources whose statements `principal` may not see: those of the areas whose
     action the policy refuses them."""
     return frozenset(source for source, action in _owners.items() if not can(principal, action))
+
+
+def hidden_from_some_reader(action: StrEnum) -> frozenset[str]:
+    """The sources hidden from at least one role that `action` admits.
+
+    A result worked out once by a job and then shown to every reader of an area (a finance
+    scan's scores and their evidence) cannot be cut per reader: the score would still carry
+    what the evidence left out. Such a job reads the store as its least entitled reader does.
+    """
+    readers = allowed_roles(action)
+    return frozenset().union(
+        *(hidden_sources(Principal(role.value, role, user_id=0)) for role in readers)
+    )

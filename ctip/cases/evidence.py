@@ -15,6 +15,7 @@ from urllib.parse import quote
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ctip.authz.need_to_know import hidden_sources
 from ctip.authz.policy import Principal
 from ctip.cases.service import (
     EventKind,
@@ -100,7 +101,8 @@ def link(
     chosen = evidence_kind(kind)
     record = check_text(record_id, "record_id", MAX_RECORD_ID)
     reason = check_text(why, "why")
-    if chosen is EvidenceKind.ENTITY and entities.get_entity(session, record) is None:
+    hidden = hidden_sources(principal)  # an entity they may not see is as good as none
+    if chosen is EvidenceKind.ENTITY and entities.get_entity(session, record, hidden) is None:
         message = f"no entity {record[:80]!r} in the store"
         raise InvalidCase(message, [{"field": "record_id", "reason": message}])
     existing = select(EvidenceLinkRow).where(

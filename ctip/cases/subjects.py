@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
+from ctip.authz.need_to_know import hidden_sources
 from ctip.authz.policy import Principal
 from ctip.cases.service import (
     EventKind,
@@ -130,7 +131,12 @@ def _clusters(session: Session, entity_ids: set[str]) -> set[tuple[str, str]]:
 
 def _entity_keys(session: Session, entity_id: str) -> set[tuple[str, str]]:
     """An entity, its resolved cluster, and the phones, e-mails and accounts the store
-    holds for it."""
+    holds for it.
+
+    Deconfliction keys are the system's: read from every source (no need-to-know), as
+    `refresh_keys` reads them with nobody asking, so two investigations of the same people
+    find each other whatever each investigator may see.
+    """
     query = select(EntityIdentifier.kind, EntityIdentifier.key).where(
         EntityIdentifier.entity_id == entity_id, EntityIdentifier.kind.in_(DECONFLICTED)
     )
@@ -140,7 +146,8 @@ def _entity_keys(session: Session, entity_id: str) -> set[tuple[str, str]]:
 
 
 def _identifier_keys(session: Session, kind: str, key: str, typed: str) -> set[tuple[str, str]]:
-    """An identifier, the entities of the store that hold it and their clusters."""
+    """An identifier, the entities of the store that hold it and their clusters (every
+    source: deconfliction keys are the system's, see `_entity_keys`)."""
     holders = {e.id for e in entities.find_by_identifier(session, typed, kind, entities.MAX_LIMIT)}
     held = {(SubjectKind.ENTITY.value, entity_id) for entity_id in holders}
     return {(kind, key)} | held | _clusters(session, holders)
@@ -167,11 +174,12 @@ class _Resolved:
     keys: set[tuple[str, str]]
 
 
-def _resolve(session: Session, kind: SubjectKind, value: str) -> _Resolved:
-    """The subject's stored key, label and deconfliction keys; an unknown entity is refused."""
+def _resolve(session: Session, kind: SubjectKind, value: str, hidden: entities.Hidden) -> _Resolved:
+    """The subject's stored key, label and deconfliction keys; an entity unknown to the store,
+    or stated only by sources `hidden` from the person adding it, is refused alike."""
     text = check_text(value, "value", MAX_KEY)
     if kind is SubjectKind.ENTITY:
-        record = entities.get_entity(session, text)
+        record = entities.get_entity(session, text, hidden)
         if record is None:
             reason = f"no entity {text[:80]!r} in the store"
             raise InvalidCase(reason, [{"field": "value", "reason": reason}])
@@ -201,7 +209,7 @@ def add_subject(
     are told through a ledger event on each case and the notices of both case pages)."""
     row = require_need_to_know(session, principal, number)
     chosen = subject_kind(kind)
-    resolved = _resolve(session, chosen, value)
+    resolved = _resolve(session, chosen, value, hidden_sources(principal))
     clean_role = check_text(role, "role", MAX_ROLE, required=False) or "subject"
     known = select(CaseSubjectRow).where(
         CaseSubjectRow.case_number == row.number,

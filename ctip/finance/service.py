@@ -1,7 +1,8 @@
 """The finance services the CLI, the API and the pages call: scan, flags, an account.
 
 A scan reads every stored payment, runs the detector and the red-flag pack, looks the
-account holders up in the entity store (a phone, e-mail or name another area knows), scores
+account holders up in the entity store (a phone, e-mail or name another area knows, in
+statements every reader of finance may see: the findings are stored once for all), scores
 each account and stores the outcome as one scan: findings per account and the patterns.
 The newest scan is what every listing reads; older scans stay for the record.
 """
@@ -19,6 +20,7 @@ from sqlalchemy import Float, Select, cast, func, select
 from sqlalchemy.orm import Session
 
 from ctip.authz import audit
+from ctip.authz.need_to_know import hidden_from_some_reader
 from ctip.finance import detect, ftm, redflags, scoring
 from ctip.finance.access import FinanceAction
 from ctip.finance.detect import Pattern, Settings
@@ -195,15 +197,18 @@ def stored_accounts(session: Session) -> Iterator[Account]:
         )
 
 
-def holder_links(session: Session, accounts: Sequence[AccountRow]) -> dict[str, list[Link]]:
-    """Accounts whose holder's phone or e-mail another area's entity holds."""
+def holder_links(
+    session: Session, accounts: Sequence[AccountRow], hidden: entities.Hidden
+) -> dict[str, list[Link]]:
+    """Accounts whose holder's phone or e-mail another area's entity holds (in a statement
+    of a source not `hidden`)."""
     found: dict[str, list[Link]] = {}
     for account in accounts:
         links = []
         for kind, value in (("phone", account.phone), ("email", account.email)):
             if not value:
                 continue
-            for entity in entities.find_by_identifier(session, value, kind, limit=5):
+            for entity in entities.find_by_identifier(session, value, kind, 5, hidden):
                 if entity.id == ftm.holder_entity_id(account.account_id):
                     continue  # the holder itself, written by the load
                 sources = ", ".join(entity.sources)
@@ -251,7 +256,7 @@ def scan(
         .scalars()
         .all()
     )
-    links = holder_links(session, with_holders)
+    links = holder_links(session, with_holders, hidden_from_some_reader(FinanceAction.READ))
     scores = scoring.score_all(found, hits, links)
     advance(1)
     outcome = _store(session, actor, chosen, found, scores, engine)

@@ -25,7 +25,7 @@ from ctip.lists.store import UnknownList
 from ctip.matching.screening import screen_names
 from ctip.matching.types import MatchQuery
 from ctip.model.explain import Explanation, Feature, Reference, RefKind, Threshold
-from ctip.store.entities import search_by_name
+from ctip.store.entities import Hidden, search_by_name
 
 LISTED: Final = "listed party"
 NOT_LISTED: Final = "no listed party"
@@ -81,9 +81,9 @@ def _list_features(
     return features, editions
 
 
-def _store_features(session: Session, tip: Tip) -> list[Feature]:
+def _store_features(session: Session, tip: Tip, hidden: Hidden) -> list[Feature]:
     features = []
-    for entity in search_by_name(session, tip.company, limit=MAX_CANDIDATES, schema="LegalEntity"):
+    for entity in search_by_name(session, tip.company, MAX_CANDIDATES, "LegalEntity", hidden):
         score = fuzz.token_sort_ratio(tip.company.casefold(), entity.caption.casefold())
         if score < STORE_NAME_AT:
             continue
@@ -104,13 +104,15 @@ def _store_features(session: Session, tip: Tip) -> list[Feature]:
     return features
 
 
-def review(session: Session, tip: Tip) -> AllegationReview:
-    """The allegation's company matched against the lists in effect and the store."""
+def review(session: Session, tip: Tip, hidden: Hidden) -> AllegationReview:
+    """The allegation's company matched against the lists in effect and the store, as a
+    reader who may not see the `hidden` sources may see it (the ads' posters are not a trade
+    analyst's to find: `ctip.authz.need_to_know.hidden_sources`)."""
     if not tip.company:
         empty = Explanation(NOT_LISTED, 0.0, (), (Threshold(LISTED, MATCH_AT),), NOT_LISTED)
         return AllegationReview(empty, (), named_indicators(tip))
     listed, editions = _list_features(session, tip)
-    known = _store_features(session, tip)
+    known = _store_features(session, tip, hidden)
     score = max((f.value for f in listed if f.supports), default=0.0)
     outcome = LISTED if score >= MATCH_AT else NOT_LISTED
     explanation = Explanation(

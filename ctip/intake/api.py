@@ -20,6 +20,7 @@ from ctip.api.errors import ApiError
 from ctip.api.explanations import ExplanationOut
 from ctip.api.schemas import RequestBody, error_responses
 from ctip.authz import audit
+from ctip.authz.need_to_know import hidden_sources
 from ctip.authz.policy import Principal, can
 from ctip.intake import allegations, queues, screenings, tips, triage
 from ctip.intake.abuse import limiter_for
@@ -240,10 +241,11 @@ def _page(queue: str, session: DbSession, status: str, page: int, per_page: int)
 
 def _detail(session: DbSession, principal: Principal, tip_id: str, queue: str) -> TipDetailOut:
     tip = read_tip(session, principal, tip_id, queue)
+    hidden = hidden_sources(principal)
     explanation = (
-        allegations.review(session, tip).explanation
+        allegations.review(session, tip, hidden).explanation
         if queue == queues.ALLEGATIONS
-        else triage.tip_links(session, tip).explanation
+        else triage.tip_links(session, tip, hidden).explanation
     )
     decisions = [
         {"seq": e.seq, "decision": e.kind, "actor": e.actor, "at": e.at, "reason": e.reason}

@@ -25,6 +25,7 @@ from ctip.commands.common import (
     store_session,
 )
 from ctip.intake import allegations, queues, tips, triage
+from ctip.store.entities import NOTHING_HIDDEN
 from ctip.store.paging import PageQuery
 
 app = typer.Typer(
@@ -74,10 +75,11 @@ def _show(tip_id: str, queue: str) -> None:
         if tip.is_allegation != (queue == queues.ALLEGATIONS):
             raise fail(f"{tip_id} is not in the {queue} queue", 3)
         audit.record(session, cli_actor(), "intake_tip.read", f"{tips.STREAM_KIND}:{tip_id}")
+        # the terminal is the database's own operator, as for `ctip entities`: nothing hidden
         if tip.is_allegation:
-            explanation = allegations.review(session, tip).explanation
+            explanation = allegations.review(session, tip, NOTHING_HIDDEN).explanation
         else:
-            explanation = triage.tip_links(session, tip).explanation
+            explanation = triage.tip_links(session, tip, NOTHING_HIDDEN).explanation
         history = tips.history(session, tip_id)
     typer.echo(
         f"{tip.id}  {tip.status}  {tip.activity}  received {tip.received_at} ({tip.channel})"

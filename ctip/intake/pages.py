@@ -22,6 +22,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request, Response
 
 from ctip.authz import audit
+from ctip.authz.need_to_know import hidden_sources
 from ctip.authz.policy import Principal
 from ctip.intake import allegations, queues, screenings, tips, triage
 from ctip.intake.abuse import HONEYPOT, filled_like_a_person, limiter_for
@@ -430,8 +431,9 @@ def _tip_page(
     if tip.is_allegation != (queue == queues.ALLEGATIONS):
         return error_page(request, principal, 404, f"No tip {tip_id} in this queue.")
     audit.record(session, principal.username, "intake_tip.read", f"{tips.STREAM_KIND}:{tip_id}")
-    review = allegations.review(session, tip) if tip.is_allegation else None
-    links = None if tip.is_allegation else triage.tip_links(session, tip)
+    hidden = hidden_sources(principal)
+    review = allegations.review(session, tip, hidden) if tip.is_allegation else None
+    links = None if tip.is_allegation else triage.tip_links(session, tip, hidden)
     active = "/intake/allegations" if tip.is_allegation else "/intake/tips"
     context = page_context(
         request,

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from ctip.intake.tables import TipKeyRow, TipRow
 from ctip.intake.tips import Tip
 from ctip.model.explain import Explanation, Feature, Reference, RefKind
-from ctip.store.entities import find_by_identifier, search_by_name
+from ctip.store.entities import Hidden, find_by_identifier, search_by_name
 
 DUPLICATE: Final = "possible duplicate"
 KNOWN: Final = "known to the store"
@@ -125,12 +125,13 @@ def same_story(session: Session, tip: Tip) -> list[Feature]:
     ]
 
 
-def store_identifiers(session: Session, tip: Tip) -> list[Feature]:
-    """Entities in the store holding one of the tip's phones or e-mails."""
+def store_identifiers(session: Session, tip: Tip, hidden: Hidden) -> list[Feature]:
+    """Entities in the store holding one of the tip's phones or e-mails (in a statement of a
+    source not `hidden`)."""
     features = []
     for kind, values in (("phone", tip.phones), ("email", tip.emails)):
         for value in values:
-            for entity in find_by_identifier(session, value, kind, limit=MAX_LINKS):
+            for entity in find_by_identifier(session, value, kind, MAX_LINKS, hidden):
                 features.append(
                     Feature(
                         f"store_{kind}",
@@ -152,11 +153,12 @@ def store_identifiers(session: Session, tip: Tip) -> list[Feature]:
     return features[:MAX_LINKS]
 
 
-def store_names(session: Session, tip: Tip) -> list[Feature]:
-    """People in the store named like a person in the tip (token ratio at least 85)."""
+def store_names(session: Session, tip: Tip, hidden: Hidden) -> list[Feature]:
+    """People in the store named like a person in the tip (token ratio at least 85), by the
+    names sources not `hidden` state."""
     features = []
     for name in tip.persons:
-        for entity in search_by_name(session, name, limit=MAX_LINKS, schema="Person"):
+        for entity in search_by_name(session, name, MAX_LINKS, "Person", hidden):
             score = fuzz.token_sort_ratio(name.casefold(), entity.caption.casefold())
             if score < NAME_MATCH_AT:
                 continue
@@ -177,10 +179,11 @@ def store_names(session: Session, tip: Tip) -> list[Feature]:
     return features[:MAX_LINKS]
 
 
-def tip_links(session: Session, tip: Tip) -> Links:
-    """Everything the tip connects to, explained."""
+def tip_links(session: Session, tip: Tip, hidden: Hidden) -> Links:
+    """Everything the tip connects to, explained, as a reader who may not see the `hidden`
+    sources may see it (need-to-know: `ctip.authz.need_to_know.hidden_sources`)."""
     duplicates = shared_keys(session, tip.id) + same_story(session, tip)
-    known = store_identifiers(session, tip) + store_names(session, tip)
+    known = store_identifiers(session, tip, hidden) + store_names(session, tip, hidden)
     features = tuple(duplicates + known)
     score = round(min(1.0, sum(f.contribution for f in features)), 4)
     outcome = DUPLICATE if duplicates else KNOWN if known else NO_LINKS

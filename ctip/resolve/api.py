@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ctip.api.deps import DbSession, require
 from ctip.api.schemas import RequestBody, error_responses
+from ctip.authz.need_to_know import hidden_sources
 from ctip.authz.policy import Principal
 from ctip.resolve import service
 from ctip.resolve.access import ResolveAction
@@ -162,20 +163,21 @@ def resolve_store(principal: Runner, session: DbSession) -> list[RunOut]:
 
 
 @router.get("/clusters", responses=error_responses(404))
-def get_cluster(_: Reader, session: DbSession, ref: Ref) -> ClusterOut:
+def get_cluster(principal: Reader, session: DbSession, ref: Ref) -> ClusterOut:
     """The cluster a record or cluster id stands for now (replaced ids are followed)."""
-    return ClusterOut.model_validate(service.get_cluster(session, ref))
+    view = service.get_cluster(session, ref, hidden_sources(principal))
+    return ClusterOut.model_validate(view)
 
 
 @router.get("/clusters/history", responses=error_responses(404))
-def cluster_history(_: Reader, session: DbSession, ref: Ref) -> list[service.HistoryEvent]:
+def cluster_history(principal: Reader, session: DbSession, ref: Ref) -> list[service.HistoryEvent]:
     """Everything that happened to a cluster and to the ids it absorbed."""
-    return service.history(session, ref)
+    return service.history(session, ref, hidden_sources(principal))
 
 
 @router.post("/judgements", status_code=201, responses=error_responses(404, 422))
 def judge(principal: Judge, session: DbSession, body: JudgementIn) -> service.JudgementOutcome:
     """Confirm or reject a merge; the ledger always wins over the model."""
-    return service.judge(
-        session, principal.username, body.left, body.right, body.decision == "same", body.why
-    )
+    same = body.decision == "same"
+    hidden = hidden_sources(principal)
+    return service.judge(session, principal.username, body.left, body.right, same, body.why, hidden)

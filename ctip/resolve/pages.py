@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from ctip.authz.need_to_know import hidden_sources
 from ctip.authz.policy import Principal, can
 from ctip.resolve import explain, service
 from ctip.resolve.access import ResolveAction
@@ -46,7 +47,7 @@ def review_list(
     record id."""
     if ref.strip():
         return redirect(f"/resolve/clusters/{quote(ref.strip()[:MAX_REF], safe='')}")
-    listing = service.cluster_listing()
+    listing = service.cluster_listing(hidden_sources(principal))
     return table_page(
         request, principal, session, CLUSTERS, listing, "resolve/index.html", "/resolve"
     )
@@ -60,8 +61,9 @@ def _cluster_page(
     error: str = "",
     status: int = 200,
 ) -> Response:
+    hidden = hidden_sources(principal)
     try:
-        view = service.get_cluster(session, ref)
+        view = service.get_cluster(session, ref, hidden)
     except service.UnknownReference:
         return error_page(request, principal, 404, "No cluster or record with this id.")
     context = page_context(
@@ -72,7 +74,7 @@ def _cluster_page(
         explanations=[
             explain.link_explanation(k, view.judgements, view.cluster_id) for k in view.links
         ],
-        history=service.history(session, view.cluster_id),
+        history=service.history(session, view.cluster_id, hidden),
         can_judge=can(principal, ResolveAction.JUDGE),
         error=error,
     )
@@ -110,6 +112,7 @@ def judge(
             right[:MAX_REF],
             decision == service.SAME,
             why[: service.MAX_WHY],
+            hidden_sources(principal),
         )
     except (ValueError, LookupError) as error:
         return _cluster_page(request, principal, session, ref, str(error), 400)

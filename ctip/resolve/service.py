@@ -19,6 +19,7 @@ from ctip.model.errors import InvalidInput, NotFound
 from ctip.resolve import clusters, judgements, pipeline
 from ctip.resolve.clusters import Change, ClusterState, Constraint, Judgements
 from ctip.resolve.engine import DEFAULT_THRESHOLD, Engine, ScoredPair
+from ctip.resolve.need_to_know import withheld_among, withheld_ids
 from ctip.resolve.records import ResolveRecord
 from ctip.resolve.store_records import FAMILIES, store_records
 from ctip.resolve.tables import (
@@ -30,6 +31,7 @@ from ctip.resolve.tables import (
     ResolveRun,
 )
 from ctip.store.db import utc_now
+from ctip.store.entities import NOTHING_HIDDEN, Hidden
 from ctip.store.paging import Listing, ListingField, PageQuery
 
 SAME, DIFFERENT = judgements.SAME, judgements.DIFFERENT
@@ -382,10 +384,27 @@ def cluster_of_ref(state: ClusterState, ref: str) -> str:
     raise UnknownReference(f"no record or cluster {ref!r}")
 
 
+def _withheld(session: Session, ref: str, members: Sequence[str], hidden: Hidden) -> set[str]:
+    """The members of the cluster `ref` stands for that are withheld from a reader who may
+    not see `hidden` (`ctip.resolve.need_to_know`); a withheld record, or a cluster of
+    withheld records only, is unknown to them."""
+    withheld = withheld_among(session, members, hidden)
+    if ref in withheld or (members and withheld >= set(members)):
+        raise UnknownReference(f"no record or cluster {ref!r}")
+    return withheld
+
+
 def judge(
-    session: Session, actor: str, left: str, right: str, same: bool, why: str
+    session: Session,
+    actor: str,
+    left: str,
+    right: str,
+    same: bool,
+    why: str,
+    hidden: Hidden = NOTHING_HIDDEN,
 ) -> JudgementOutcome:
-    """Append a judgement to the ledger and apply it at once (merge, split or nothing)."""
+    """Append a judgement to the ledger and apply it at once (merge, split or nothing); a
+    record withheld from the judge (`hidden` sources) is unknown to them."""
     why = why.strip()
     if not why:
         raise InvalidInput("say why: a judgement without a reason cannot be reviewed")
@@ -395,6 +414,10 @@ def judge(
         raise InvalidInput("a judgement needs two different records or clusters")
     state = load_state(session)
     left_cluster, right_cluster = cluster_of_ref(state, left), cluster_of_ref(state, right)
+    if hidden:
+        members = state.members()
+        for ref, cluster_id in ((left, left_cluster), (right, right_cluster)):
+            _withheld(session, ref, members.get(cluster_id, []), hidden)
     entry = judgements.record(session, actor, left, right, same, why)
     decision = entry.kind
     before = dict(state.assignment)
@@ -484,11 +507,14 @@ class ClusterView:
     judgements: list[JudgementView]
 
 
-def get_cluster(session: Session, ref: str) -> ClusterView:
-    """The cluster a record id or cluster id (even a replaced one) stands for now."""
+def get_cluster(session: Session, ref: str, hidden: Hidden = NOTHING_HIDDEN) -> ClusterView:
+    """The cluster a record id or cluster id (even a replaced one) stands for now, as a
+    reader who may not see the `hidden` sources sees it (`ctip.resolve.need_to_know`)."""
     state = load_state(session)
     cluster_id = cluster_of_ref(state, ref)
-    ids = sorted(state.members().get(cluster_id, []))
+    members = sorted(state.members().get(cluster_id, []))
+    withheld = _withheld(session, ref, members, hidden)
+    ids = [member for member in members if member not in withheld]
     records = [r.as_row() for r in stored_records(session, ids)]
     links = [
         LinkView(
@@ -506,13 +532,18 @@ def get_cluster(session: Session, ref: str) -> ClusterView:
     ]
     replaced = sorted(old for old in state.replaced if state.surviving(old) == cluster_id)
     refs = [*ids, cluster_id, *replaced]
-    return ClusterView(ref, cluster_id, replaced, records, links, _judgements_on(session, refs))
+    judged = _judgements_on(session, refs, withheld)
+    return ClusterView(ref, cluster_id, replaced, records, links, judged)
 
 
-def _judgements_on(session: Session, refs: Sequence[str]) -> list[JudgementView]:
+def _judgements_on(
+    session: Session, refs: Sequence[str], withheld: set[str]
+) -> list[JudgementView]:
+    """The judgements naming one of `refs` and none of the `withheld` records."""
     return [
         JudgementView(e.id, e.payload["left"], e.payload["right"], e.kind, e.reason, e.actor, e.at)
         for e in judgements.involving(session, refs)
+        if not {e.payload["left"], e.payload["right"]} & withheld
     ]
 
 
@@ -527,16 +558,22 @@ class HistoryEvent:
     actor: str
 
 
-def history(session: Session, ref: str) -> list[HistoryEvent]:
-    """Everything that happened to a cluster and to the ids it absorbed, oldest first."""
-    view = get_cluster(session, ref)
+def history(session: Session, ref: str, hidden: Hidden = NOTHING_HIDDEN) -> list[HistoryEvent]:
+    """Everything that happened to a cluster and to the ids it absorbed, oldest first (for a
+    reader with `hidden` sources, not the judgements of records withheld from them)."""
+    view = get_cluster(session, ref, hidden)
     ids = [view.cluster_id, *view.replaced_ids]
     rows = session.scalars(
         select(ResolveClusterEvent)
         .where(ResolveClusterEvent.cluster_id.in_(ids))
         .order_by(ResolveClusterEvent.id)
     )
-    return [HistoryEvent(e.at, e.cluster_id, e.event, json.loads(e.detail), e.actor) for e in rows]
+    events = [
+        HistoryEvent(e.at, e.cluster_id, e.event, json.loads(e.detail), e.actor) for e in rows
+    ]
+    named = {str(e.detail[side]) for e in events for side in ("left", "right") if side in e.detail}
+    withheld = withheld_among(session, named, hidden)
+    return [e for e in events if not {e.detail.get("left"), e.detail.get("right")} & withheld]
 
 
 def clusters_of(session: Session, record_ids: Sequence[str]) -> dict[str, str]:
@@ -584,15 +621,15 @@ def largest_clusters(session: Session, limit: int = 100) -> list[ClusterSummary]
     return cluster_listing().page(session, query).rows
 
 
-def cluster_listing() -> Listing[ClusterSummary]:
+def cluster_listing(hidden: Hidden = NOTHING_HIDDEN) -> Listing[ClusterSummary]:
     """Clusters holding more than one record for the workbench's table, paged and sorted in
-    SQL: largest first by default, searchable by cluster id."""
+    SQL: largest first by default, searchable by cluster id. Records withheld from a reader
+    who may not see the `hidden` sources are not counted (`ctip.resolve.need_to_know`)."""
     size = func.count(ResolveRecordRow.record_id)
-    statement = (
-        select(ResolveRecordRow.cluster_id, size)
-        .group_by(ResolveRecordRow.cluster_id)
-        .having(size > 1)
-    )
+    statement = select(ResolveRecordRow.cluster_id, size)
+    if hidden:
+        statement = statement.where(ResolveRecordRow.record_id.not_in(withheld_ids(hidden)))
+    statement = statement.group_by(ResolveRecordRow.cluster_id).having(size > 1)
     fields = {
         "cluster": ListingField(ResolveRecordRow.cluster_id, searched=True),
         "records": ListingField(size),

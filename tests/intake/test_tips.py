@@ -19,6 +19,7 @@ from ctip.model.clock import FixedClock
 from ctip.model.errors import InvalidInput, NotFound
 from ctip.store import ledger
 from ctip.store.db import Database
+from ctip.store.entities import NOTHING_HIDDEN
 from ctip.store.paging import PageQuery
 
 STORE_PERSON = (
@@ -136,11 +137,12 @@ def test_duplicates_and_store_matches_are_explained(database: Database) -> None:
             "web",
         ).tip_id
     with database.session() as session:
-        links = triage.tip_links(session, tips.get_tip(session, later))
-        story_links = triage.tip_links(session, tips.get_tip(session, retold))
+        links = triage.tip_links(session, tips.get_tip(session, later), NOTHING_HIDDEN)
+        story_links = triage.tip_links(session, tips.get_tip(session, retold), NOTHING_HIDDEN)
         alone = triage.tip_links(
             session,
             tips.get_tip(session, submit_tip(session, _tip(activity="other"), "web").tip_id),
+            NOTHING_HIDDEN,
         )
     names = [f.name for f in links.explanation.features]
     assert links.explanation.outcome == triage.DUPLICATE and links.duplicates == (earlier,)
@@ -179,8 +181,8 @@ def test_an_allegation_is_matched_against_the_official_lists_in_effect(database:
             session, _tip(activity="forced labor in goods", company="Blue Meadow Dairy"), "web"
         ).tip_id
     with database.session() as session:
-        review = allegations.review(session, tips.get_tip(session, tip_id))
-        clean = allegations.review(session, tips.get_tip(session, other))
+        review = allegations.review(session, tips.get_tip(session, tip_id), NOTHING_HIDDEN)
+        clean = allegations.review(session, tips.get_tip(session, other), NOTHING_HIDDEN)
     assert review.explanation.outcome == allegations.LISTED
     feature = review.explanation.features[0]
     assert feature.name == "listed_uflpa" and feature.supports
