@@ -11,14 +11,21 @@ machine can sort in memory. The build hashes keys a chunk at a time (numpy, not 
 call per key), and once the pairs outgrow SPILL_PAIRS it spills them to BUCKETS files on
 disk by the top bits of their hash; each bucket is then sorted alone and appended to the
 saved arrays, so the build's memory stays bounded whatever the list's size.
+
+A build works in a folder of its own (`BuildFolder`), marked with its owner: a build that
+is killed (Ctrl-C, out of memory, a crashed worker) can leave gigabytes of spilled pairs
+behind, so every later build in the same place removes the folders whose owner is gone,
+and never one that a live process (a server warming, a CLI loading) is still building in.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import tempfile
+import time
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, fields
@@ -43,6 +50,15 @@ Hashes = npt.NDArray[np.uint64]
 HASH_CHUNK = 1_000_000  # keys hashed by numpy at once
 SPILL_PAIRS = 4_000_000  # (key, entry) pairs held in memory before they go to disk
 BUCKETS = 256  # files the spilled pairs are spread over, by the top 8 bits of their hash
+SPILLED = np.dtype([("hash", "<u8"), ("position", "<i4"), ("word", "?")])
+"""A spilled pair as a 13-byte record: a bucket is one file, opened only to append a chunk."""
+SPILL_PREFIX = "ctip-index-build-"  # a large build's folder, under its spill_dir
+SAVE_PREFIX = ".building-"  # a save's folder, beside the index it becomes
+OWNER_FILE = "owner"
+UNMARKED_GRACE = 3600.0
+"""Seconds a build folder without an owner mark is left alone after its last change: a
+build marks its folder just after making it, and one made by an earlier version of ctip
+(before folders were marked) may still be in use."""
 POSTING_FILES = ("hashes.npy", "offsets.npy", "postings.npy")
 SAMPLE_FILE = "hash_sample.npy"
 SAMPLE_EVERY = 512  # one hash in 512 (a 4 kB page of them) kept in memory to search
@@ -185,19 +201,103 @@ def build_postings(
     a list of a million entries never holds its pairs in memory at once (it needs about
     13 bytes of disk a pair: 6.5 GB for a million entries, gone once the arrays are made).
     Built on the file system of the index's folder, a saved index links its arrays
-    instead of copying them.
+    instead of copying them. A build that fails or is interrupted removes its spilled
+    pairs; one killed outright leaves them to the next build under `spill_dir`.
     """
+    if spill_dir is not None:
+        remove_stale_builds(spill_dir, SPILL_PREFIX)
     pairs = _Pairs(spill_dir)
-    keys: list[str] = []
-    counts: list[int] = []
-    for entry_keys in keys_of:
-        keys.extend(entry_keys)
-        counts.append(len(entry_keys))
-        if len(keys) >= HASH_CHUNK:
-            pairs.add(keys, counts)
-            keys, counts = [], []
-    pairs.add(keys, counts)
-    return pairs.postings(max_postings)
+    try:
+        keys: list[str] = []
+        counts: list[int] = []
+        for entry_keys in keys_of:
+            keys.extend(entry_keys)
+            counts.append(len(entry_keys))
+            if len(keys) >= HASH_CHUNK:
+                pairs.add(keys, counts)
+                keys, counts = [], []
+        pairs.add(keys, counts)
+        return pairs.postings(max_postings)
+    except BaseException:
+        pairs.discard()
+        raise
+
+
+class BuildFolder:
+    """A folder one build works in, marked as its own: `OWNER_FILE` inside names the
+    process and holds an exclusive `flock` for as long as the folder is in use. The kernel
+    drops the lock when the process ends, however it ends, so a later build can tell a
+    folder left by a dead build (lock free: removed) from one still being built in by a
+    live process, this one included (lock held: kept); a pid alone could be reused."""
+
+    def __init__(self, parent: Path | None, prefix: str) -> None:
+        if parent is not None:
+            parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_builds(Path(tempfile.gettempdir()) if parent is None else parent, prefix)
+        self.path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+        self._owner: int | None = None
+        try:
+            self._owner = os.open(self.path / OWNER_FILE, os.O_WRONLY | os.O_CREAT, 0o600)
+            fcntl.flock(self._owner, fcntl.LOCK_EX)
+            os.write(self._owner, f"pid {os.getpid()} since {time.time():.0f}\n".encode())
+        except BaseException:
+            shutil.rmtree(self.path, ignore_errors=True)
+            if self._owner is not None:
+                os.close(self._owner)
+            raise
+
+    def release(self) -> None:
+        """Remove the folder, then let go of it (once; later calls do nothing)."""
+        if self._owner is None:
+            return
+        shutil.rmtree(self.path, ignore_errors=True)
+        os.close(self._owner)
+        self._owner = None
+
+
+def remove_stale_builds(parent: Path, prefix: str) -> list[Path]:
+    """Remove the build folders named `prefix...` in `parent` whose build is over: their
+    owner's lock is free (the owner died), or, unmarked, untouched for UNMARKED_GRACE
+    seconds. Returns the folders removed."""
+    try:
+        found = [p for p in parent.iterdir() if p.name.startswith(prefix)]
+    except OSError:  # no such folder yet, or not ours to read
+        return []
+    return [folder for folder in found if _removed_if_stale(folder)]
+
+
+def _removed_if_stale(folder: Path) -> bool:
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    try:
+        owner = os.open(folder / OWNER_FILE, os.O_RDONLY)
+    except FileNotFoundError:  # a build made by an earlier version, or being marked now
+        if _recently_changed(folder):
+            return False
+        shutil.rmtree(folder, ignore_errors=True)
+        return True
+    except OSError:  # another user's build
+        return False
+    try:
+        try:
+            fcntl.flock(owner, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # held: its build is alive
+            return False
+        if os.fstat(owner).st_size == 0 and _recently_changed(folder):
+            return False  # made an instant ago, its owner about to lock it
+        shutil.rmtree(folder, ignore_errors=True)
+        return True
+    finally:
+        os.close(owner)
+
+
+def _recently_changed(folder: Path) -> bool:
+    """Whether the folder or anything directly in it changed within UNMARKED_GRACE."""
+    try:
+        changed = max([folder.stat().st_mtime, *(p.lstat().st_mtime for p in folder.iterdir())])
+    except OSError:  # changing under our eyes
+        return True
+    return time.time() - changed < UNMARKED_GRACE
 
 
 class Pairs(NamedTuple):
@@ -243,6 +343,12 @@ class _Pairs:
                 self.spill.write(self.held.pop(0))
             self.held_count = 0
 
+    def discard(self) -> None:
+        """Drop the pairs of a build that failed, its spilled ones included."""
+        self.held = []
+        if self.spill is not None:
+            self.spill.folder.release()
+
     def postings(self, max_postings: int) -> HashedPostings:
         """The sorted arrays: built in memory, or bucket by bucket from disk."""
         held = Pairs.joined(self.held)
@@ -278,79 +384,71 @@ def _grouped(pairs: Pairs, max_postings: int) -> tuple[Hashes, npt.NDArray[np.in
 
 
 class _Spill:
-    """Pairs spread over bucket files by their hash's top bits, in a temporary folder
-    (removed when the postings built from it are no longer used): each bucket holds
+    """Pairs spread over bucket files by their hash's top bits, in a build folder of its
+    own (removed when the postings built from it are no longer used): each bucket holds
     every pair of its keys, so buckets sorted one at a time, in order, give the whole
-    sorted arrays. A bucket is three files, one a column."""
+    sorted arrays. A bucket is one file of `SPILLED` records, opened only to append a
+    chunk's pairs and closed again: a build holds no bucket file open between chunks
+    (three files a bucket, held open for the whole build, made 768 of them)."""
 
     def __init__(self, spill_dir: Path | None) -> None:
-        if spill_dir is not None:
-            spill_dir.mkdir(parents=True, exist_ok=True)
-        self.folder = Path(tempfile.mkdtemp(prefix="ctip-index-build-", dir=spill_dir))
-        self.streams = [
-            [self._path(bucket, column).open("wb") for column in Pairs._fields]
-            for bucket in range(BUCKETS)
-        ]
+        self.folder = BuildFolder(spill_dir, SPILL_PREFIX)
 
-    def _path(self, bucket: int, column: str) -> Path:
-        return self.folder / f"bucket-{bucket:03d}.{column}"
+    def _path(self, bucket: int) -> Path:
+        return self.folder.path / f"bucket-{bucket:03d}"
 
     def write(self, pairs: Pairs) -> None:
         """Append the pairs to their buckets (each bucket keeps them in entry order)."""
         bucket = (pairs.hashes >> np.uint64(56)).astype(np.uint8)
         order = np.argsort(bucket, kind="stable")
-        found = np.searchsorted(bucket[order], np.arange(BUCKETS + 1), side="left")
-        bounds: list[int] = found.tolist()
+        bounds: list[int] = np.concatenate(
+            ([0], np.cumsum(np.bincount(bucket, minlength=BUCKETS)))
+        ).tolist()
         del bucket
-        columns: tuple[npt.NDArray[Any], ...] = (pairs.hashes, pairs.positions, pairs.words)
-        for column, values in enumerate(columns):
-            ordered = values[order]
-            for number, streams in enumerate(self.streams):
-                ordered[bounds[number] : bounds[number + 1]].tofile(streams[column])
+        records = np.empty(len(order), SPILLED)
+        records["hash"] = pairs.hashes[order]
+        records["position"] = pairs.positions[order]
+        records["word"] = pairs.words[order]
+        del order
+        for number in range(BUCKETS):
+            if bounds[number] < bounds[number + 1]:
+                with self._path(number).open("ab") as stream:
+                    records[bounds[number] : bounds[number + 1]].tofile(stream)
 
     def _read(self, bucket: int) -> Pairs:
-        """A bucket's pairs, its files removed."""
-        columns: list[npt.NDArray[Any]] = []
-        for column, dtype in zip(Pairs._fields, (np.uint64, np.int32, np.bool_), strict=True):
-            path = self._path(bucket, column)
-            columns.append(np.fromfile(path, dtype))
-            path.unlink()
-        return Pairs(*columns)
+        """A bucket's pairs, its file removed."""
+        path = self._path(bucket)
+        if not path.exists():  # no key hashed into it
+            return Pairs.joined([])
+        records = np.fromfile(path, SPILLED)
+        path.unlink()
+        return Pairs(*(np.ascontiguousarray(records[name]) for name in SPILLED.names or ()))
 
     def merged(self, max_postings: int) -> HashedPostings:
-        """Sort each bucket and append its postings to the arrays' files."""
-        for streams in self.streams:
-            for stream in streams:
-                stream.close()
-        try:
-            with _NpyAppender(self.folder / "hashes.npy", np.uint64) as hashes, \
-                 _NpyAppender(self.folder / "offsets.npy", np.int64) as offsets, \
-                 _NpyAppender(self.folder / "postings.npy", np.int32) as flat:  # fmt: skip
-                offsets.append(np.zeros(1, np.int64))
-                filed = 0
-                sample: list[Hashes] = []
-                for number in range(BUCKETS):
-                    keys, counts, positions = _grouped(self._read(number), max_postings)
-                    sample.append(keys[(-hashes.count) % SAMPLE_EVERY :: SAMPLE_EVERY])
-                    hashes.append(keys)
-                    offsets.append(filed + np.cumsum(counts))
-                    flat.append(positions)
-                    filed += len(positions)
-            hashes_file, offsets_file, flat_file = (
-                np.load(self.folder / name, mmap_mode="r") for name in POSTING_FILES
-            )
-            np.save(self.folder / SAMPLE_FILE, np.concatenate(sample))
-            postings = HashedPostings(
-                hashes_file,
-                offsets_file,
-                flat_file,
-                self.folder,
-                np.load(self.folder / SAMPLE_FILE),
-            )
-        except BaseException:
-            shutil.rmtree(self.folder, ignore_errors=True)
-            raise
-        weakref.finalize(postings, shutil.rmtree, self.folder, True)
+        """Sort each bucket and append its postings to the arrays' files. The folder goes
+        when the postings do (the caller removes it if this fails)."""
+        folder = self.folder.path
+        with _NpyAppender(folder / "hashes.npy", np.uint64) as hashes, \
+             _NpyAppender(folder / "offsets.npy", np.int64) as offsets, \
+             _NpyAppender(folder / "postings.npy", np.int32) as flat:  # fmt: skip
+            offsets.append(np.zeros(1, np.int64))
+            filed = 0
+            sample: list[Hashes] = []
+            for number in range(BUCKETS):
+                keys, counts, positions = _grouped(self._read(number), max_postings)
+                sample.append(keys[(-hashes.count) % SAMPLE_EVERY :: SAMPLE_EVERY])
+                hashes.append(keys)
+                offsets.append(filed + np.cumsum(counts))
+                flat.append(positions)
+                filed += len(positions)
+        hashes_file, offsets_file, flat_file = (
+            np.load(folder / name, mmap_mode="r") for name in POSTING_FILES
+        )
+        np.save(folder / SAMPLE_FILE, np.concatenate(sample))
+        postings = HashedPostings(
+            hashes_file, offsets_file, flat_file, folder, np.load(folder / SAMPLE_FILE)
+        )
+        weakref.finalize(postings, self.folder.release)
         return postings
 
 
@@ -382,22 +480,25 @@ class _NpyAppender:
 def save(directory: Path, entries: Sequence[ListEntry], postings: HashedPostings) -> None:
     """Write the index's arrays to `directory`, which must not exist yet.
 
-    Written to a temporary directory beside it and renamed, so a reader sees either no
-    index or a whole one; two processes building the same index at once both succeed.
+    Written in a build folder beside it (`SAVE_PREFIX`) and renamed into place, so a reader
+    sees either no index or a whole one; two processes building the same index at once
+    both succeed. The build folder is removed whether the save succeeds or fails.
     """
     directory.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".building-", dir=directory.parent))
+    folder = BuildFolder(directory.parent, SAVE_PREFIX)
     try:
+        work = folder.path / "index"
+        work.mkdir()
         _write_postings(work, postings)
         _write_entries(work, entries)
         (work / FORMAT_FILE).write_text(json.dumps({"format": FORMAT, "entries": len(entries)}))
-        os.replace(work, directory)
+        os.replace(work, directory)  # one rename: atomic on a POSIX file system
     except OSError:
-        if directory.is_dir():  # another process won the race with the same index
-            shutil.rmtree(work, ignore_errors=True)
-            return
-        shutil.rmtree(work, ignore_errors=True)
-        raise
+        if not directory.is_dir():
+            raise
+        # another process won the race with the same index
+    finally:
+        folder.release()
 
 
 def _write_postings(work: Path, postings: HashedPostings) -> None:
