@@ -3,16 +3,19 @@ area declares them in its descriptor (`Area.entity_sources`) and the registry ha
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import pytest
 
 from ctip.areas import Registry
 from ctip.authz.need_to_know import (
     declare_sources,
+    hidden_from_some_reader,
     hidden_sources,
     owned_sources,
     withdraw_sources,
 )
-from ctip.authz.policy import Principal
+from ctip.authz.policy import Principal, declare_grants, withdraw_grants
 from ctip.model.area import Area, AreaAction, grants_of
 from ctip.model.roles import INVESTIGATORS, TRADE_OFFICERS, Role
 
@@ -70,3 +73,18 @@ def test_a_source_cannot_be_owned_by_two_areas() -> None:
             declare_sources({"shared-source": LedgerAction.READ})
     finally:
         withdraw_sources({"shared-source": TipAction.READ})
+
+
+def test_a_result_shown_to_every_reader_of_an_action_hides_what_any_of_them_may_not_see() -> None:
+    declare_sources({"ledger-rows": LedgerAction.READ})  # trade officers only
+    grants: dict[StrEnum, frozenset[Role]] = {LedgerAction.READ: TRADE_OFFICERS}
+    grants[TipAction.READ] = INVESTIGATORS
+    declare_grants(grants)
+    try:
+        investigators_read = hidden_from_some_reader(TipAction.READ)
+        assert "ledger-rows" in investigators_read and "ads" not in investigators_read
+        trade_officers_read = hidden_from_some_reader(LedgerAction.READ)
+        assert "ads" in trade_officers_read and "ledger-rows" not in trade_officers_read
+    finally:
+        withdraw_sources({"ledger-rows": LedgerAction.READ})
+        withdraw_grants(grants)

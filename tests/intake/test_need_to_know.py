@@ -42,9 +42,9 @@ def _seed(database: Database) -> dict[str, str]:
     import_entities(database, "registry", _entity(REGISTERED, "Company", COMPANY))
     import_entities(database, CUSTOMS_SOURCE, _entity(BROKER, "Company", "Bay Line", phone=PHONE))
     import_entities(database, "case-files", _entity(CONTACT, "Person", "Ana Ruiz", phone=PHONE))
-    base = {"reporter_location": "inside_us", "narrative": "Workers cannot leave the plant."}
-    allegation = TipInput(**base, activity="forced labor in goods", company=COMPANY, country="CN")
-    tip = TipInput(**base, activity="labor trafficking", phones=(PHONE,))
+    where, story = "inside_us", "Workers cannot leave the plant."
+    allegation = TipInput(where, "forced labor in goods", story, company=COMPANY, country="CN")
+    tip = TipInput(where, "labor trafficking", story, phones=(PHONE,))
     with database.session() as session:
         return {
             "allegation": submit_tip(session, allegation, "web").tip_id,
