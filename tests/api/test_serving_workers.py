@@ -4,6 +4,7 @@ its workers well within a minute; the workers' sockets share the port and its co
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import socket
@@ -144,33 +145,88 @@ def test_a_port_another_program_listens_on_is_refused_with_the_reason() -> None:
         taken.listen()
         port = taken.getsockname()[1]
         with pytest.raises(InvalidInput, match=f"cannot listen on 127.0.0.1:{port}"):
-            workers.check_port_free("127.0.0.1", port)
-    workers.check_port_free("127.0.0.1", port)  # free again once it is closed
+            workers.listening_socket("127.0.0.1", port)
+    workers.listening_socket("127.0.0.1", port).close()  # free again once it is closed
 
 
-def test_workers_listening_on_one_port_share_its_connections() -> None:
-    first = workers.shared_socket("127.0.0.1", 0)
-    port = first.getsockname()[1]
-    second = workers.shared_socket("127.0.0.1", port)
-    try:
-        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(32)]
-        first.settimeout(0.5)
-        second.settimeout(0.5)
-        taken = [_accept_all(first), _accept_all(second)]
-        assert sum(taken) == 32 and min(taken) > 0  # the kernel spread them over both
-        for client in clients:
-            client.close()
-    finally:
-        first.close()
-        second.close()
+def test_the_worker_holding_fewest_connections_takes_the_next() -> None:
+    turns = workers.Turns(multiprocessing.get_context("spawn"), 3)
+    turns.publish(0, 4)
+    turns.publish(1, 3)
+    turns.publish(2, 3)
+    assert not turns.is_my_turn(0, 4)
+    assert turns.is_my_turn(1, 3) and turns.is_my_turn(2, 3)  # equals both take turns
+    turns.leave(1)
+    turns.leave(2)
+    assert turns.is_my_turn(0, 4)  # the others stopped: nobody to wait for
 
 
-def _accept_all(listening: socket.socket) -> int:
-    count = 0
+def test_a_worker_silent_too_long_is_left_out_of_the_turns() -> None:
+    turns = workers.Turns(multiprocessing.get_context("spawn"), 2)
+    turns.publish(0, 5)
+    turns.publish(1, 0)
+    assert not turns.is_my_turn(0, 5)
+    turns.beats[1] = time.monotonic() - workers.STALE_SECONDS - 0.1  # its last word, long ago
+    assert turns.is_my_turn(0, 5)  # worker 1 is hung or gone: 0 takes the next
+
+
+def test_connections_are_spread_evenly_and_survive_a_killed_worker(
+    server: tuple[str, subprocess.Popen[bytes]],
+) -> None:
+    base, process = server
+    _wait_healthy(base, process)
+    port = int(base.rsplit(":", 1)[1])
+    first = [socket.create_connection(("127.0.0.1", port)) for _ in range(8)]
+    held = _connections_by_worker(process.pid, port, expected=8)
+    assert sorted(held.values()) == [4, 4]  # not by the kernel's hash: by who holds fewest
+
+    killed = next(iter(held))
+    os.kill(killed, signal.SIGKILL)
+    answers = [httpx.get(f"{base}/api/v1/health", timeout=10).status_code for _ in range(6)]
+    assert answers == [200] * 6  # the worker left answers every new connection meanwhile
+    for connection in first:
+        connection.close()
+
+
+def _connections_by_worker(server: int, port: int, expected: int) -> dict[int, int]:
+    """How many of the port's established connections each of the server's workers holds,
+    read from /proc once `expected` connections are held."""
+    deadline = time.monotonic() + 10
     while True:
+        held = {worker: len(_sockets(worker) & _established(port)) for worker in _children(server)}
+        if sum(held.values()) >= expected or time.monotonic() > deadline:
+            return held
+        time.sleep(0.05)
+
+
+def _children(pid: int) -> list[int]:
+    """The server's worker processes (not multiprocessing's resource tracker)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found.extend(int(child) for child in (task / "children").read_text().split())
+    return [
+        child for child in found if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()
+    ]
+
+
+def _sockets(pid: int) -> set[str]:
+    inodes = set()
+    for descriptor in Path(f"/proc/{pid}/fd").iterdir():
         try:
-            accepted, _ = listening.accept()
-        except TimeoutError:
-            return count
-        accepted.close()
-        count += 1
+            target = os.readlink(descriptor)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:[") : -1])
+    return inodes
+
+
+def _established(port: int) -> set[str]:
+    """The inodes of the established TCP connections whose local port is `port`."""
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local_port = int(fields[1].rsplit(":", 1)[1], 16)
+        if local_port == port and fields[3] == "01":  # 01: ESTABLISHED
+            inodes.add(fields[9])
+    return inodes
