@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any
 
 from fastapi import Request
 
@@ -46,3 +46,20 @@ async def read_upload(request: Request, max_bytes: int, expected: str) -> bytes:
     if not data.strip():
         raise ApiError(422, f"the body is empty: send {expected}")
     return data
+
+
+async def spool_upload(request: Request, max_bytes: int, expected: str, target: IO[bytes]) -> None:
+    """`read_upload` for a file too large to hold: the body is written to `target` (a file on
+    disk) as it arrives, with the same refusals (413 over `max_bytes`, 422 for blanks only)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
+        raise _too_large(max_bytes)
+    size, blank = 0, True
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise _too_large(max_bytes)
+        blank = blank and not chunk.strip()
+        target.write(chunk)
+    if blank:
+        raise ApiError(422, f"the body is empty: send {expected}")

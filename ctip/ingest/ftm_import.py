@@ -7,6 +7,7 @@ scope: the same bytes from another source are another import, crediting other st
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 
@@ -15,11 +16,21 @@ from sqlalchemy.orm import Session
 from ctip.ingest.files import Counts, FileImport, FileWrite, IncomingFile, import_file
 from ctip.ingest.ftm import ParsedFile, parse_ftm_lines
 from ctip.model.errors import InvalidInput
+from ctip.store.bulk import batched, bulk_write_cache, refresh_statistics
 from ctip.store.db import utc_now
-from ctip.store.statements import Progress, statement_rows, write_statements
+from ctip.store.statements import (
+    INDEXED_TABLES,
+    Progress,
+    StatedEntity,
+    WriteCounts,
+    statement_rows,
+    write_statements,
+)
 
 SOURCE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
 FILE_KIND = "entities"
+ENTITY_BATCH = 1000
+"""Entities whose statements are written together when a stream of them is imported."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,57 @@ def import_ftm_bytes(
     validate = partial(parse_ftm_lines, data, file_name)
     outcome = import_file(session, incoming, validate, partial(_write, source), progress)
     return _import_outcome(outcome, file_name)
+
+
+def import_ftm_entities(
+    session: Session,
+    entities: Callable[[], Iterable[StatedEntity]],
+    counted: tuple[str, int],
+    file_name: str,
+    source: str,
+    actor: str,
+    progress: Progress | None = None,
+) -> ImportOutcome:
+    """`import_ftm_bytes` for entities a caller has validated and counted already, read from
+    its file again as they are written (a list of a million parties is never held whole).
+
+    `counted` is (SHA-256 of the FtM lines, distinct entity ids): the lines' hash makes a
+    re-run a no-op as for a file. A statement repeated within a batch of ENTITY_BATCH
+    entities is written once; one repeated from an earlier batch is found in the table and
+    counted as seen again (the set of every statement id is what a stream cannot hold)."""
+    incoming = IncomingFile(
+        FILE_KIND,
+        check_source_name(source),
+        file_name,
+        counted[0],
+        actor,
+        "entities.import",
+        f"source:{source}",
+    )
+    write = partial(_write_stream, source, counted[1])
+    outcome = import_file(session, incoming, lambda: entities, write, progress)
+    return _import_outcome(outcome, file_name)
+
+
+def _write_stream(
+    source: str,
+    entity_count: int,
+    target: FileWrite,
+    entities: Callable[[], Iterable[StatedEntity]],
+) -> Counts:
+    """The stream's statements, batch by batch, in one bulk write; statistics once at the end."""
+    total, seen_at = WriteCounts(), utc_now()
+    with bulk_write_cache(target.session):
+        for batch in batched(entities(), ENTITY_BATCH):
+            rows = statement_rows(batch, source, seen_at, target.file_id)
+            total += write_statements(target.session, rows, target.progress)
+    refresh_statistics(target.session, INDEXED_TABLES, total.new)
+    return {
+        "entities": entity_count,
+        "statements": total.new + total.seen_again,
+        "statements_new": total.new,
+        "statements_seen_again": total.seen_again,
+    }
 
 
 def _write(source: str, target: FileWrite, parsed: ParsedFile) -> Counts:

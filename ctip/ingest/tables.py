@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ctip.ingest.errors import FileRejected, RowError
@@ -88,9 +88,9 @@ def decode(data: bytes, file_name: str) -> str:
     return text
 
 
-def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+def _records(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
     """(first line of the record, its fields) for every record, quoted newlines kept."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(lines)
     start = 1
     for fields in reader:
         yield start, fields
@@ -105,7 +105,7 @@ def read_table(data: bytes, file_name: str, columns: Columns) -> Table:
     blank lines are skipped. Cells are trimmed.
     """
     try:
-        records = _records(decode(data, file_name))
+        records = _records(io.StringIO(decode(data, file_name), newline=""))
         first = next(records, None)
         if first is None:
             raise FileRejected(file_name, [RowError(1, "the file is empty: no header row")])
@@ -138,20 +138,45 @@ def _rows(
 ) -> tuple[list[Row], list[RowError]]:
     rows: list[Row] = []
     rejected: list[RowError] = []
+    for item in _row_results(records, header, columns):
+        if isinstance(item, RowError):
+            rejected.append(item)
+        else:
+            rows.append(item)
+    return rows, rejected
+
+
+def _row_results(
+    records: Iterator[tuple[int, list[str]]], header: tuple[str, ...], columns: Columns
+) -> Iterator[Row | RowError]:
+    """Each record as a whole row or as its rejection, in file order (blank lines skipped)."""
     first_line: dict[str, int] = {}
     for line, fields in records:
         if not any(f.strip() for f in fields):
             continue
         if len(fields) != len(header):
-            rejected.append(RowError(line, _count_reason(len(fields), len(header))))
+            yield RowError(line, _count_reason(len(fields), len(header)))
             continue
         cells = {h: f.strip() for h, f in zip(header, fields, strict=True) if h}
         reason = _id_fault(cells, columns, first_line, line)
-        if reason:
-            rejected.append(RowError(line, reason))
-            continue
-        rows.append(Row(line, cells))
-    return rows, rejected
+        yield RowError(line, reason) if reason else Row(line, cells)
+
+
+def table_rows(lines: Iterable[str], file_name: str, columns: Columns) -> Iterator[Row | RowError]:
+    """`read_table` for a file read line by line (`lines` as a file opened with
+    `newline=""` gives them), so a file of a million rows is never held whole: the header is
+    checked on the first step (a fault rejects the file, line 1), then each row comes whole
+    or as its rejection, in file order, with the same reasons as `read_table` gives."""
+    try:
+        records = _records(lines)
+        first = next(records, None)
+        if first is None:
+            raise FileRejected(file_name, [RowError(1, "the file is empty: no header row")])
+        header = tuple(header_name(h) for h in first[1])
+        _check_header(header, file_name, columns)
+        yield from _row_results(records, header, columns)
+    except csv.Error as error:
+        raise FileRejected(file_name, [RowError(1, f"not a readable CSV ({error})")]) from None
 
 
 def _count_reason(found: int, expected: int) -> str:

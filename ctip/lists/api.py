@@ -3,13 +3,18 @@
 Lists are named in the query (`?list=uflpa`), so every route reads like a filter: a list
 never loaded has no editions and no entries. Loading is a batch POST of the whole file,
 answered 202 with a job: reading, storing and indexing a large list takes minutes, and
-runs off the request path (`ctip lists load` stays synchronous).
+runs off the request path (`ctip lists load` stays synchronous). The file is spooled to a
+temporary file as it arrives and the job reads it from there, pass by pass; the job deletes
+it when it ends, done or failed.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
+import tempfile
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -20,13 +25,13 @@ from starlette.concurrency import run_in_threadpool
 
 from ctip.api.deps import DbSession, get_database, require
 from ctip.api.schemas import RequestBody, error_responses, job_accepted
-from ctip.api.uploads import read_upload, upload_route
+from ctip.api.uploads import spool_upload, upload_route
 from ctip.authz.policy import Principal
 from ctip.ingest.values import ValueWarning
 from ctip.lists import governance, store
 from ctip.lists.access import ListAction
-from ctip.lists.formats import WATCHLIST, format_names, preparer
-from ctip.lists.readers import content_hash, decode_text
+from ctip.lists.formats import WATCHLIST, file_reader, format_names
+from ctip.lists.readers import check_text, file_sha256, opener
 from ctip.matching.types import ListEntry
 from ctip.model.errors import Conflict, InvalidInput
 from ctip.store import jobs
@@ -223,57 +228,68 @@ def check_may_send(session: Session, principal: Principal, list_name: str, forma
         raise InvalidInput(f"unknown format {format!r}; use one of {', '.join(format_names())}")
 
 
+def spool_file() -> Path:
+    """A new, empty temporary file for a list file on its way to a load job."""
+    handle, name = tempfile.mkstemp(prefix="ctip-list-", suffix=".upload")
+    os.close(handle)
+    return Path(name)
+
+
 def check_file(
     session: Session,
     list_name: str,
     edition: str | None,
     format: str,
-    data: bytes,
+    path: Path,
     file_name: str,
 ) -> None:
-    """The cheap checks of a sent file, answered at once instead of by a failed job: a text
-    format that is not UTF-8 (422 naming line 1), an edition label already taken by other
-    content (409). The job still reads and checks every row."""
+    """The cheap checks of a sent file (spooled at `path`), answered at once instead of by a
+    failed job: a text format that is not UTF-8 (422 naming line 1), an edition label already
+    taken by other content (409). The job still reads and checks every row."""
     if format in TEXT_FORMATS:
-        decode_text(data, file_name)
+        check_text(opener(path), file_name)
     if edition is None:
         return
     taken = {e.edition: e.content_sha256 for e in store.editions(session, list_name)}
-    if edition in taken and taken[edition] != content_hash(data):
+    if edition in taken and taken[edition] != file_sha256(opener(path)):
         raise Conflict(f"list {list_name!r} already has an edition {edition!r} with other content")
 
 
 def load_work(
     principal: Principal,
     list_name: str,
-    data: bytes,
+    path: Path,
     file_name: str,
     edition: str | None,
     format: str,
 ) -> jobs.Work:
-    """The load as a job's work: the same reader and store load as `ctip lists load`.
+    """The load as a job's work: the same reader and store load as `ctip lists load`, over
+    the file spooled at `path`, which the work deletes when it ends (done or failed).
 
     The permission is checked again inside the job's transaction (an admin may have marked
     the list official meanwhile). Progress counts rows as they are handled: the entries read
-    (all at once, when the file has been read whole), the rows written (entry rows, then
-    the listed parties' statements in the entity store), then the entries indexed for
+    (all at once, when the file has been read and checked), the rows written (entry rows,
+    then the listed parties' statements in the entity store), then the entries indexed for
     screening."""
 
     def work(session: Session, progress: jobs.Progress) -> dict[str, Any]:
-        governance.check_may_load(session, principal, list_name)
-        prepared = preparer(format)(data, file_name, list_name)
-        progress(len(prepared.entries))
-        done = store.save_edition(
-            session,
-            list_name,
-            prepared,
-            principal.username,
-            edition,
-            format,
-            progress=_indexed(progress),
-            written=progress,
-        )
-        return load_result(session, done, prepared.warnings)
+        try:
+            governance.check_may_load(session, principal, list_name)
+            prepared = file_reader(format)(path, file_name, list_name)
+            progress(prepared.entry_count)
+            done = store.save_edition(
+                session,
+                list_name,
+                prepared,
+                principal.username,
+                edition,
+                format,
+                progress=_indexed(progress),
+                written=progress,
+            )
+            return load_result(session, done, prepared.warnings)
+        finally:
+            path.unlink(missing_ok=True)
 
     return work
 
@@ -371,13 +387,19 @@ async def load(
     only from a trade analyst or an admin, and the edition counts for screening only after
     a supervisor or admin other than the loader approves it."""
     check_may_send(session, principal, list_name, format)
-    data = await read_upload(request, MAX_LIST_BYTES, "the list file")
-    await run_in_threadpool(check_file, session, list_name, edition, format, data, file_name)
-    work = load_work(principal, list_name, data, file_name, edition, format)
-    label = f"{file_name} into {list_name}"
-    job = await run_in_threadpool(
-        jobs.submit, database.session, LOAD_JOB, principal.username, work, label
-    )
+    spooled = spool_file()
+    try:
+        with spooled.open("wb") as target:
+            await spool_upload(request, MAX_LIST_BYTES, "the list file", target)
+        await run_in_threadpool(check_file, session, list_name, edition, format, spooled, file_name)
+        work = load_work(principal, list_name, spooled, file_name, edition, format)
+        label = f"{file_name} into {list_name}"
+        job = await run_in_threadpool(
+            jobs.submit, database.session, LOAD_JOB, principal.username, work, label
+        )
+    except BaseException:
+        spooled.unlink(missing_ok=True)
+        raise
     return job_accepted(job)
 
 

@@ -23,7 +23,8 @@ from ctip.commands.common import (
 )
 from ctip.ingest.values import reject_if_strict
 from ctip.lists import governance, store
-from ctip.lists.readers import WATCHLIST_COLUMNS, PreparedList, prepare_watchlist
+from ctip.lists.formats import FileReader
+from ctip.lists.readers import WATCHLIST_COLUMNS, PreparedList, prepare_watchlist_file
 
 app = typer.Typer(
     help="Watchlists with editions: load, list, show, diff; approve official editions.",
@@ -48,16 +49,33 @@ def load_prepared(
     strict: bool = False,
     warnings: Path | None = None,
 ) -> None:
-    """Read, validate and store one list file as an edition; print what happened and which
-    values were kept as written but not used (`strict`: refuse the file instead)."""
+    """Read, validate and store one list file, read whole (an area's official list), as an
+    edition; print what happened and which values were kept as written but not used
+    (`strict`: refuse the file instead)."""
 
-    data = file.read_bytes()
+    def read_whole(path: Path, file_name: str, name: str) -> PreparedList:
+        return prepare(path.read_bytes(), file_name, name)
+
+    load_file(file, list_name, read_whole, edition, kind, strict, warnings)
+
+
+def load_file(
+    file: Path,
+    list_name: str,
+    read: FileReader,
+    edition: str | None,
+    kind: str,
+    strict: bool = False,
+    warnings: Path | None = None,
+) -> None:
+    """`load_prepared` with a reader of the file on disk (a watchlist is read pass by pass,
+    so a list of a million entries is never held whole)."""
     with (
         errors.status(f"loading {file.name} into {list_name}") as status,
         store_session("nothing was loaded") as session,
     ):
         store.check_list_name(list_name)
-        prepared = prepare(data, file.name, list_name)
+        prepared = read(file, file.name, list_name)
         reject_if_strict(file.name, prepared.warnings, strict)
 
         def indexing(done: int, total: int) -> None:
@@ -88,7 +106,7 @@ def load(
 ) -> None:
     """Load FtM JSON lines or a CSV of a watchlist as a new edition."""
 
-    load_prepared(file, name, prepare_watchlist, edition, "watchlist", strict, warnings)
+    load_file(file, name, prepare_watchlist_file, edition, "watchlist", strict, warnings)
 
 
 load.__doc__ = f"{load.__doc__}\n\n    CSV {WATCHLIST_COLUMNS.help_text()}"

@@ -10,6 +10,8 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from rapidfuzz import fuzz, process
@@ -30,6 +32,15 @@ WATCHLIST = "watchlist"
 _formats: dict[str, Preparer] = {WATCHLIST: FunctionRef("ctip.lists.readers:prepare_watchlist")}
 """Format -> reader; the readers (and FtM with them) are imported on the first file read, so
 the registry hands formats over without loading them."""
+
+FileReader = Callable[[Path, str, str], "PreparedList"]
+"""(path of the file on disk, file name, list name) -> the validated entries of one edition."""
+
+_file_readers: dict[str, FileReader] = {
+    WATCHLIST: FunctionRef("ctip.lists.readers:prepare_watchlist_file")
+}
+"""Formats read from disk pass by pass (a watchlist may hold a million entries); the others
+(an area's official lists: small files, spreadsheets read whole) get the file's bytes."""
 
 
 def declare_formats(formats: Mapping[str, Preparer]) -> None:
@@ -59,6 +70,17 @@ def preparer(name: str) -> Preparer:
         return _formats[name]
     except KeyError:
         raise InvalidInput(f"unknown list format {name!r}; use one of {format_names()}") from None
+
+
+def file_reader(name: str) -> FileReader:
+    """How a format reads a file on disk: pass by pass where it can, else its reader of
+    bytes over the whole file; ValueError names the known formats."""
+    streaming = _file_readers.get(name)
+    return streaming if streaming is not None else partial(_read_whole, preparer(name))
+
+
+def _read_whole(prepare: Preparer, path: Path, file_name: str, list_name: str) -> PreparedList:
+    return prepare(path.read_bytes(), file_name, list_name)
 
 
 HIT_COLUMNS: Final = (

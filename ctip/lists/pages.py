@@ -10,6 +10,7 @@ List is loaded, when and by whom, and whether a name is on it.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -25,7 +26,7 @@ from ctip.ingest.tables import Row
 from ctip.ingest.values import RowValues, ValueWarning
 from ctip.lists import governance, store
 from ctip.lists.access import ListAction
-from ctip.lists.api import LOAD_JOB, check_file, check_may_send, load_work
+from ctip.lists.api import LOAD_JOB, check_file, check_may_send, load_work, spool_file
 from ctip.lists.formats import WATCHLIST, format_names, hit_record
 from ctip.lists.readers import LIST_SCHEMATA, QUERY_COLUMNS, query_from_row, read_query_file
 from ctip.matching.scoring import DEFAULT_THRESHOLD
@@ -135,26 +136,47 @@ async def load_list(request: Request, principal: ListWriter, session: WebSession
     form = {k: upload.fields.get(k, "").strip()[:MAX_NAME] for k in ("list_name", "edition")}
     form["format"] = upload.fields.get("format", WATCHLIST)
     edition = form["edition"] or None
+    spooled = await run_in_threadpool(_spool, upload.data)
     try:
         await run_in_threadpool(
-            _check_upload, session, principal, upload, form["list_name"], edition, form["format"]
+            _check_upload,
+            session,
+            principal,
+            spooled,
+            upload,
+            form["list_name"],
+            edition,
+            form["format"],
+        )
+        work = load_work(
+            principal, form["list_name"], spooled, upload.file_name, edition, form["format"]
+        )
+        label = f"{upload.file_name} into {form['list_name']}"
+        database: Database = request.app.state.database
+        job = await run_in_threadpool(
+            jobs.submit, database.session, LOAD_JOB, principal.username, work, label
         )
     except CtipError as error:
+        spooled.unlink(missing_ok=True)
         return _lists_page(request, principal, session, refusal(error), error.http_status, **form)
-    work = load_work(
-        principal, form["list_name"], upload.data, upload.file_name, edition, form["format"]
-    )
-    label = f"{upload.file_name} into {form['list_name']}"
-    database: Database = request.app.state.database
-    job = await run_in_threadpool(
-        jobs.submit, database.session, LOAD_JOB, principal.username, work, label
-    )
+    except BaseException:
+        spooled.unlink(missing_ok=True)
+        raise
     return redirect(f"/jobs/{job.id}")
+
+
+def _spool(data: bytes) -> Path:
+    """The uploaded file written to a temporary file, which the load job reads and deletes:
+    the job never holds the upload's bytes (the request does, up to the form's cap)."""
+    spooled = spool_file()
+    spooled.write_bytes(data)
+    return spooled
 
 
 def _check_upload(
     session: Session,
     principal: Principal,
+    spooled: Path,
     upload: Upload,
     list_name: str,
     edition: str | None,
@@ -165,7 +187,7 @@ def _check_upload(
     check_may_send(session, principal, list_name, format)
     if edition is not None:
         store.check_edition_name(edition)
-    check_file(session, list_name, edition, format, upload.data, upload.file_name)
+    check_file(session, list_name, edition, format, spooled, upload.file_name)
 
 
 @router.get("/lists/{list_name}")

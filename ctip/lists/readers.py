@@ -6,26 +6,35 @@ nothing from the file is loaded. A value that cannot be read (a country nobody k
 birth date that is no date) does not drop the entry: it is kept as written in the entry's
 extra fields, not used as evidence by the matcher, and reported as a warning; `--strict`
 refuses the file instead.
+
+A watchlist of a million entries is read from disk pass by pass, never held whole: a first
+pass validates every row and hashes the file, and the store reads the file again while it
+writes the entries and then the listed parties (`StreamedList`).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from pathlib import Path
+from typing import IO, Any
 
 from followthemoney import model, registry
+from followthemoney.schema import Schema
 from followthemoney.types.common import PropertyType
 
 from ctip.ingest.errors import FileRejected, RowError
-from ctip.ingest.ftm import ParsedEntity, parse_ftm_lines, storable
-from ctip.ingest.tables import Columns, Row, read_table, reject_rows
+from ctip.ingest.ftm import ParsedEntity, parse_entity_line, storable
+from ctip.ingest.tables import Columns, Row, read_table, reject_rows, table_rows
 from ctip.ingest.values import RowValues, Unreadable, ValueWarning, reject_if_strict
 from ctip.matching.types import ListEntry, MatchQuery
+from ctip.model.errors import InvalidInput
 
 LIST_SCHEMATA = ("Person", "Company", "Organization", "LegalEntity", "Vessel")
 DEFAULT_SCHEMA = "LegalEntity"
@@ -50,6 +59,11 @@ MAX_QUERY_NAME = 500
 UNREAD_PREFIX = "as written: "
 MAX_ENTRY_ID = 200
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
+READ_CHUNK = 1 << 20
+"""Bytes read at a time when a file is hashed or checked."""
+
+Opener = Callable[[], IO[bytes]]
+"""Opens a list file afresh for each pass over it: a path on disk, or bytes already held."""
 
 
 @dataclass
@@ -65,9 +79,78 @@ class GoodsRule:
     basis: str = ""
 
 
+@dataclass(frozen=True)
+class StreamedList:
+    """A watchlist file validated whole by a first pass, read again from disk while it is
+    stored: its entries once (`entries`), then its parties as FtM entities once
+    (`entities`), so no pass holds more than a row of it.
+
+    `entity_sha256` and `entity_count` name the FtM lines the entity store gets (the file
+    itself for FtM lines; for a CSV, the lines its entries make). For FtM lines,
+    `kept_lines` marks with 1 the line whose entity is its id's entry: the last line of an
+    id that names it, as a file read whole kept it."""
+
+    open_file: Opener
+    file_name: str
+    list_name: str
+    entry_count: int
+    entity_sha256: str
+    entity_count: int
+    native: bool = False
+    region: str | None = None
+    kept_lines: bytes = b""
+
+    def entries(self) -> Iterator[ListEntry]:
+        """Every entry, in file order, read from the file again."""
+        if self.native:
+            return (entry_from_ftm(e) or _gone(e) for e in self._ftm() if self.kept_lines[e.line])
+        return self._csv_entries()
+
+    def entities(self) -> Iterator[ParsedEntity]:
+        """Every party as the strict FtM reader reads it, read from the file again."""
+        if self.native:
+            return self._ftm()
+        lines = (ftm_line(self.list_name, e) for e in self._csv_entries())
+        return (_parsed(n, line, self.file_name) for n, line in enumerate(lines, start=1))
+
+    def _csv_entries(self) -> Iterator[ListEntry]:
+        for row in _csv_items(self.open_file, self.file_name):
+            if isinstance(row, RowError):
+                raise _changed(self.file_name)
+            try:
+                yield entry_from_row(row, RowValues(row.line, self.region))
+            except ValueError:
+                raise _changed(self.file_name) from None
+
+    def _ftm(self) -> Iterator[ParsedEntity]:
+        for number, line in _binary_lines(self.open_file):
+            if line.strip():
+                yield _parsed(number, line, self.file_name)
+
+
+def _gone(entity: ParsedEntity) -> ListEntry:
+    """An entry the first pass saw and the second does not: the file changed meanwhile."""
+    raise _changed(f"line {entity.line}")
+
+
+def _changed(what: str) -> InvalidInput:
+    return InvalidInput(f"{what} changed while it was loaded; nothing was loaded")
+
+
+def _parsed(number: int, line: bytes, file_name: str) -> ParsedEntity:
+    """One FtM line read strictly; a bad one rejects the file, naming it."""
+    try:
+        return parse_entity_line(number, line)
+    except ValueError as error:
+        raise FileRejected(file_name, [RowError(number, str(error))]) from None
+
+
 @dataclass
 class PreparedList:
-    """A file read and validated whole: its entries, rules and FtM lines for the store."""
+    """A file read and validated whole: its entries, rules and FtM lines for the store.
+
+    A watchlist is `streamed` instead: its entries and parties are read from its file
+    again while the store writes them (`entries` and `ftm_lines` stay empty)."""
 
     file_name: str
     sha256: str
@@ -78,15 +161,114 @@ class PreparedList:
     """True when the entries came as FtM entities: their ids are the store's entity ids."""
     warnings: list[ValueWarning] = field(default_factory=list)
     """Values kept as written but not used as evidence (row, column, reason)."""
+    streamed: StreamedList | None = None
+
+    @property
+    def entry_count(self) -> int:
+        """How many entries the edition will hold."""
+        return self.streamed.entry_count if self.streamed else len(self.entries)
+
+    def each_entry(self) -> Iterator[ListEntry]:
+        """Every entry in order: held, or read from the file again."""
+        return self.streamed.entries() if self.streamed else iter(self.entries)
+
+    def check_unchanged(self) -> None:
+        """Refuse a streamed file whose bytes are no longer those validated and hashed."""
+        if self.streamed and file_sha256(self.streamed.open_file) != self.sha256:
+            raise _changed(self.file_name)
 
     def entity_id(self, list_name: str, entry_id: str) -> str:
         """Where an entry lives in the entity store."""
         return entry_id if self.native_ids else entity_id_for(list_name, entry_id)
 
 
+def opener(path: Path) -> Opener:
+    """Opens the file at `path` for reading its bytes, at each pass."""
+    return lambda: path.open("rb")
+
+
 def content_hash(data: bytes) -> str:
     """SHA-256 of the bytes as loaded: the same file twice is one edition."""
     return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(open_file: Opener) -> str:
+    """`content_hash` of a file read a chunk at a time."""
+    digest = hashlib.sha256()
+    with open_file() as stream:
+        while chunk := stream.read(READ_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def check_text(open_file: Opener, file_name: str) -> None:
+    """`decode_text` of a file read a chunk at a time: UTF-8 (a BOM allowed) that a store
+    can keep, or the file is refused as a whole (line 1), in the same words."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    try:
+        with open_file() as stream:
+            while chunk := stream.read(READ_CHUNK):
+                storable(decoder.decode(chunk), "the file")
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError as error:
+        raise FileRejected(file_name, [RowError(1, f"not UTF-8 text ({error.reason})")]) from None
+    except ValueError as error:
+        raise FileRejected(file_name, [RowError(1, str(error))]) from None
+
+
+def text_lines(open_file: Opener, file_name: str) -> Iterator[str]:
+    """The file's lines as text (newlines kept, as `csv` wants them), read as they are
+    needed: UTF-8 without NUL, or the file is refused naming the line, in the words of
+    `ctip.ingest.tables.decode` for a file read whole."""
+    newlines = 0
+    try:
+        with open_file() as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
+            for line in text:
+                if "\x00" in line:
+                    at = newlines + line[: line.index("\x00")].count("\n") + 1
+                    raise FileRejected(file_name, [RowError(at, "the file holds a NUL character")])
+                newlines += line.count("\n")
+                yield line
+    except UnicodeDecodeError:
+        raise _utf8_fault(open_file, file_name) from None
+
+
+def _utf8_fault(open_file: Opener, file_name: str) -> FileRejected:
+    """Where a file stops being UTF-8 (its line; the byte counted after any BOM), found by
+    reading it again a chunk at a time: a sequence cut by a chunk's end goes on to the next."""
+    offset, newlines = 0, 0
+    with open_file() as stream:
+        carry = stream.read(len(codecs.BOM_UTF8)).removeprefix(codecs.BOM_UTF8)
+        while True:
+            chunk = stream.read(READ_CHUNK)
+            data = carry + chunk
+            try:
+                data.decode("utf-8")
+                carry = b""
+            except UnicodeDecodeError as error:
+                if not (chunk and error.reason == "unexpected end of data"):
+                    line = newlines + data[: error.start].count(b"\n") + 1
+                    reason = f"{error.reason} at byte {offset + error.start}"
+                    return FileRejected(file_name, [RowError(line, _not_utf8(reason))])
+                data, carry = data[: error.start], data[error.start :]
+            if not chunk:
+                return FileRejected(file_name, [RowError(1, _not_utf8("changed while read"))])
+            offset, newlines = offset + len(data), newlines + data.count(b"\n")
+
+
+def _not_utf8(reason: str) -> str:
+    return f"not UTF-8 text ({reason}); save it as UTF-8"
+
+
+def _binary_lines(open_file: Opener) -> Iterator[tuple[int, bytes]]:
+    """(line number from 1, the line's bytes) of a file read as the lines are needed."""
+    with open_file() as stream:
+        yield from enumerate(stream, start=1)
+
+
+def _csv_items(open_file: Opener, file_name: str) -> Iterator[Row | RowError]:
+    """A watchlist CSV's rows, each whole or rejected for its structure, as they are read."""
+    return table_rows(text_lines(open_file, file_name), file_name, WATCHLIST_COLUMNS)
 
 
 def decode_text(data: bytes, file_name: str) -> str:
@@ -214,11 +396,22 @@ def read_entries_csv(
 ) -> tuple[list[ListEntry], list[ValueWarning]]:
     """A watchlist CSV (id, name; optional aliases, schema, country, birth_date, address):
     the entries and the values that could not be read. Structural faults reject the file."""
-    table = read_table(data, file_name, WATCHLIST_COLUMNS)
-    entries: list[ListEntry] = []
+    prepared = prepare_csv(partial(io.BytesIO, data), file_name, "", region)
+    return list(prepared.each_entry()), prepared.warnings
+
+
+def prepare_csv(
+    open_file: Opener, file_name: str, list_name: str, region: str | None = None
+) -> PreparedList:
+    """A watchlist CSV validated row by row as it is read (every bad row named, the file
+    refused if any), hashed, and streamed: its entries are read again when stored."""
+    errors: list[RowError] = []
     warnings: list[ValueWarning] = []
-    errors = list(table.rejected)
-    for row in table.rows:
+    lines, count = hashlib.sha256(), 0
+    for row in _csv_items(open_file, file_name):
+        if isinstance(row, RowError):
+            errors.append(row)
+            continue
         values = RowValues(row.line, region)
         try:
             entry = entry_from_row(row, values)
@@ -227,12 +420,16 @@ def read_entries_csv(
             errors.append(RowError(row.line, str(error)))
             continue
         warnings.extend(values.warnings)
-        entries.append(entry)
+        lines.update(ftm_line(list_name, entry))
+        count += 1
     if errors:
         raise FileRejected(file_name, sorted(errors, key=lambda e: e.row))
-    if not entries:
+    if not count:
         raise FileRejected(file_name, [RowError(1, "the file holds no entries")])
-    return entries, warnings
+    streamed = StreamedList(
+        open_file, file_name, list_name, count, lines.hexdigest(), count, region=region
+    )
+    return PreparedList(file_name, file_sha256(open_file), warnings=warnings, streamed=streamed)
 
 
 @dataclass
@@ -339,18 +536,75 @@ def entry_from_ftm(entity: ParsedEntity) -> ListEntry | None:
     )
 
 
-def read_entries_ftm(data: bytes, file_name: str) -> list[ListEntry]:
-    """FtM JSON lines: every line validated by the store's strict reader."""
-    parsed = parse_ftm_lines(data, file_name)
-    entries = [e for e in (entry_from_ftm(p) for p in parsed.entities) if e is not None]
-    if not entries:
+def prepare_ftm(open_file: Opener, file_name: str, list_name: str) -> PreparedList:
+    """FtM JSON lines, every line validated by the store's strict reader as it is read
+    (each bad line named, the file refused if any), hashed, and streamed. An id on several
+    lines is one entry: the last of its lines that names it."""
+    first_schema: dict[str, tuple[int, Schema]] = {}
+    entry_line: dict[str, int] = {}
+    errors: list[RowError] = []
+    repeats: list[RowError] = []
+    last = 0
+    for number, line in _binary_lines(open_file):
+        last = number
+        if not line.strip():
+            continue
+        try:
+            entity = parse_entity_line(number, line)
+        except ValueError as error:
+            errors.append(RowError(number, str(error)))
+            continue
+        repeats.extend(_schema_fault(first_schema, entity))
+        if entry_from_ftm(entity) is not None:
+            entry_line[entity.entity_id] = number
+    if errors or repeats:
+        raise FileRejected(file_name, errors + repeats)
+    if not entry_line:
         raise FileRejected(file_name, [RowError(1, "no entity with a name to list")])
-    return list({e.entry_id: e for e in entries}.values())
+    kept = bytearray(last + 1)
+    for number in entry_line.values():
+        kept[number] = 1
+    sha256 = file_sha256(open_file)
+    streamed = StreamedList(
+        open_file,
+        file_name,
+        list_name,
+        len(entry_line),
+        sha256,
+        len(first_schema),
+        native=True,
+        kept_lines=bytes(kept),
+    )
+    return PreparedList(file_name, sha256, native_ids=True, streamed=streamed)
+
+
+def _schema_fault(
+    first_schema: dict[str, tuple[int, Schema]], entity: ParsedEntity
+) -> list[RowError]:
+    """Two lines with one id and different schemata cannot both be right (as the store's
+    FtM reader says of a file read whole)."""
+    seen = first_schema.setdefault(entity.entity_id, (entity.line, entity.schema))
+    if seen[1] is entity.schema or seen[1].can_match(entity.schema):
+        return []
+    reason = (
+        f"id {entity.entity_id!r} was a {seen[1].name} on line {seen[0]}, "
+        f"now a {entity.schema.name}"
+    )
+    return [RowError(entity.line, reason)]
 
 
 def is_ftm_lines(data: bytes) -> bool:
     """FtM JSON lines start with '{'; a CSV starts with its header."""
     return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+
+
+def starts_as_ftm_lines(open_file: Opener) -> bool:
+    """`is_ftm_lines` of a file, reading only as far as its first character."""
+    with open_file() as stream:
+        while chunk := stream.read(READ_CHUNK):
+            if chunk.lstrip(b"\xef\xbb\xbf \t\r\n"):
+                return is_ftm_lines(chunk)
+    return False
 
 
 def entity_id_for(list_name: str, entry_id: str) -> str:
@@ -380,19 +634,30 @@ def ftm_entity(list_name: str, entry: ListEntry) -> dict[str, Any]:
     }
 
 
+def ftm_line(list_name: str, entry: ListEntry) -> bytes:
+    """An entry as one FtM JSON line (sorted keys: the same entry gives the same bytes)."""
+    text = json.dumps(ftm_entity(list_name, entry), ensure_ascii=False, sort_keys=True)
+    return (text + "\n").encode()
+
+
 def ftm_lines(list_name: str, entries: Iterable[ListEntry]) -> bytes:
     """Entries as FtM JSON lines (sorted keys: the same entries give the same bytes)."""
-    return b"".join(
-        (json.dumps(ftm_entity(list_name, e), ensure_ascii=False, sort_keys=True) + "\n").encode()
-        for e in entries
-    )
+    return b"".join(ftm_line(list_name, e) for e in entries)
+
+
+def prepare_watchlist_from(open_file: Opener, file_name: str, list_name: str) -> PreparedList:
+    """A watchlist file of either format, validated whole, ready to store (streamed)."""
+    if starts_as_ftm_lines(open_file):
+        return prepare_ftm(open_file, file_name, list_name)
+    return prepare_csv(open_file, file_name, list_name)
+
+
+def prepare_watchlist_file(path: Path, file_name: str, list_name: str) -> PreparedList:
+    """A watchlist file on disk, read pass by pass (the file must stay as it is until the
+    edition is stored: a change is caught and refused)."""
+    return prepare_watchlist_from(opener(path), file_name, list_name)
 
 
 def prepare_watchlist(data: bytes, file_name: str, list_name: str) -> PreparedList:
-    """A watchlist file of either format, validated whole, ready to store."""
-    if is_ftm_lines(data):
-        entries = read_entries_ftm(data, file_name)
-        return PreparedList(file_name, content_hash(data), entries, [], data, native_ids=True)
-    entries, warnings = read_entries_csv(data, file_name)
-    lines = ftm_lines(list_name, entries)
-    return PreparedList(file_name, content_hash(data), entries, [], lines, warnings=warnings)
+    """A watchlist file's bytes, validated whole, ready to store."""
+    return prepare_watchlist_from(partial(io.BytesIO, data), file_name, list_name)

@@ -15,14 +15,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import islice
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Row, func, insert, select
 from sqlalchemy.orm import Session
 
 from ctip.ingest.files import Counts, FileWrite, IncomingFile, import_file
-from ctip.ingest.ftm_import import import_ftm_bytes
-from ctip.lists.readers import GoodsRule, PreparedList, prepare_watchlist
+from ctip.ingest.ftm_import import import_ftm_bytes, import_ftm_entities
+from ctip.lists.readers import (
+    GoodsRule,
+    PreparedList,
+    prepare_watchlist,
+    prepare_watchlist_file,
+)
 from ctip.lists.tables import GoodsPlaceRule, ListEdition, ListEntryRow
 from ctip.matching import warm
 from ctip.matching.types import ListEntry
@@ -36,7 +42,18 @@ EDITION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$")
 LIST_FIELDS = ("aliases", "countries", "birth_dates", "addresses", "identifiers")
 COMPARED_FIELDS = ("schema", "name", *LIST_FIELDS, "includes_subsidiaries", "notes", "extra")
 FILE_KIND = "list-edition"
-ENTRY_BATCH = 5_000  # entry rows inserted in one statement
+ENTRY_BATCH = 5_000  # entry rows inserted in one statement, or read in one batch
+ENTRY_COLUMNS = (
+    ListEntryRow.entry_id,
+    ListEntryRow.entity_id,
+    ListEntryRow.schema,
+    ListEntryRow.name,
+    ListEntryRow.includes_subsidiaries,
+    ListEntryRow.notes,
+    ListEntryRow.extra,
+    *(getattr(ListEntryRow, name) for name in LIST_FIELDS),
+)
+"""What an entry is read from (not its ids in the store, nor its content hash)."""
 
 
 class UnknownList(NotFound):
@@ -177,16 +194,27 @@ class _EditionLoad:
     prepared: PreparedList
 
     def write(self, target: FileWrite, label: str) -> Counts:
-        """The edition, its entries, its rules, and its parties in the entity store."""
+        """The edition, its entries, its rules, and its parties in the entity store; a
+        streamed file is checked after to be the one hashed (else nothing is kept)."""
         row = _add_edition(target, self.list_name, label, self.kind, self.prepared)
         _write_entries(target.session, row, self.list_name, self.prepared, target.progress)
         _write_rules(target.session, row, self.prepared.rules)
-        if self.prepared.ftm_lines:
-            source = f"list-{self.list_name}"
-            lines, name = self.prepared.ftm_lines, self.prepared.file_name
-            import_ftm_bytes(target.session, lines, name, source, target.actor, target.progress)
+        _write_parties(target, self.list_name, self.prepared)
+        self.prepared.check_unchanged()
         target.notes.update(edition=label, list_kind=self.kind)
         return {"entries": row.entry_count, "rules": row.rule_count}
+
+
+def _write_parties(target: FileWrite, list_name: str, prepared: PreparedList) -> None:
+    """The listed parties in the entity store (source `list-<name>`): a streamed file's
+    entities as they are read again, else the FtM lines held."""
+    source, name, streamed = f"list-{list_name}", prepared.file_name, prepared.streamed
+    session, actor, progress = target.session, target.actor, target.progress
+    if streamed is not None:
+        counted = (streamed.entity_sha256, streamed.entity_count)
+        import_ftm_entities(session, streamed.entities, counted, name, source, actor, progress)
+    elif prepared.ftm_lines:
+        import_ftm_bytes(session, prepared.ftm_lines, name, source, actor, progress)
 
 
 def _new_label(session: Session, load: _EditionLoad, edition: str | None) -> str:
@@ -208,7 +236,7 @@ def _add_edition(
         kind=kind,
         file_id=target.file_id,
         file_name=prepared.file_name[:500],
-        entry_count=len(prepared.entries),
+        entry_count=prepared.entry_count,
         rule_count=len(prepared.rules),
         loaded_at=utc_now(),
         loaded_by=target.actor[:100],
@@ -230,7 +258,7 @@ def _write_entries(
     `progress` hears each batch's size once it is in."""
     rows = (
         _entry_row(edition.id, prepared.entity_id(list_name, entry.entry_id), entry)
-        for entry in prepared.entries
+        for entry in prepared.each_entry()
     )
     while batch := list(islice(rows, ENTRY_BATCH)):
         session.execute(insert(ListEntryRow), batch)
@@ -353,8 +381,13 @@ def list_entries(session: Session, list_name: str, edition: str | None = None) -
     against a misspelt list name must fail loudly, not report "no hits".
     """
     row = resolve_edition(session, list_name, edition)
-    query = select(ListEntryRow).where(ListEntryRow.edition_id == row.id).order_by(ListEntryRow.id)
-    return [_entry(row, e) for e in session.execute(query).scalars()]
+    query = (
+        select(*ENTRY_COLUMNS)
+        .where(ListEntryRow.edition_id == row.id)
+        .order_by(ListEntryRow.id)
+        .execution_options(yield_per=ENTRY_BATCH)
+    )
+    return [_entry(row, e) for e in session.execute(query)]
 
 
 def entry_listing(
@@ -374,7 +407,10 @@ def entry_listing(
     return Listing(statement, fields, lambda found: _entry(row, found[0]), (ListEntryRow.id,))
 
 
-def _entry(edition: ListEdition, row: ListEntryRow) -> ListEntry:
+def _entry(edition: ListEdition, row: ListEntryRow | Row[Any]) -> ListEntry:
+    """An entry of the store as screening reads it, from its mapped row or from the columns
+    `list_entries` reads (a million-entry edition is read in batches of plain rows: mapped
+    objects for all of them at once took more memory than the entries themselves)."""
     lists = {name: tuple(json.loads(getattr(row, name))) for name in LIST_FIELDS}
     extra = json.loads(row.extra)
     extra["entity_id"] = row.entity_id
@@ -473,14 +509,17 @@ def _own_extra(entry: ListEntry) -> dict[str, str]:
 
 def load_watchlist(
     session: Session,
-    data: bytes,
+    data: bytes | Path,
     file_name: str,
     list_name: str,
     actor: str,
     edition: str | None = None,
 ) -> LoadOutcome:
-    """Load a watchlist file (FtM JSON lines or CSV) as an edition of `list_name`."""
+    """Load a watchlist file (FtM JSON lines or CSV) as an edition of `list_name`: its
+    bytes, or its path (read from disk pass by pass, never held whole)."""
     check_list_name(list_name)
-    return save_edition(
-        session, list_name, prepare_watchlist(data, file_name, list_name), actor, edition
-    )
+    if isinstance(data, Path):
+        prepared = prepare_watchlist_file(data, file_name, list_name)
+    else:
+        prepared = prepare_watchlist(data, file_name, list_name)
+    return save_edition(session, list_name, prepared, actor, edition)
