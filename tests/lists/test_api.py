@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from ctip.lists import api
+from ctip.lists.formats import file_reader
+from ctip.lists.readers import PreparedList
 from ctip.model.roles import Role
 from tests.api.jobs import finished_job
 from tests.conftest import TokenFor
@@ -148,3 +154,32 @@ def test_refusals_are_answered_at_once_without_a_job(
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
     never = client.get("/api/v1/lists/entries", params={"list": "never"}, headers=headers)
     assert never.status_code == 200 and never.json()["total"] == 0
+
+
+def test_a_sent_file_waits_on_disk_for_its_job_which_deletes_it(
+    client: TestClient, role_headers: TokenFor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The job reads the file spooled to disk, not bytes held for it; the spooled file is gone
+    when the job ends, done or failed, and when the load is refused before a job."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    read: list[tuple[Path, bool]] = []
+
+    def spying(format: str) -> Any:
+        def read_file(path: Path, file_name: str, list_name: str) -> PreparedList:
+            read.append((path, path.exists()))
+            prepared: PreparedList = file_reader(format)(path, file_name, list_name)
+            return prepared
+
+        return read_file
+
+    monkeypatch.setattr(api, "file_reader", spying)
+    headers = role_headers(Role.INVESTIGATOR)
+    assert load(client, headers, V1, "v1")["entries"] == 2
+    bad = finished_job(client, headers, send(client, headers, (HEADER + "A1,,,,,,\n").encode()))
+    assert bad["state"] == "failed"
+    assert [(path.parent, there) for path, there in read] == [(tmp_path, True)] * 2
+    assert send(client, headers, V2, edition="v1").status_code == 409
+    assert send(client, headers, b"id,name\nA1,Caf\xe9\n").status_code == 422
+    monkeypatch.setattr(api, "MAX_LIST_BYTES", 10)
+    assert send(client, headers, V2).status_code == 413
+    assert len(read) == 2 and list(tmp_path.glob("ctip-list-*")) == []

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from ctip.ingest.errors import FileRejected
+from ctip.ingest.ftm_import import import_ftm_bytes
+from ctip.lists.readers import ftm_lines, prepare_watchlist_file, read_entries_csv
 from ctip.lists.store import (
     UnknownList,
     diff_editions,
@@ -15,10 +18,12 @@ from ctip.lists.store import (
     list_entries,
     list_summaries,
     load_watchlist,
+    save_edition,
 )
+from ctip.model.errors import InvalidInput
 from ctip.store.db import Database
 from ctip.store.entities import get_entity, search_by_name
-from ctip.store.tables import AuditEvent
+from ctip.store.tables import AuditEvent, FileImportRow, StatementRow
 
 HEADER = "id,name,aliases,schema,country,birth_date,address\n"
 FIRST = (
@@ -172,3 +177,78 @@ def test_diff_names_a_missing_edition_and_the_first_has_no_predecessor(
         )
         with pytest.raises(UnknownList, match="first"):
             diff_editions(session, "team", new="v1")
+
+
+def _statements(database: Database, source: str) -> list[tuple[str, str, str]]:
+    with database.session() as session:
+        query = select(StatementRow.entity_id, StatementRow.prop, StatementRow.value).where(
+            StatementRow.source == source
+        )
+        return sorted((r.entity_id, r.prop, r.value) for r in session.execute(query))
+
+
+def test_a_file_loaded_from_disk_stores_what_its_bytes_store(
+    database: Database, tmp_path: Path
+) -> None:
+    """The entries of the same bytes, and the statements an import of the entries' FtM lines
+    read whole writes; a reload of the file is a no-op."""
+    path = tmp_path / "team.csv"
+    path.write_bytes(FIRST)
+    with database.session() as session:
+        from_disk = load_watchlist(session, path, "team.csv", "disk", "tester", "v1")
+        load_watchlist(session, FIRST, "team.csv", "held", "tester", "v1")
+        again = load_watchlist(session, path, "team.csv", "disk", "tester", "v2")
+        disk, held = list_entries(session, "disk"), list_entries(session, "held")
+        whole = ftm_lines("disk", read_entries_csv(FIRST, "team.csv")[0])
+        import_ftm_bytes(session, whole, "team.ijson", "whole-disk", "tester")
+    assert from_disk.entries == 2 and again.already_loaded and again.edition == "v1"
+    assert [(e.entry_id, e.aliases, e.countries) for e in disk] == [
+        (e.entry_id, e.aliases, e.countries) for e in held
+    ]
+    assert [e.extra["entity_id"] for e in disk] == ["disk-A1", "disk-P1"]
+    written = _statements(database, "list-disk")
+    assert len(written) > 4 and written == _statements(database, "whole-disk")
+
+
+def test_a_file_changed_while_it_is_loaded_leaves_nothing(
+    database: Database, tmp_path: Path
+) -> None:
+    """Validated and hashed, then edited before it was stored: the edition, its entries and
+    its parties' statements are all refused (one transaction)."""
+    path = tmp_path / "team.csv"
+    path.write_bytes(FIRST)
+    prepared = prepare_watchlist_file(path, "team.csv", "team")
+    path.write_bytes(FIRST.replace(b"Ivan Petrov", b"Ivan Petrof"))
+    changed = pytest.raises(InvalidInput, match="changed while it was loaded")
+    with changed, database.session() as session:
+        save_edition(session, "team", prepared, "tester", "v1")
+    with database.session() as session:
+        assert editions(session, "team") == []
+        assert session.execute(select(func.count()).select_from(FileImportRow)).scalar_one() == 0
+    assert _statements(database, "list-team") == []
+
+
+def test_ftm_lines_from_disk_write_every_party_once(database: Database, tmp_path: Path) -> None:
+    """An id on two lines is one entry (its last named line) and one entity in the store."""
+    lines = [
+        {"id": "p1", "schema": "Person", "properties": {"name": ["Ann Lee"]}},
+        {"id": "o1", "schema": "Ownership", "properties": {"owner": ["p1"], "asset": ["c1"]}},
+        {"id": "c1", "schema": "Company", "properties": {"name": ["Blue Harbour Ltd"]}},
+        {"id": "p1", "schema": "Person", "properties": {"name": ["Ann B. Lee"], "country": ["us"]}},
+    ]
+    path = tmp_path / "s.ijson"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    with database.session() as session:
+        outcome = load_watchlist(session, path, "s.ijson", "sanctions", "tester", "2024")
+        entries = list_entries(session, "sanctions")
+    assert outcome.entries == 2
+    assert [(e.entry_id, e.name, e.countries) for e in entries] == [
+        ("c1", "Blue Harbour Ltd", ()),
+        ("p1", "Ann B. Lee", ("us",)),
+    ]
+    written = _statements(database, "list-sanctions")
+    assert {value for entity, prop, value in written if prop == "name" and entity == "p1"} == {
+        "Ann Lee",
+        "Ann B. Lee",
+    }
+    assert len({entity for entity, _, _ in written}) == 3
