@@ -277,7 +277,7 @@ def load(args: argparse.Namespace, work: Path) -> list[str]:
     database = Database(os.environ["CTIP_DATABASE_URL"])
     started, cpu = time.perf_counter(), time.process_time()
     with database.session() as session:
-        load_watchlist(session, listed.path.read_bytes(), "bench.csv", "bench", "bench", "v1")
+        load_watchlist(session, listed.path, "bench.csv", "bench", "bench", "v1")
         add_user(session, "bench", USER, PASSWORD, "intel_analyst")
     print(
         f"{args.entries:,} entries loaded, index built and saved, in "
