@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -153,3 +155,19 @@ def test_an_investigator_cannot_load_an_official_list_in_the_browser(
     status, page = _upload(lists_web, GOOD_FILE, list_name="uflpa", edition="2099-01-01")
     assert status == 403 and "official list" in page
     assert lists_web.get("/lists/uflpa").status_code == 404
+
+
+def test_an_uploaded_list_file_is_spooled_for_its_job_and_deleted_after(
+    lists_web: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The job reads a temporary file, not the upload's bytes; none is left once the job has
+    ended (done or failed) or the upload was refused on the page (a taken edition label)."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    sign_in(lists_web, Role.TRADE_ANALYST)
+    assert _upload(lists_web, GOOD_FILE, list_name="gulf-team", edition="v1")[0] == 303
+    assert _upload(lists_web, BAD_FILE, list_name="gulf-team")[0] == 303
+    taken = _upload(
+        lists_web, BAD_FILE.replace(b"\n", b"\r\n"), list_name="gulf-team", edition="v1"
+    )
+    assert taken[0] == 409
+    assert list(tmp_path.glob("ctip-list-*")) == []
