@@ -184,9 +184,11 @@ def _open_or_build(
     progress: Progress | None = None,
 ) -> CandidateIndex:
     saved = directory / key if directory is not None else None
+    spill = directory / BUILDING if directory is not None else None
+    if spill is not None:  # a build killed earlier left its spilled pairs (gigabytes at 1M)
+        frozen.remove_stale_builds(spill, frozen.SPILL_PREFIX)
     if saved is not None and frozen.is_saved(saved):
         return CandidateIndex.open(saved)
-    spill = directory / BUILDING if directory is not None else None
     index = CandidateIndex(entries(), warm_names=warm_names, progress=progress, spill_dir=spill)
     if saved is None:
         return index

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -186,3 +187,16 @@ def _record_preload(opened: list[str]) -> warm.Preload:
         warm._preloads.remove(preload)
 
     return preload
+
+
+def test_opening_a_saved_index_removes_a_dead_builds_spilled_pairs(tmp_path: Path) -> None:
+    warm.index_for("k1", tmp_path, lambda: LISTED)
+    left = tmp_path / warm.BUILDING / f"{frozen.SPILL_PREFIX}killed"
+    left.mkdir(parents=True)
+    (left / "bucket-000").write_bytes(b"pairs")
+    stamp = time.time() - frozen.UNMARKED_GRACE - 60  # untouched since the build died
+    os.utime(left / "bucket-000", (stamp, stamp))
+    os.utime(left, (stamp, stamp))
+    warm.mark_cold()  # as a new process would start
+    warm.index_for("k1", tmp_path, lambda: LISTED)
+    assert not left.exists()
