@@ -152,9 +152,15 @@ def save_edition(
 
     A new edition's screening index is built and saved here, once, before anyone screens
     against it (`progress` hears how far the build is: entries indexed, entries in all);
-    screening then only opens it. A file refused before this point leaves no index.
-    `written` hears the rows written before that, as they go: the entry rows, then the
-    statements of the listed parties in the entity store (a job's progress)."""
+    screening then only opens it. `written` hears the rows written, as they go: the entry
+    rows, then (once the index is saved) the statements of the listed parties in the entity
+    store (a job's progress).
+
+    The index is built between the two, so that the build, which holds the edition's
+    entries whole, does not add to what the entity store's write keeps until the
+    transaction ends (its SQLite page cache and key caches: about 300 MB). A file refused
+    while it is read leaves no index; a load that fails after the build (its parties'
+    statements) rolls back and may leave the saved index, keyed by the file's content."""
     incoming = IncomingFile(
         kind=FILE_KIND,
         scope=check_list_name(list_name),
@@ -164,13 +170,11 @@ def save_edition(
         action="lists.load",
         resource=f"list:{list_name}",
     )
-    load = _EditionLoad(list_name, kind, prepared)
+    load = _EditionLoad(list_name, kind, prepared, progress)
     outcome = import_file(
         session, incoming, partial(_new_label, session, load, edition), load.write, written
     )
     row = session.execute(select(ListEdition).where(ListEdition.file_id == outcome.id)).scalar_one()
-    if not outcome.already_imported:
-        save_index(session, row, outcome.content_sha256, progress)
     return _outcome(row, outcome.content_sha256, outcome.already_imported)
 
 
@@ -195,13 +199,16 @@ class _EditionLoad:
     list_name: str
     kind: str
     prepared: PreparedList
+    indexing: Callable[[int, int], None] | None = None
 
     def write(self, target: FileWrite, label: str) -> Counts:
-        """The edition, its entries, its rules, and its parties in the entity store; a
-        streamed file is checked after to be the one hashed (else nothing is kept)."""
+        """The edition, its entries, its rules, its screening index, and its parties in the
+        entity store; a streamed file is checked after to be the one hashed (else nothing
+        is kept)."""
         row = _add_edition(target, self.list_name, label, self.kind, self.prepared)
         _write_entries(target.session, row, self.list_name, self.prepared, target.progress)
         _write_rules(target.session, row, self.prepared.rules)
+        save_index(target.session, row, self.prepared.sha256, self.indexing)
         _write_parties(target, self.list_name, self.prepared)
         self.prepared.check_unchanged()
         target.notes.update(edition=label, list_kind=self.kind)
