@@ -201,25 +201,41 @@ def holder_links(
     session: Session, accounts: Sequence[AccountRow], hidden: entities.Hidden
 ) -> dict[str, list[Link]]:
     """Accounts whose holder's phone or e-mail another area's entity holds (in a statement
-    of a source not `hidden`)."""
+    of a source not `hidden`). Every holder's phone and e-mail are looked up at once
+    (`entities.find_by_identifiers`): 20,000 holders, one by one, were 80,000 queries."""
+    wanted = [(kind, value) for account in accounts for kind, value in _holder_identifiers(account)]
+    holders = entities.find_by_identifiers(session, wanted, HOLDER_LOOKUP_LIMIT, hidden)
     found: dict[str, list[Link]] = {}
     for account in accounts:
-        links = []
-        for kind, value in (("phone", account.phone), ("email", account.email)):
-            if not value:
-                continue
-            for entity in entities.find_by_identifier(session, value, kind, 5, hidden):
-                if entity.id == ftm.holder_entity_id(account.account_id):
-                    continue  # the holder itself, written by the load
-                sources = ", ".join(entity.sources)
-                label = (
-                    f"The holder's {kind} {value} is also held by {entity.caption} "
-                    f"({entity.schema}, source {sources})"
-                )
-                links.append(Link(f"{kind}:{','.join(entity.sources)}", entity.id, label))
+        links = [
+            _holder_link(kind, value, entity)
+            for kind, value in _holder_identifiers(account)
+            for entity in holders[(kind, value)]
+            if entity.id != ftm.holder_entity_id(account.account_id)  # the holder itself
+        ]
         if links:
             found[account.account_id] = links
     return found
+
+
+HOLDER_LOOKUP_LIMIT: Final = 5
+"""Entities read per holder phone or e-mail (the holder itself among them)."""
+
+
+def _holder_identifiers(account: AccountRow) -> list[tuple[str, str]]:
+    return [
+        (kind, value)
+        for kind, value in (("phone", account.phone), ("email", account.email))
+        if value
+    ]
+
+
+def _holder_link(kind: str, value: str, entity: entities.EntitySummary) -> Link:
+    label = (
+        f"The holder's {kind} {value} is also held by {entity.caption} "
+        f"({entity.schema}, source {', '.join(entity.sources)})"
+    )
+    return Link(f"{kind}:{','.join(entity.sources)}", entity.id, label)
 
 
 def scan(
