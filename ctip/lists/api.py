@@ -268,9 +268,9 @@ def load_work(
 
     The permission is checked again inside the job's transaction (an admin may have marked
     the list official meanwhile). Progress counts rows as they are handled: the entries read
-    (all at once, when the file has been read and checked), the rows written (entry rows,
-    then the listed parties' statements in the entity store), then the entries indexed for
-    screening."""
+    (all at once, when the file has been read and checked), the entry rows written, the
+    entries indexed for screening, then the listed parties' statements written in the
+    entity store."""
 
     def work(session: Session, progress: jobs.Progress) -> dict[str, Any]:
         try:
