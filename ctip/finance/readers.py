@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from ctip.ingest.errors import FileRejected, RowError
 
@@ -120,23 +120,12 @@ def readable_amount(text: str) -> float | None:
     return float(number)
 
 
-class _Faults:
-    """A file's structural faults, collected with row numbers."""
-
-    def __init__(self, file_name: str) -> None:
-        self.file_name = file_name
-        self.errors: list[RowError] = []
-
-    def fault(self, line: int, column: str, reason: str) -> None:
-        """A structural fault in a row: the row is rejected (and with it the file)."""
-        self.errors.append(RowError(line, f"{column}: {reason}"))
-
-
-class _Rows(_Faults):
+class _Rows:
     """A CSV file read as dictionaries, its structural faults collected with row numbers."""
 
     def __init__(self, data: bytes, file_name: str, required: Iterable[str]) -> None:
-        super().__init__(file_name)
+        self.file_name = file_name
+        self.errors: list[RowError] = []
         text = _decode(data, file_name)
         self.reader = csv.reader(io.StringIO(text, newline=""))
         header = [h.strip() for h in next(self.reader, [])]
@@ -155,6 +144,10 @@ class _Rows(_Faults):
                 continue
             yield line, dict(zip(self.header, map(str.strip, row), strict=True))
 
+    def fault(self, line: int, column: str, reason: str) -> None:
+        """A structural fault in a row: the row is rejected (and with it the file)."""
+        self.errors.append(RowError(line, f"{column}: {reason}"))
+
 
 def _decode(data: bytes, file_name: str) -> str:
     if file_name.endswith(".gz") or data[:2] == b"\x1f\x8b":
@@ -168,7 +161,7 @@ def _decode(data: bytes, file_name: str) -> str:
         raise FileRejected(file_name, [RowError(1, f"not UTF-8 text: {error.reason}")]) from None
 
 
-def _key(rows: _Faults, line: int, column: str, value: str) -> str | None:
+def _key(rows: _Rows, line: int, column: str, value: str) -> str | None:
     """An account or transaction id: present and short enough, else a structural fault."""
     if not value:
         rows.fault(line, column, "empty")
@@ -179,7 +172,7 @@ def _key(rows: _Faults, line: int, column: str, value: str) -> str | None:
     return value
 
 
-def _step(records: BankRecords, rows: _Faults, line: int, column: str, value: str) -> int:
+def _step(records: BankRecords, rows: _Rows, line: int, column: str, value: str) -> int:
     """A time as a whole number: an integer step as is, a date or timestamp as its day number.
 
     An unreadable time is kept (in `occurred_at`) and reported; its step is -1, outside
@@ -210,7 +203,7 @@ def _parse_time(text: str) -> datetime | None:
     return None
 
 
-def _amount(records: BankRecords, rows: _Faults, line: int, column: str, value: str) -> str:
+def _amount(records: BankRecords, rows: _Rows, line: int, column: str, value: str) -> str:
     if readable_amount(value) is None:
         records.notes.append(Note(rows.file_name, line, column, f"unreadable amount {value!r}"))
     return value
@@ -226,7 +219,7 @@ def _channel(value: str) -> str:
     return lowered[:20]
 
 
-def _finish(records: BankRecords, readers: Iterable[_Faults]) -> BankRecords:
+def _finish(records: BankRecords, readers: Iterable[_Rows]) -> BankRecords:
     """Reject the load when any file had structural faults; else the records."""
     for rows in readers:
         if rows.errors:
@@ -324,7 +317,7 @@ def read_amlsim(files: Mapping[str, bytes]) -> BankRecords:
     if "tx.csv" in files:
         return _read_amlsim_later(files)
     records = BankRecords()
-    readers: list[_Faults] = []
+    readers: list[_Rows] = []
     if "nodes.csv" in files:
         rows = _Rows(files["nodes.csv"], "nodes.csv", ("nodeid",))
         readers.append(rows)
@@ -333,133 +326,29 @@ def read_amlsim(files: Mapping[str, bytes]) -> BankRecords:
             if key is not None:
                 records.add_account(Account(key, balance=row.get("init_balance", "")[:32]))
     name = "transactions.csv.gz" if "transactions.csv.gz" in files else "transactions.csv"
-    fast = _amlsim_payments_arrow(records, files[name], name)
-    if fast is not None:
-        records, faults = fast
-        return _finish(records, [*readers, faults])
-    rows = _Rows(files[name], name, AMLSIM_PAYMENT_COLUMNS)
+    rows = _Rows(files[name], name, ("sourceNodeId", "targetNodeId", "value", "time"))
     readers.append(rows)
+    append = records.transactions.append
     for line, row in rows:
-        _amlsim_payment(records, rows, line, *(row[c] for c in AMLSIM_PAYMENT_COLUMNS))
-    return _finish(records, readers)
-
-
-AMLSIM_PAYMENT_COLUMNS: Final = ("sourceNodeId", "targetNodeId", "value", "time")
-
-
-def _amlsim_payment(
-    records: BankRecords, rows: _Faults, line: int, source: str, target: str, value: str, time: str
-) -> None:
-    """One payment of AMLSim's graph schema, checked value by value."""
-    checked_source = _key(rows, line, "sourceNodeId", source)
-    checked_target = _key(rows, line, "targetNodeId", target)
-    if checked_source is None or checked_target is None:
-        return
-    records.mention(checked_source)
-    records.mention(checked_target)
-    records.transactions.append(
-        Transaction(
-            tx_id=f"{line - 1}",
-            source=checked_source,
-            target=checked_target,
-            amount=_amount(records, rows, line, "value", value),
-            step=_step(records, rows, line, "time", time),
-            occurred_at=time[:32],
-            channel="wire",
-        )
-    )
-
-
-ARROW_BLOCK: Final = 1 << 22
-"""Bytes of CSV Arrow parses per record batch."""
-PLAIN_KEY: Final = r"^[!-~]{1,100}$"
-PLAIN_AMOUNT: Final = r"^[0-9]{1,15}(\.[0-9]{0,15})?$"
-PLAIN_STEP: Final = r"^(-?[0-9]{1,6}|[0-9]{7})$"
-"""Values every check passes as they are: ids of printable ASCII, plain amounts and steps."""
-
-
-def _amlsim_payments_arrow(
-    records: BankRecords, data: bytes, file_name: str
-) -> tuple[BankRecords, _Faults] | None:
-    """AMLSim's payments (hundreds of thousands to millions of rows) parsed by Arrow in
-    record batches, not a dictionary per row: a row whose values are all plain becomes a
-    payment as it is; any other row is checked as the csv-module reader checks it (the same
-    notes and faults on the same lines). A file Arrow cannot take as it is (gzip or UTF-8
-    trouble, a missing column, a quote, a blank line, a short or long row) is left to that
-    reader, which reports it: None. The records read before (nodes.csv) are not touched."""
-    import pyarrow as pa  # type: ignore[import-untyped]
-    import pyarrow.csv as pacsv  # type: ignore[import-untyped]
-
-    raw = _plain_csv(data)
-    header = _header(raw)
-    if raw is None or header is None or not set(AMLSIM_PAYMENT_COLUMNS) <= set(header):
-        return None
-    found = BankRecords(dict(records.accounts), [], list(records.notes))
-    faults = _Faults(file_name)
-    options = (
-        pacsv.ReadOptions(block_size=ARROW_BLOCK, skip_rows=1, column_names=header),
-        pacsv.ParseOptions(ignore_empty_lines=False),
-        pacsv.ConvertOptions(
-            column_types=dict.fromkeys(header, pa.string()),
-            include_columns=list(AMLSIM_PAYMENT_COLUMNS),
-            strings_can_be_null=False,
-        ),
-    )
-    line = 2
-    try:  # the first block is parsed as the reader opens
-        for batch in pacsv.open_csv(io.BytesIO(raw), *options):
-            _arrow_payments(found, faults, batch, line)
-            line += batch.num_rows
-    except pa.ArrowException:
-        return None
-    return found, faults
-
-
-def _plain_csv(data: bytes) -> bytes | None:
-    """The file's bytes, unzipped and without a byte-order mark; None when they will not
-    unzip or hold a quote or a blank line (where Arrow and the csv module part ways: a
-    badly quoted value, a blank line read as a row of empty values)."""
-    try:
-        raw = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
-    except (OSError, EOFError):
-        return None
-    raw = raw.removeprefix(b"\xef\xbb\xbf")
-    awkward = (b'"', b"\n\n", b"\n\r\n")
-    return None if any(part in raw for part in awkward) else raw
-
-
-def _header(raw: bytes | None) -> list[str] | None:
-    """The header's names, stripped as the csv-module reader strips them; None when it is
-    not UTF-8 or names a column twice."""
-    if raw is None:
-        return None
-    try:
-        first = raw.split(b"\n", 1)[0].decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    header = [name.strip() for name in next(csv.reader([first.rstrip("\r")]), [])]
-    return header if header and len(set(header)) == len(header) else None
-
-
-def _arrow_payments(records: BankRecords, faults: _Faults, batch: Any, first_line: int) -> None:
-    """One record batch of payments: plain rows straight in, the others checked one by one."""
-    import pyarrow.compute as pc  # type: ignore[import-untyped]
-
-    columns = [batch.column(name) for name in AMLSIM_PAYMENT_COLUMNS]
-    patterns = (PLAIN_KEY, PLAIN_KEY, PLAIN_AMOUNT, PLAIN_STEP)
-    plain = pc.match_substring_regex(columns[0], patterns[0])
-    for column, pattern in zip(columns[1:], patterns[1:], strict=True):
-        plain = pc.and_(plain, pc.match_substring_regex(column, pattern))
-    append, mention = records.transactions.append, records.mention
-    values = zip(plain.to_pylist(), *(column.to_pylist() for column in columns), strict=True)
-    for line, (is_plain, source, target, value, time) in enumerate(values, start=first_line):
-        if not is_plain:
-            cells = (source.strip(), target.strip(), value.strip(), time.strip())
-            _amlsim_payment(records, faults, line, *cells)
+        source = _key(rows, line, "sourceNodeId", row["sourceNodeId"])
+        target = _key(rows, line, "targetNodeId", row["targetNodeId"])
+        if source is None or target is None:
             continue
-        mention(source)
-        mention(target)
-        append(Transaction(f"{line - 1}", source, target, value, int(time), "", time, "wire"))
+        records.mention(source)
+        records.mention(target)
+        time = row["time"]
+        append(
+            Transaction(
+                tx_id=f"{line - 1}",
+                source=source,
+                target=target,
+                amount=_amount(records, rows, line, "value", row["value"]),
+                step=_step(records, rows, line, "time", time),
+                occurred_at=time[:32],
+                channel="wire",
+            )
+        )
+    return _finish(records, readers)
 
 
 def _read_amlsim_later(files: Mapping[str, bytes]) -> BankRecords:
