@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -43,8 +43,10 @@ Reader = Annotated[Principal, Depends(require(ListAction.READ))]
 Writer = Annotated[Principal, Depends(require(ListAction.WRITE))]
 Approver = Annotated[Principal, Depends(require(ListAction.APPROVE))]
 Marker = Annotated[Principal, Depends(require(ListAction.MARK_OFFICIAL))]
-ListName = Annotated[
-    str, Query(alias="list", min_length=1, max_length=95, pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+ListName = Annotated[  # case does not matter: "UFLPA" is the list uflpa
+    str,
+    Query(alias="list", min_length=1, max_length=95, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"),
+    AfterValidator(str.lower),
 ]
 Edition = Annotated[
     str | None, Query(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")

@@ -99,14 +99,16 @@ def load_file(
 @app.command("load")
 def load(
     file: ReadableFile,
-    name: Annotated[str, typer.Option("--name", help="the list's name, e.g. team-watchlist")],
+    name: Annotated[
+        str, typer.Option("--name", help="the list's name, e.g. team-watchlist (any case)")
+    ],
     edition: EditionOption = None,
     strict: StrictOption = False,
     warnings: WarningsOption = None,
 ) -> None:
     """Load FtM JSON lines or a CSV of a watchlist as a new edition."""
 
-    load_file(file, name, prepare_watchlist_file, edition, "watchlist", strict, warnings)
+    load_file(file, name.lower(), prepare_watchlist_file, edition, "watchlist", strict, warnings)
 
 
 load.__doc__ = f"{load.__doc__}\n\n    CSV {WATCHLIST_COLUMNS.help_text()}"

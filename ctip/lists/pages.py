@@ -134,6 +134,7 @@ async def load_list(request: Request, principal: ListWriter, session: WebSession
     except UploadRefused as error:
         return _lists_page(request, principal, session, refusal(error), error.http_status)
     form = {k: upload.fields.get(k, "").strip()[:MAX_NAME] for k in ("list_name", "edition")}
+    form["list_name"] = form["list_name"].lower()  # case does not matter: "UFLPA" is uflpa
     form["format"] = upload.fields.get("format", WATCHLIST)
     edition = form["edition"] or None
     spooled = await run_in_threadpool(_spool, upload.data)

@@ -55,6 +55,18 @@ def job_count(client: TestClient, headers: dict[str, str]) -> int:
     return len(client.get("/api/v1/jobs", headers=headers).json())
 
 
+def test_a_list_name_in_capitals_is_the_same_list(
+    client: TestClient, role_headers: TokenFor
+) -> None:
+    headers = role_headers(Role.TRADE_ANALYST)
+    job = finished_job(client, headers, send(client, headers, V1, list_name="Team"))
+    assert job["state"] == "done", job
+    lists = client.get("/api/v1/lists", headers=headers).json()
+    assert [x["list_name"] for x in lists] == ["team"]
+    page = client.get("/api/v1/lists/entries", params={"list": "TEAM"}, headers=headers)
+    assert page.status_code == 200 and page.json()["total"] == 2
+
+
 def test_load_read_diff(client: TestClient, role_headers: TokenFor) -> None:
     headers = role_headers(Role.TRADE_ANALYST)
     assert load(client, headers, V1, "v1")["entries"] == 2

@@ -64,6 +64,16 @@ def test_load_list_show_diff(tmp_path: Path) -> None:
     assert sorted(c["change"] for c in changes) == ["added", "changed", "removed"]
 
 
+def test_a_list_name_in_capitals_is_the_same_list(tmp_path: Path) -> None:
+    v1 = write(tmp_path, "v1.csv", HEADER + "A1,Acme Textiles,,Company,cn,,\n")
+    loaded = runner.invoke(app, ["lists", "load", str(v1), "--name", "Team-Watch"])
+    assert loaded.exit_code == 0, loaded.output
+    assert "loaded team-watch edition" in loaded.output
+    again = runner.invoke(app, ["lists", "load", str(v1), "--name", "TEAM-WATCH"])
+    assert "nothing changed" in again.output
+    assert "Acme Textiles" in runner.invoke(app, ["lists", "show", "team-watch"]).output
+
+
 def test_bad_file_exits_with_rows_and_an_unknown_list_is_not_found(tmp_path: Path) -> None:
     bad = write(tmp_path, "bad.csv", HEADER + "A1,,,Company,,,\n")
     result = runner.invoke(app, ["lists", "load", str(bad), "--name", "team"])
