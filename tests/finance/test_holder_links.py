@@ -4,18 +4,16 @@ look-ups gave one by one (labels, order, need-to-know), in a handful of queries.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from ctip.finance import loading, readers, service
 from ctip.finance.tables import AccountRow
 from ctip.ingest.ftm_import import import_ftm_bytes
 from ctip.store.db import Database
 from tests.finance.conftest import ACCOUNT_HEADER, csv_bytes
+from tests.support.queries import counted_statements
 
 HOLDERS = 1200  # more than two look-up batches of 500
 SECRET = "secret-files"
@@ -68,24 +66,10 @@ def holders(sqlite_database: Database) -> Database:
     return sqlite_database
 
 
-@contextmanager
-def _counted(database: Database) -> Iterator[list[int]]:
-    count = [0]
-
-    def executed(*_args: Any) -> None:
-        count[0] += 1
-
-    event.listen(database.engine, "before_cursor_execute", executed)
-    try:
-        yield count
-    finally:
-        event.remove(database.engine, "before_cursor_execute", executed)
-
-
 def _links(database: Database, hidden: frozenset[str]) -> tuple[dict[str, list[str]], int]:
     with database.session() as session:
         accounts = session.execute(select(AccountRow)).scalars().all()
-        with _counted(database) as queries:
+        with counted_statements(database) as queries:
             found = service.holder_links(session, accounts, hidden)
     return {a: [f"{link.kind} {link.label}" for link in ls] for a, ls in found.items()}, queries[0]
 

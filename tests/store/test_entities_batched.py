@@ -4,17 +4,15 @@ and the per-value limit included, in a handful of queries (both backends)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from ctip.ingest.ftm_import import import_ftm_bytes
 from ctip.model.errors import InvalidInput
 from ctip.store import entities
 from ctip.store.db import Database
+from tests.support.queries import counted_statements
 
 SHARED = "+1 702 555 0101"
 CROWDED = "+1 702 555 0102"
@@ -100,25 +98,11 @@ def test_the_batch_answers_what_each_look_up_answers(
     assert batch == alone
 
 
-@contextmanager
-def _counted(database: Database) -> Iterator[list[int]]:
-    count = [0]
-
-    def executed(*_args: Any) -> None:
-        count[0] += 1
-
-    event.listen(database.engine, "before_cursor_execute", executed)
-    try:
-        yield count
-    finally:
-        event.remove(database.engine, "before_cursor_execute", executed)
-
-
 def test_a_thousand_values_take_a_few_queries(database: Database) -> None:
     people = [_person(f"p-{n:04d}", phone=f"+1702556{n:04d}") for n in range(1200)]
     _import(database, "casefile", people)
     wanted = [("phone", f"+1 702 556 {n:04d}") for n in range(1200)]
-    with database.session() as session, _counted(database) as queries:
+    with database.session() as session, counted_statements(database) as queries:
         found = entities.find_by_identifiers(session, wanted, 5, {SECRET})
     assert [[e.id for e in found[pair]] for pair in wanted] == [[p["id"]] for p in people]
     assert queries[0] <= 8  # 3 batches of phones, 3 of statements (500 a batch)
