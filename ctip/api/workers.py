@@ -178,14 +178,32 @@ class TurnTakingServer(uvicorn.Server):
                 LOG.warning("accepting a connection failed: %s", error)
                 await asyncio.sleep(0.1)
                 continue
-            connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            await loop.connect_accepted_socket(self._protocol, connection)
+            try:
+                connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                await loop.connect_accepted_socket(self._protocol, connection)
+            except OSError as error:  # the client left before it was served
+                LOG.info("a connection ended as it was accepted: %s", error)
+                connection.close()
             self._publish()
+
+    def accepting_ended(self, accepting: asyncio.Task[None]) -> None:
+        """A worker whose accept loop failed can take no connection, yet would still say it
+        holds few and be waited for: it leaves the turns and stops, and the supervisor
+        starts another."""
+        if accepting.cancelled() or accepting.exception() is None:
+            return
+        LOG.error("worker stopped taking connections: %r", accepting.exception())
+        self.turns.leave(self.slot)
+        for task in self.tasks:
+            task.cancel()
+        self.should_exit = True
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=[])
         if self.started:
-            self.tasks = [asyncio.create_task(self._beat()), asyncio.create_task(self._accept())]
+            accepting = asyncio.create_task(self._accept())
+            accepting.add_done_callback(self.accepting_ended)
+            self.tasks = [asyncio.create_task(self._beat()), accepting]
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         for task in self.tasks:

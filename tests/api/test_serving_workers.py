@@ -4,6 +4,7 @@ its workers well within a minute; the workers' sockets share the port and its co
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import os
 import signal
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
+from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from ctip.api import workers
@@ -230,3 +233,26 @@ def _established(port: int) -> set[str]:
         if local_port == port and fields[3] == "01":  # 01: ESTABLISHED
             inodes.add(fields[9])
     return inodes
+
+
+def test_a_worker_whose_accept_loop_failed_leaves_the_turns_and_stops() -> None:
+    turns = workers.Turns(multiprocessing.get_context("spawn"), 2)
+    with socket.socket() as listening:
+        server = workers.TurnTakingServer(uvicorn.Config(FastAPI()), listening, turns, 0)
+
+        async def broken() -> None:
+            raise RuntimeError("the accept loop broke")
+
+        async def fail_once() -> None:
+            beating = asyncio.create_task(asyncio.sleep(60))
+            accepting = asyncio.create_task(broken())
+            server.tasks = [beating, accepting]
+            turns.publish(0, 0)
+            await asyncio.gather(accepting, return_exceptions=True)
+            server.accepting_ended(accepting)
+            await asyncio.sleep(0)
+            assert beating.cancelled()
+
+        asyncio.run(fail_once())
+    assert server.should_exit
+    assert turns.is_my_turn(1, 99)  # worker 0 no longer counts: the other takes every connection
