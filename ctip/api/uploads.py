@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import IO, Any
 
 from fastapi import Request
@@ -33,19 +34,9 @@ async def read_upload(request: Request, max_bytes: int, expected: str) -> bytes:
     the limits and the refusals read alike; `expected` says what to send instead of an
     empty body ("the list file").
     """
-    declared = request.headers.get("content-length", "")
-    if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
-        raise _too_large(max_bytes)
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_bytes:
-            raise _too_large(max_bytes)
-        chunks.append(chunk)
-    data = b"".join(chunks)
-    if not data.strip():
-        raise ApiError(422, f"the body is empty: send {expected}")
-    return data
+    body = io.BytesIO()
+    await spool_upload(request, max_bytes, expected, body)
+    return body.getvalue()
 
 
 async def spool_upload(request: Request, max_bytes: int, expected: str, target: IO[bytes]) -> None:

@@ -197,6 +197,10 @@ def stored_accounts(session: Session) -> Iterator[Account]:
         )
 
 
+HOLDER_LOOKUP_LIMIT: Final = 5
+"""Entities read per holder phone or e-mail (the holder itself among them)."""
+
+
 def holder_links(
     session: Session, accounts: Sequence[AccountRow], hidden: entities.Hidden
 ) -> dict[str, list[Link]]:
@@ -216,10 +220,6 @@ def holder_links(
         if links:
             found[account.account_id] = links
     return found
-
-
-HOLDER_LOOKUP_LIMIT: Final = 5
-"""Entities read per holder phone or e-mail (the holder itself among them)."""
 
 
 def _holder_identifiers(account: AccountRow) -> list[tuple[str, str]]:

@@ -13,7 +13,14 @@ from functools import partial
 
 from sqlalchemy.orm import Session
 
-from ctip.ingest.files import Counts, FileImport, FileWrite, IncomingFile, import_file
+from ctip.ingest.files import (
+    Counts,
+    FileImport,
+    FileWrite,
+    IncomingFile,
+    import_file,
+    sha256_of,
+)
 from ctip.ingest.ftm import ParsedFile, parse_ftm_lines
 from ctip.model.errors import InvalidInput
 from ctip.store.bulk import batched, bulk_write_cache, refresh_statistics
@@ -65,15 +72,7 @@ def import_ftm_bytes(
     progress: Progress | None = None,
 ) -> ImportOutcome:
     """Validate every line, then write the whole file in the caller's transaction."""
-    incoming = IncomingFile.of(
-        data,
-        file_name,
-        kind=FILE_KIND,
-        scope=check_source_name(source),
-        actor=actor,
-        action="entities.import",
-        resource=f"source:{source}",
-    )
+    incoming = _incoming(file_name, sha256_of(data), source, actor)
     validate = partial(parse_ftm_lines, data, file_name)
     outcome = import_file(session, incoming, validate, partial(_write, source), progress)
     return _import_outcome(outcome, file_name)
@@ -95,18 +94,28 @@ def import_ftm_entities(
     re-run a no-op as for a file. A statement repeated within a batch of ENTITY_BATCH
     entities is written once; one repeated from an earlier batch is found in the table and
     counted as seen again (the set of every statement id is what a stream cannot hold)."""
-    incoming = IncomingFile(
-        FILE_KIND,
-        check_source_name(source),
-        file_name,
-        counted[0],
-        actor,
-        "entities.import",
-        f"source:{source}",
-    )
+    incoming = _incoming(file_name, counted[0], source, actor)
     write = partial(_write_stream, source, counted[1])
     outcome = import_file(session, incoming, lambda: entities, write, progress)
     return _import_outcome(outcome, file_name)
+
+
+def _incoming(file_name: str, sha256: str, source: str, actor: str) -> IncomingFile:
+    """An FtM import as the file log and the audit row name it: scoped by its source."""
+    scope = check_source_name(source)
+    return IncomingFile(
+        FILE_KIND, scope, file_name, sha256, actor, "entities.import", f"source:{source}"
+    )
+
+
+def _counts(entities: int, written: WriteCounts) -> Counts:
+    """What an FtM import reports of its write."""
+    return {
+        "entities": entities,
+        "statements": written.new + written.seen_again,
+        "statements_new": written.new,
+        "statements_seen_again": written.seen_again,
+    }
 
 
 def _write_stream(
@@ -122,24 +131,14 @@ def _write_stream(
             rows = statement_rows(batch, source, seen_at, target.file_id)
             total += write_statements(target.session, rows, target.progress)
     refresh_statistics(target.session, INDEXED_TABLES, total.new)
-    return {
-        "entities": entity_count,
-        "statements": total.new + total.seen_again,
-        "statements_new": total.new,
-        "statements_seen_again": total.seen_again,
-    }
+    return _counts(entity_count, total)
 
 
 def _write(source: str, target: FileWrite, parsed: ParsedFile) -> Counts:
     """The file's statements, credited to the source and to this import."""
     rows = statement_rows(parsed.entities, source, utc_now(), target.file_id)
-    counts = write_statements(target.session, rows, target.progress)
-    return {
-        "entities": len({e.entity_id for e in parsed.entities}),
-        "statements": counts.new + counts.seen_again,
-        "statements_new": counts.new,
-        "statements_seen_again": counts.seen_again,
-    }
+    written = write_statements(target.session, rows, target.progress)
+    return _counts(len({e.entity_id for e in parsed.entities}), written)
 
 
 def _import_outcome(outcome: FileImport, file_name: str) -> ImportOutcome:

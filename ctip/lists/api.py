@@ -257,6 +257,22 @@ def check_file(
         raise Conflict(f"list {list_name!r} already has an edition {edition!r} with other content")
 
 
+def submit_load(
+    database: Database,
+    principal: Principal,
+    list_name: str,
+    path: Path,
+    file_name: str,
+    edition: str | None,
+    format: str,
+) -> jobs.JobView:
+    """Queue the load of the file spooled at `path` as a job (`load_work`), as the API and
+    the workbench page both do once the file has passed the cheap checks."""
+    work = load_work(principal, list_name, path, file_name, edition, format)
+    label = f"{file_name} into {list_name}"
+    return jobs.submit(database.session, LOAD_JOB, principal.username, work, label)
+
+
 def load_work(
     principal: Principal,
     list_name: str,
@@ -394,10 +410,8 @@ async def load(
         with spooled.open("wb") as target:
             await spool_upload(request, MAX_LIST_BYTES, "the list file", target)
         await run_in_threadpool(check_file, session, list_name, edition, format, spooled, file_name)
-        work = load_work(principal, list_name, spooled, file_name, edition, format)
-        label = f"{file_name} into {list_name}"
         job = await run_in_threadpool(
-            jobs.submit, database.session, LOAD_JOB, principal.username, work, label
+            submit_load, database, principal, list_name, spooled, file_name, edition, format
         )
     except BaseException:
         spooled.unlink(missing_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -23,7 +24,7 @@ from ctip.commands.common import (
 )
 from ctip.ingest.values import reject_if_strict
 from ctip.lists import governance, store
-from ctip.lists.formats import FileReader
+from ctip.lists.formats import FileReader, read_whole
 from ctip.lists.readers import WATCHLIST_COLUMNS, PreparedList, prepare_watchlist_file
 
 app = typer.Typer(
@@ -52,11 +53,7 @@ def load_prepared(
     """Read, validate and store one list file, read whole (an area's official list), as an
     edition; print what happened and which values were kept as written but not used
     (`strict`: refuse the file instead)."""
-
-    def read_whole(path: Path, file_name: str, name: str) -> PreparedList:
-        return prepare(path.read_bytes(), file_name, name)
-
-    load_file(file, list_name, read_whole, edition, kind, strict, warnings)
+    load_file(file, list_name, partial(read_whole, prepare), edition, kind, strict, warnings)
 
 
 def load_file(

@@ -76,10 +76,11 @@ def file_reader(name: str) -> FileReader:
     """How a format reads a file on disk: pass by pass where it can, else its reader of
     bytes over the whole file; ValueError names the known formats."""
     streaming = _file_readers.get(name)
-    return streaming if streaming is not None else partial(_read_whole, preparer(name))
+    return streaming if streaming is not None else partial(read_whole, preparer(name))
 
 
-def _read_whole(prepare: Preparer, path: Path, file_name: str, list_name: str) -> PreparedList:
+def read_whole(prepare: Preparer, path: Path, file_name: str, list_name: str) -> PreparedList:
+    """`prepare` over the bytes of the file at `path`, read whole."""
     return prepare(path.read_bytes(), file_name, list_name)
 
 

@@ -26,14 +26,13 @@ from ctip.ingest.tables import Row
 from ctip.ingest.values import RowValues, ValueWarning
 from ctip.lists import governance, store
 from ctip.lists.access import ListAction
-from ctip.lists.api import LOAD_JOB, check_file, check_may_send, load_work, spool_file
+from ctip.lists.api import check_file, check_may_send, spool_file, submit_load
 from ctip.lists.formats import WATCHLIST, format_names, hit_record
 from ctip.lists.readers import LIST_SCHEMATA, QUERY_COLUMNS, query_from_row, read_query_file
 from ctip.matching.scoring import DEFAULT_THRESHOLD
 from ctip.matching.screening import Hit, screen_names
 from ctip.matching.types import MatchQuery
 from ctip.model.errors import CtipError, InvalidInput, NotFound
-from ctip.store import jobs
 from ctip.store.db import Database
 from ctip.web.auth import CSRF_FIELD, WebSession, csrf_ok, page_for
 from ctip.web.forms import FormText, Token
@@ -149,13 +148,16 @@ async def load_list(request: Request, principal: ListWriter, session: WebSession
             edition,
             form["format"],
         )
-        work = load_work(
-            principal, form["list_name"], spooled, upload.file_name, edition, form["format"]
-        )
-        label = f"{upload.file_name} into {form['list_name']}"
         database: Database = request.app.state.database
         job = await run_in_threadpool(
-            jobs.submit, database.session, LOAD_JOB, principal.username, work, label
+            submit_load,
+            database,
+            principal,
+            form["list_name"],
+            spooled,
+            upload.file_name,
+            edition,
+            form["format"],
         )
     except CtipError as error:
         spooled.unlink(missing_ok=True)

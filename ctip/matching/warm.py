@@ -185,9 +185,10 @@ def _open_or_build(
 ) -> CandidateIndex:
     saved = directory / key if directory is not None else None
     spill = directory / BUILDING if directory is not None else None
-    if spill is not None:  # a build killed earlier left its spilled pairs (gigabytes at 1M)
-        frozen.remove_stale_builds(spill, frozen.SPILL_PREFIX)
     if saved is not None and frozen.is_saved(saved):
+        # a build killed earlier left its spilled pairs (gigabytes at 1M); a build cleans up
+        # by itself, an open of the saved index does it here
+        frozen.remove_stale_builds(saved.parent / BUILDING, frozen.SPILL_PREFIX)
         return CandidateIndex.open(saved)
     index = CandidateIndex(entries(), warm_names=warm_names, progress=progress, spill_dir=spill)
     if saved is None:

@@ -37,6 +37,9 @@ from ctip.store.tables import (
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 500
 EXPORT_BATCH = 2000
+LOOKUP_BATCH = 500
+"""Keys or ids bound in one statement of a batched look-up (SQLite bounds a statement's
+parameters)."""
 NOTHING_HIDDEN: frozenset[str] = frozenset()
 Hidden = Collection[str]
 """Sources whose statements a reader may not see."""
@@ -289,50 +292,64 @@ def find_by_identifiers(
     """For each (kind, value) in `wanted`, what `find_by_identifier(session, value, kind,
     limit, hidden)` answers, in a few set-based queries: a finance scan looks up the phone
     and e-mail of every account holder (40,000 values), which one by one cost two queries
-    each. Keys and ids are read 500 at a time (SQLite bounds a statement's parameters)."""
+    each."""
     pairs = list(dict.fromkeys(wanted))
     if unknown := sorted({kind for kind, _ in pairs} - IDENTIFIER_KINDS):
         raise InvalidInput(
             f"unknown identifier kind(s) {unknown}; one of {sorted(IDENTIFIER_KINDS)}"
         )
     keyed = {(k, v): (k, key) for k, v in pairs if (key := identifier_lookup_key(k, v))}
-    by_kind: dict[str, set[str]] = defaultdict(set)
-    for kind, key in keyed.values():
-        by_kind[kind].add(key)
-    holders: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for kind, key_batch in ((k, b) for k in by_kind for b in batched(sorted(by_kind[k]), 500)):
-        query = (
-            select(EntityIdentifier.key, EntityIdentifier.entity_id)
-            .where(EntityIdentifier.kind == kind, EntityIdentifier.key.in_(key_batch))
-            .order_by(EntityIdentifier.key, EntityIdentifier.entity_id)
-        )
-        if hidden:  # per holder through the statements' entity index, not all visible ids
-            seen = select(StatementRow.entity_id).where(
-                StatementRow.entity_id == EntityIdentifier.entity_id, _visible(hidden)
-            )
-            query = query.where(seen.exists())
-        for key, entity_id in session.execute(query):
-            holders[(kind, key)].append(entity_id)
-    first = {key: ids[: clamp_limit(limit)] for key, ids in holders.items()}
-    grouped: dict[str, list[StatementRow]] = {}
-    for id_batch in batched(sorted({i for ids in first.values() for i in ids}), 500):
-        grouped |= _statements_of(session, id_batch, hidden)
-    held = {  # the identifiers each entity holds in a statement the reader may see
-        entity_id: {
-            (of, identifier_lookup_key(of, row.value))
-            for row in rows
-            if (of := identifier_kind_for(row.prop_type, row.prop)) is not None
-        }
-        for entity_id, rows in grouped.items()
+    first = {
+        key: ids[: clamp_limit(limit)]
+        for key, ids in _holders_of(session, set(keyed.values()), hidden).items()
     }
+    grouped: dict[str, list[StatementRow]] = {}
+    for id_batch in batched(sorted({i for ids in first.values() for i in ids}), LOOKUP_BATCH):
+        grouped |= _statements_of(session, id_batch, hidden)
     found = {entity_id: _record(entity_id, rows).summary for entity_id, rows in grouped.items()}
+    held = {entity_id: _keys_held(rows) for entity_id, rows in grouped.items()}
+
+    def answer(pair: tuple[str, str]) -> list[EntitySummary]:
+        key = keyed.get(pair)
+        ids = first.get(key, []) if key else []
+        return [found[i] for i in ids if i in found and (not hidden or key in held[i])]
+
+    return {pair: answer(pair) for pair in pairs}
+
+
+def _holders_of(
+    session: Session, keys: set[tuple[str, str]], hidden: Hidden
+) -> dict[tuple[str, str], list[str]]:
+    """The ids of the entities holding each (kind, key), in id order; with `hidden`, only
+    those with a statement the reader may see (checked per holder through the statements'
+    entity index: SQLite rebuilt the list of every visible id for each query otherwise)."""
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for kind, key in sorted(keys):
+        by_kind[kind].append(key)
+    holders: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for kind, kind_keys in by_kind.items():
+        for key_batch in batched(kind_keys, LOOKUP_BATCH):
+            query = (
+                select(EntityIdentifier.key, EntityIdentifier.entity_id)
+                .where(EntityIdentifier.kind == kind, EntityIdentifier.key.in_(key_batch))
+                .order_by(EntityIdentifier.key, EntityIdentifier.entity_id)
+            )
+            if hidden:
+                seen = select(StatementRow.entity_id).where(
+                    StatementRow.entity_id == EntityIdentifier.entity_id, _visible(hidden)
+                )
+                query = query.where(seen.exists())
+            for key, entity_id in session.execute(query):
+                holders[(kind, key)].append(entity_id)
+    return holders
+
+
+def _keys_held(rows: Iterable[StatementRow]) -> set[tuple[str, str | None]]:
+    """The (kind, look-up key) of every identifier the statements state."""
     return {
-        pair: [
-            found[i]
-            for i in first.get(keyed.get(pair, ("", "")), [])
-            if i in found and (not hidden or keyed[pair] in held[i])
-        ]
-        for pair in pairs
+        (kind, identifier_lookup_key(kind, row.value))
+        for row in rows
+        if (kind := identifier_kind_for(row.prop_type, row.prop)) is not None
     }
 
 
@@ -341,12 +358,11 @@ def _holding_visibly(
 ) -> list[str]:
     """The ids that hold one of `keys` in a visible statement (the identifier index does not
     know sources)."""
-    holding = set()
-    for entity_id, rows in _statements_of(session, ids, hidden).items():
-        for row in rows:
-            kind = identifier_kind_for(row.prop_type, row.prop)
-            if kind is not None and (kind, identifier_lookup_key(kind, row.value)) in keys:
-                holding.add(entity_id)
+    holding = {
+        entity_id
+        for entity_id, rows in _statements_of(session, ids, hidden).items()
+        if _keys_held(rows) & keys
+    }
     return [entity_id for entity_id in ids if entity_id in holding]
 
 
